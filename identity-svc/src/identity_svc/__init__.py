@@ -1,0 +1,19 @@
+"""identity-svc: the only service that knows who a person is."""
+
+from __future__ import annotations
+
+from glos_chassis.config import load_settings
+from glos_chassis.web import create_service_app
+
+from .config import IdentitySettings
+from .keys import ensure_signing_key
+from .views import blp
+
+
+def create_app(settings: IdentitySettings | None = None):
+    settings = settings or load_settings(IdentitySettings)
+    app, api = create_service_app(settings, title="Glos identity-svc", description=(
+        "Konta, role, weryfikacja mieszkańców, klucze podpisu / Accounts, roles, resident verification, keys"))
+    api.register_blueprint(blp)
+    ensure_signing_key(app.extensions["glos.sessions"], settings.key_passphrase.get_secret_value().encode())
+    return app

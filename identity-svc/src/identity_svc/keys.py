@@ -1,0 +1,60 @@
+"""Signing keys for access tokens: made at first start, kept encrypted, published as a JWKS.
+
+The kid is the key's RFC 7638 thumbprint, so it names the key itself and
+never collides. Several keys can be published at once (rotation overlap);
+the newest active one signs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from glos_chassis.db import session_scope
+
+from .models import SigningKey
+
+KEY_LOCK_ID = 0x6C6F7331  # advisory lock: only one process generates the first key
+
+
+def thumbprint(jwk: dict) -> str:
+    canonical = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+
+
+def generate_key(session: Session, passphrase: bytes) -> SigningKey:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
+    kid = thumbprint(jwk)
+    jwk.update({"kid": kid, "use": "sig", "alg": "RS256"})
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.BestAvailableEncryption(passphrase)).decode()
+    key = SigningKey(kid=kid, private_key_pem=pem, public_jwk=jwk, active=True)
+    session.add(key)
+    return key
+
+
+def ensure_signing_key(factory: sessionmaker, passphrase: bytes) -> None:
+    with session_scope(factory) as session:
+        session.execute(select(func.pg_advisory_xact_lock(KEY_LOCK_ID)))
+        if session.scalar(select(SigningKey.kid).where(SigningKey.active).limit(1)) is None:
+            generate_key(session, passphrase)
+
+
+def active_private_key(session: Session, passphrase: bytes):
+    key = session.scalars(select(SigningKey).where(SigningKey.active)
+                          .order_by(SigningKey.created_at.desc()).limit(1)).one()
+    private = serialization.load_pem_private_key(key.private_key_pem.encode(), password=passphrase)
+    return key.kid, private
+
+
+def published_jwks(session: Session) -> dict:
+    keys = session.scalars(select(SigningKey).where(SigningKey.active).order_by(SigningKey.created_at)).all()
+    return {"keys": [k.public_jwk for k in keys]}

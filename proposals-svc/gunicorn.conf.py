@@ -1,0 +1,12 @@
+# gunicorn settings for proposals-svc (read by `gunicorn -c gunicorn.conf.py 'identity_svc:create_app()'`).
+import os
+
+bind = f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PROPOSALS_PORT', '8002')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+accesslog = None  # nginx keeps the access log; the app logs JSON
+proc_name = "proposals-svc"

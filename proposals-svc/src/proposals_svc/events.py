@@ -1,0 +1,26 @@
+"""Events proposals-svc publishes (topic `proposals.events`, key = edition id so an edition's events stay in order)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from glos_chassis.events import new_event
+from glos_chassis.outbox import add_to_outbox
+
+from .models import Edition, Proposal, outbox
+
+TOPIC = "proposals.events"
+SOURCE = "proposals-svc"
+
+
+def edition_created(session: Session, edition: Edition) -> None:
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        "edition.created", str(edition.id), source=SOURCE,
+        data={"edition_id": str(edition.id), "name": edition.name, "city": edition.city, "year": edition.year}))
+
+
+def proposal_submitted(session: Session, proposal: Proposal) -> None:
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        "proposal.submitted", str(proposal.edition_id), source=SOURCE,
+        data={"proposal_id": str(proposal.id), "edition_id": str(proposal.edition_id), "title": proposal.title,
+              "cost": proposal.cost}))

@@ -1,0 +1,47 @@
+"""proposals-svc's tables: editions (campaigns) and proposals (wnioski). The full lifecycle comes later."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from glos_chassis.consumer import define_processed_events_table
+from glos_chassis.db import declarative_base
+from glos_chassis.outbox import define_outbox_table
+
+Base = declarative_base()
+outbox = define_outbox_table(Base.metadata)
+processed_events = define_processed_events_table(Base.metadata)
+
+
+class Edition(Base):
+    """One participatory-budget campaign (edycja Budżetu Obywatelskiego)."""
+
+    __tablename__ = "editions"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    city: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Proposal(Base):
+    """A resident's project proposal (wniosek). Costs are whole złoty."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (CheckConstraint("cost > 0", name="cost_positive"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    edition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("editions.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    cost: Mapped[int] = mapped_column(BigInteger)
+    author: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(30), default="submitted")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

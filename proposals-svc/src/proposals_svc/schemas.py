@@ -1,0 +1,27 @@
+"""The API's contract. Unknown fields are refused (marshmallow's default RAISE) and named in the error."""
+
+from marshmallow import Schema, fields, validate
+
+
+class EditionCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    city = fields.String(required=True, validate=validate.Length(min=2, max=100))
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+
+
+class EditionSchema(EditionCreateSchema):
+    id = fields.UUID(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class ProposalCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=20000))
+    cost = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000_000_000))
+
+
+class ProposalSchema(ProposalCreateSchema):
+    id = fields.UUID(dump_only=True)
+    edition_id = fields.UUID(dump_only=True)
+    status = fields.String(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)

@@ -1,0 +1,113 @@
+"""Access tokens: RS256 JWTs issued by identity-svc, checked locally against its JWKS.
+
+The JWKS is fetched once and cached (PyJWKClient); a token with a `kid` we
+have not seen triggers one refresh, at most every 30 s, so key rotation
+works and a flood of made-up kids cannot turn into a flood of fetches. Only
+RS256 is accepted: `alg: none` and HS256 signed with the public key (the
+classic key-confusion attack) fail before any signature is checked.
+
+    @blp.route("/editions")
+    @require(role="pb_official")
+    def create_edition(...): principal = current_principal()
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import jwt
+from flask import current_app, g, request
+
+from .errors import Problem
+
+ALGORITHMS = ["RS256"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    roles: frozenset[str]
+    claims: dict
+
+
+class TokenVerifier:
+    def __init__(self, jwks_url: str, issuer: str, audience: str, *, leeway_s: int = 5):
+        self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5, cooldown_duration=30)
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway_s = leeway_s
+
+    def verify(self, token: str, *, audience: str | None = None) -> dict:
+        """The token's claims, or `Problem(401)` saying why not (never which key or secret)."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise _unauthorized("Token jest nieczytelny.", "The token is malformed.") from None
+        if header.get("alg") not in ALGORITHMS:
+            raise _unauthorized("Niedozwolony algorytm podpisu tokenu.", "Token signing algorithm not allowed.")
+        kid = header.get("kid")
+        if not kid:
+            raise _unauthorized("Token nie wskazuje klucza (kid).", "The token names no key (kid).")
+        try:
+            key = self.jwks.get_signing_key(kid)
+        except jwt.PyJWKClientConnectionError:
+            raise Problem(503, "Nie można pobrać kluczy weryfikujących.", "Verification keys unavailable.",
+                          headers={"Retry-After": "2"}) from None
+        except jwt.PyJWKClientError:
+            raise _unauthorized("Nieznany klucz podpisu tokenu.", "Unknown token signing key.") from None
+        try:
+            return jwt.decode(token, key.key, algorithms=ALGORITHMS, audience=audience or self.audience,
+                              issuer=self.issuer, leeway=self.leeway_s,
+                              options={"require": ["exp", "iat", "sub", "aud", "iss"]})
+        except jwt.ExpiredSignatureError:
+            raise _unauthorized("Token wygasł.", "The token has expired.") from None
+        except jwt.InvalidAudienceError:
+            raise _unauthorized("Token wydano dla innej usługi.", "The token is for another audience.") from None
+        except jwt.InvalidIssuerError:
+            raise _unauthorized("Token wydał nieznany wystawca.", "Unknown token issuer.") from None
+        except jwt.InvalidSignatureError:
+            raise _unauthorized("Podpis tokenu jest nieprawidłowy.", "Invalid token signature.") from None
+        except jwt.PyJWTError as exc:
+            raise _unauthorized("Token jest nieprawidłowy.", f"Invalid token: {exc}") from None
+
+
+def _unauthorized(pl: str, en: str) -> Problem:
+    return Problem(401, pl, en, type_="https://glos.pl/problems/invalid-token",
+                   headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(401, "Wymagany token dostępu (Authorization: Bearer).",
+                      "An access token is required (Authorization: Bearer).",
+                      headers={"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def current_principal() -> Principal:
+    return g.principal
+
+
+def require(role: str | None = None, *, any_of: tuple[str, ...] = ()):
+    """Only callers with a valid access token (and the role, when given) get through."""
+    needed = set(any_of) | ({role} if role else set())
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            verifier: TokenVerifier = current_app.extensions["glos.token_verifier"]
+            claims = verifier.verify(bearer_token())
+            principal = Principal(subject=claims["sub"], roles=frozenset(claims.get("roles", [])), claims=claims)
+            if needed and not (needed & principal.roles):
+                raise Problem(403, f"Wymagana rola: {', '.join(sorted(needed))}.",
+                              f"Required role: {', '.join(sorted(needed))}.",
+                              type_="https://glos.pl/problems/forbidden")
+            g.principal = principal
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

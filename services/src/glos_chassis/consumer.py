@@ -1,0 +1,147 @@
+"""Idempotent consumer: each event is handled at most once per consumer group, whatever Kafka redelivers.
+
+For every message, in one database transaction: record the event id in
+`processed_events` (a duplicate is skipped there) and run the handler. Only
+after that transaction commits is the offset committed. A crash between the
+two redelivers the message, and the processed-event row turns it into a no-op.
+
+A message that cannot be handled is retried a few times with backoff; then
+it goes to the group's dead-letter topic, with where it came from and why in
+headers, and the consumer moves on. A message that is not an envelope at all
+(poison) goes there at once: retrying cannot fix it.
+
+Handlers are listed explicitly in a table: event type → function(session, envelope).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+
+from kafka import TopicPartition
+from kafka.structs import OffsetAndMetadata
+from marshmallow import ValidationError
+from sqlalchemy import Column, DateTime, MetaData, PrimaryKeyConstraint, String, Table, func
+from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from .db import session_scope
+from .events import Envelope, deserialize
+from .logs import request_id_var
+from .topics import dead_letter_topic
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, Envelope], None]
+
+
+def define_processed_events_table(metadata: MetaData) -> Table:
+    return Table(
+        "processed_events",
+        metadata,
+        Column("consumer_group", String(200), nullable=False),
+        Column("event_id", UUID(as_uuid=False), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        PrimaryKeyConstraint("consumer_group", "event_id"),
+    )
+
+
+class PoisonMessage(Exception):
+    """The message is not a valid event envelope; no retry can help."""
+
+
+class IdempotentConsumer:
+    def __init__(self, consumer, producer, session_factory: sessionmaker, processed: Table, group_id: str,
+                 handlers: Mapping[str, Handler], *, max_attempts: int = 3, retry_backoff_s: float = 0.2):
+        self.consumer = consumer
+        self.producer = producer  # used only for the dead-letter topic
+        self.session_factory = session_factory
+        self.processed = processed
+        self.group_id = group_id
+        self.handlers = dict(handlers)
+        self.max_attempts = max_attempts
+        self.retry_backoff_s = retry_backoff_s
+        self.dlt = dead_letter_topic(group_id)
+
+    def poll_once(self, timeout_ms: int = 500, stop=None) -> int:
+        """Handle one poll's worth of messages; returns how many were looked at."""
+        batches = self.consumer.poll(timeout_ms=timeout_ms)
+        count = 0
+        for tp, messages in batches.items():
+            for message in messages:
+                if stop is not None and stop.is_set():
+                    return count
+                self.handle_message(message, stop)
+                # commit after the database commit (inside handle_message); offset + 1 is the next to read
+                self.consumer.commit({TopicPartition(tp.topic, tp.partition):
+                                      OffsetAndMetadata(message.offset + 1, "", -1)})
+                count += 1
+        return count
+
+    def handle_message(self, message, stop=None) -> None:
+        try:
+            envelope = self._decode(message)
+        except PoisonMessage as exc:
+            log.error("poison message at %s[%d]@%d: %s", message.topic, message.partition, message.offset, exc)
+            self._dead_letter(message, f"PoisonMessage: {exc}", attempts=1)
+            return
+        handler = self.handlers.get(envelope.type)
+        if handler is None:
+            return  # a tolerant reader ignores event types it has no use for
+        token = request_id_var.set(envelope.correlation_id)
+        try:
+            last_error = None
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    self._handle_once(envelope, handler)
+                    return
+                except Exception as exc:  # any handler failure is retried, then dead-lettered
+                    last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                    log.warning("handling %s %s failed (attempt %d/%d): %s", envelope.type, envelope.id, attempt,
+                                self.max_attempts, last_error)
+                    if stop is not None:
+                        stop.wait(self.retry_backoff_s * 2 ** (attempt - 1))
+            self._dead_letter(message, last_error or "unknown", attempts=self.max_attempts)
+        finally:
+            request_id_var.reset(token)
+
+    def _decode(self, message) -> Envelope:
+        try:
+            payload = json.loads(message.value)
+            if not isinstance(payload, dict):
+                raise PoisonMessage("the value is JSON but not an object")
+            return deserialize(payload)
+        except (ValueError, TypeError) as exc:
+            raise PoisonMessage(f"not JSON: {exc}") from None
+        except ValidationError as exc:
+            raise PoisonMessage(f"not an event envelope: {exc.messages}") from None
+
+    def _handle_once(self, envelope: Envelope, handler: Handler) -> None:
+        with session_scope(self.session_factory) as session:
+            inserted = session.execute(
+                insert(self.processed)
+                .values(consumer_group=self.group_id, event_id=envelope.id, event_type=envelope.type)
+                .on_conflict_do_nothing()
+                .returning(self.processed.c.event_id)
+            ).first()
+            if inserted is None:
+                return  # already handled: a redelivery or a duplicate from a relay re-send
+            handler(session, envelope)
+
+    def _dead_letter(self, message, error: str, attempts: int) -> None:
+        headers = list(message.headers or []) + [
+            ("dlt.original.topic", message.topic.encode()),
+            ("dlt.original.partition", str(message.partition).encode()),
+            ("dlt.original.offset", str(message.offset).encode()),
+            ("dlt.consumer.group", self.group_id.encode()),
+            ("dlt.attempts", str(attempts).encode()),
+            ("dlt.error", error.encode()[:2000]),
+        ]
+        # Must be acknowledged before the offset moves on, or the message would be lost.
+        self.producer.send(self.dlt, key=message.key, value=message.value, headers=headers).get(timeout=30)
+
+    def run(self, stop) -> None:
+        while not stop.is_set():
+            self.poll_once(stop=stop)

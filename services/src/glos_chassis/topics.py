@@ -1,0 +1,90 @@
+"""The platform's Kafka topics, created explicitly (auto-creation is off on our brokers).
+
+Each producing service owns one event topic; the vote log is voting-svc's
+own and keeps everything (it is the source of truth for a recount). A
+consumer group that gives up on a message sends it to `<group>.dlt`.
+
+    python -m glos_chassis.topics create [--replication-factor 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+
+RETAIN_FOREVER = "-1"
+THIRTY_DAYS_MS = str(30 * 24 * 3600 * 1000)
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int
+    configs: dict[str, str] = field(default_factory=dict)
+
+
+# Consumer groups that have a dead-letter topic, one per (service, purpose).
+CONSUMER_GROUPS = ("voting-svc.projections", "proposals-svc.events", "identity-svc.events",
+                   "consultation-svc.events", "glos-tests")
+
+TOPICS = [
+    Topic("identity.events", 6, {"retention.ms": RETAIN_FOREVER}),
+    Topic("proposals.events", 6, {"retention.ms": RETAIN_FOREVER}),
+    Topic("consultation.events", 6, {"retention.ms": RETAIN_FOREVER}),
+    Topic("voting.events", 6, {"retention.ms": RETAIN_FOREVER}),
+    # The vote log: the source of truth for the tally. Keyed by voter key.
+    Topic("voting.votes", 12, {"retention.ms": RETAIN_FOREVER, "retention.bytes": "-1",
+                               "cleanup.policy": "delete"}),
+    # Topics owned by the test-suite of the chassis itself.
+    Topic("glos.tests.events", 3, {"retention.ms": THIRTY_DAYS_MS}),
+    *[Topic(f"{group}.dlt", 1, {"retention.ms": RETAIN_FOREVER}) for group in CONSUMER_GROUPS],
+]
+
+
+def dead_letter_topic(group_id: str) -> str:
+    return f"{group_id}.dlt"
+
+
+def create_topics(bootstrap_servers: str, replication_factor: int) -> list[str]:
+    """Create the topics that do not exist yet; returns the names created."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="glos-topics")
+    try:
+        existing = set(admin.list_topics())
+        wanted = {}
+        for topic in TOPICS:
+            if topic.name in existing:
+                continue
+            configs = dict(topic.configs)
+            if replication_factor > 1:
+                configs.setdefault("min.insync.replicas", str(replication_factor - 1))
+                configs.setdefault("unclean.leader.election.enable", "false")
+            wanted[topic.name] = {"num_partitions": topic.partitions, "replication_factor": replication_factor,
+                                  "configs": configs}
+        if wanted:
+            admin.create_topics(wanted, timeout_ms=30000, wait_for_metadata=True)
+        return sorted(wanted)
+    finally:
+        admin.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Create the Glos Kafka topics")
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("create")
+    c.add_argument("--bootstrap-servers", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
+    c.add_argument("--replication-factor", type=int, default=1)
+    args = parser.parse_args(argv)
+    if not args.bootstrap_servers:
+        print("KAFKA_BOOTSTRAP_SERVERS is not set", file=sys.stderr)
+        return 2
+    created = create_topics(args.bootstrap_servers, args.replication_factor)
+    print(f"topics created: {', '.join(created) if created else 'none (all present)'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

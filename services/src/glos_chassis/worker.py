@@ -1,0 +1,82 @@
+"""The worker process of a service: its outbox relay and its consumers, each in a thread, stopped together.
+
+SIGTERM or SIGINT sets one stop event; every loop checks it and returns, the
+consumers close (leaving their group at once) and the process exits. If
+any loop dies unexpectedly, the whole process exits non-zero so that the
+supervisor (Kubernetes, the dev stack) restarts it rather than leaving a
+half-working worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+Loop = Callable[[threading.Event], None]
+
+
+def run_worker(loops: dict[str, Loop], on_exit: Callable[[], None] | None = None) -> int:
+    stop = threading.Event()
+    failed: list[str] = []
+
+    def handle_signal(signum, frame):
+        log.info("worker stopping on signal %s", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle_signal)
+    signal.signal(signal.SIGINT, handle_signal)
+
+    def guarded(name: str, loop: Loop) -> None:
+        try:
+            loop(stop)
+        except Exception:
+            log.exception("worker loop %s died", name)
+            failed.append(name)
+            stop.set()
+
+    threads = [threading.Thread(target=guarded, args=(name, loop), name=name, daemon=True)
+               for name, loop in loops.items()]
+    for t in threads:
+        t.start()
+    log.info("worker started: %s", ", ".join(loops))
+    while not stop.is_set():
+        stop.wait(0.5)
+    for t in threads:
+        t.join(timeout=30)
+    if on_exit:
+        on_exit()
+    return 1 if failed else 0
+
+
+
+
+def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consumers=()) -> int:
+    """Run a service's outbox relay and its consumers until told to stop.
+
+    `consumers` is a list of (group_id, topics, processed_table, handlers).
+    """
+    from .db import make_session_factory
+    from .consumer import IdempotentConsumer
+    from .kafka_io import make_consumer, make_producer
+    from .outbox import OutboxRelay
+
+    producer = make_producer(bootstrap_servers, client_id=f"{name}-relay")
+    loops: dict[str, Loop] = {"outbox-relay": OutboxRelay(engine, outbox, producer).run}
+    kafka_consumers = []
+    for group_id, topics, processed, handlers in consumers:
+        kc = make_consumer(bootstrap_servers, group_id, list(topics))
+        kafka_consumers.append(kc)
+        loops[f"consumer:{group_id}"] = IdempotentConsumer(
+            kc, producer, make_session_factory(engine), processed, group_id, handlers).run
+
+    def close() -> None:
+        for kc in kafka_consumers:
+            kc.close()
+        producer.close(timeout=10)
+
+    return run_worker(loops, on_exit=close)

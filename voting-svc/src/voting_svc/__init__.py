@@ -1,0 +1,17 @@
+"""voting-svc: the vote, the tally and the count."""
+
+from __future__ import annotations
+
+from glos_chassis.config import load_settings
+from glos_chassis.web import create_service_app
+
+from .config import VotingSettings
+from .views import blp
+
+
+def create_app(settings: VotingSettings | None = None):
+    settings = settings or load_settings(VotingSettings)
+    app, api = create_service_app(settings, title="Glos voting-svc", description=(
+        "Głosowanie, liczenie głosów, wyniki / Voting, tally, results"))
+    api.register_blueprint(blp)
+    return app

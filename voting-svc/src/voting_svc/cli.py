@@ -1,0 +1,23 @@
+"""voting-svc commands: migrate, worker (outbox relay + projection consumer)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from glos_chassis.cli import service_main
+
+from .config import VotingSettings
+from .handlers import GROUP_ID, HANDLERS, TOPICS
+from .models import outbox, processed_events
+
+SERVICE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    return service_main(argv, prog="voting-svc", settings_cls=VotingSettings, service_root=SERVICE_ROOT,
+                        outbox=outbox, consumers=lambda settings: [(GROUP_ID, TOPICS, processed_events, HANDLERS)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""voting-svc's tables. Editions and projects here are a projection of proposals-svc's events, never a copy
+of its database."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from glos_chassis.consumer import define_processed_events_table
+from glos_chassis.db import declarative_base
+from glos_chassis.outbox import define_outbox_table
+
+Base = declarative_base()
+outbox = define_outbox_table(Base.metadata)
+processed_events = define_processed_events_table(Base.metadata)
+
+
+class EditionView(Base):
+    __tablename__ = "edition_views"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+
+class ProjectView(Base):
+    __tablename__ = "project_views"
+
+    proposal_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    edition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("edition_views.edition_id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    cost: Mapped[int] = mapped_column(BigInteger)
