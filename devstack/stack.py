@@ -39,6 +39,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEVSTACK = REPO / "devstack"
 KAFKA_POM = DEVSTACK / "kafka" / "pom.xml"
 SERVICES = ("identity", "proposals", "voting", "consultation")
+# Databases that belong to no service: the chassis's own tests use "chassis".
+EXTRA_DATABASES = ("chassis",)
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
@@ -202,8 +204,8 @@ def start_postgres(p: Profile) -> None:
         if time.monotonic() > deadline:
             raise StackError("PostgreSQL accepts connections but does not answer queries")
         time.sleep(0.2)
-    for svc in SERVICES:
-        _ensure_database(p, svc)
+    for name in SERVICES + EXTRA_DATABASES:
+        _ensure_database(p, name)
 
 
 def _ensure_database(p: Profile, svc: str) -> None:
@@ -221,9 +223,9 @@ def _ensure_database(p: Profile, svc: str) -> None:
 
 def reset_databases(p: Profile) -> None:
     """Drop and recreate every service database (tests start from empty schemas)."""
-    for svc in SERVICES:
-        _pg(p, "-c", f"DROP DATABASE IF EXISTS glos_{svc} WITH (FORCE)")
-        _ensure_database(p, svc)
+    for name in SERVICES + EXTRA_DATABASES:
+        _pg(p, "-c", f"DROP DATABASE IF EXISTS glos_{name} WITH (FORCE)")
+        _ensure_database(p, name)
 
 
 # --------------------------------------------------------------------------- Redis

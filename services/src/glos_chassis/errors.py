@@ -13,6 +13,7 @@ Text is Polish by default and English when the client prefers it
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 
 from flask import Flask, Response, json, request
@@ -59,6 +60,26 @@ FIELD_MESSAGES_PL = {
     "Not a valid email address.": "Nieprawidłowy adres e-mail.",
 }
 
+# marshmallow's validator messages carry numbers; these patterns translate them.
+FIELD_PATTERNS_PL = [
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), r"Długość musi wynosić od \1 do \2 znaków."),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), r"Za krótkie: co najmniej \1 znaków."),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), r"Za długie: najwyżej \1 znaków."),
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     r"Wartość musi być od \1 do \2."),
+    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), r"Wartość musi wynosić co najmniej \1."),
+    (re.compile(r"^Must be less than or equal to (\S+)\.$"), r"Wartość może wynosić najwyżej \1."),
+]
+
+
+def translate_field_message(text: str) -> str:
+    if text in FIELD_MESSAGES_PL:
+        return FIELD_MESSAGES_PL[text]
+    for pattern, replacement in FIELD_PATTERNS_PL:
+        if pattern.match(text):
+            return pattern.sub(replacement, text)
+    return text
+
 
 def wants_english() -> bool:
     try:
@@ -94,7 +115,7 @@ def problem_response(status: int, detail: str | None = None, *, type_: str = "ab
     if detail:
         body["detail"] = detail
     try:
-        body["instance"] = request.path
+        body["instance"] = request.script_root + request.path  # the public path, prefix included
     except RuntimeError:
         pass
     if request_id_var.get():
@@ -123,7 +144,7 @@ def flatten_field_errors(messages: dict, location: str, prefix: str = "") -> lis
                 continue
             text = str(message)
             out.append({"location": location, "field": path,
-                        "message": text if english else FIELD_MESSAGES_PL.get(text, text)})
+                        "message": text if english else translate_field_message(text)})
     return out
 
 
@@ -142,7 +163,8 @@ def _handle_http_exception(exc: HTTPException) -> Response:
         detail = ("The request has invalid fields; see errors." if english
                   else "Żądanie zawiera nieprawidłowe pola; szczegóły w errors.")
         return problem_response(422, detail, type_="https://glos.pl/problems/validation", errors=errors)
-    if status == 400 and "JSON" in (exc.description or ""):
+    malformed = data.get("messages", {}).get("json") == ["Invalid JSON body."]  # webargs' wording
+    if status == 400 and (malformed or "JSON" in (exc.description or "")):
         detail = ("The request body is not valid JSON." if english else "Treść żądania nie jest poprawnym JSON-em.")
         return problem_response(400, detail, type_="https://glos.pl/problems/malformed-json",
                                 errors=[{"location": "json", "field": "_body", "message": detail}])

@@ -1,0 +1,85 @@
+"""Fixtures shared by every test folder: the real test stack and, for end-to-end tests, the running platform.
+
+`./glos test` starts the test stack (PostgreSQL, Redis, Kafka, nginx on the test profile's ports) before
+pytest. A test that needs a component that is not there fails with a message saying so; nothing is
+skipped and nothing is replaced by a fake.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parent
+sys.path.insert(0, str(REPO / "devstack"))
+import stack  # noqa: E402
+from glos_testing import login  # noqa: E402
+
+PROFILE = stack.PROFILES["test"]
+
+# Services read their settings from the environment: point this process at the test stack.
+os.environ.update(stack.service_env(PROFILE))
+os.environ.setdefault("GLOS_TEST_CHASSIS_DATABASE_URL",
+                      f"postgresql+psycopg://chassis:chassis-dev-password@127.0.0.1:{PROFILE.pg_port}/glos_chassis")
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def test_stack() -> stack.Profile:
+    missing = [name for name, port in (("PostgreSQL", PROFILE.pg_port), ("Redis", PROFILE.redis_port),
+                                       ("Kafka", PROFILE.kafka_ports(1)[0]), ("nginx", PROFILE.gateway_port))
+               if not _port_open(port)]
+    if missing:
+        pytest.fail(f"the test stack is not running ({', '.join(missing)} not answering); "
+                    f"run the tests with ./glos test", pytrace=False)
+    return PROFILE
+
+
+@pytest.fixture(scope="session")
+def platform(test_stack) -> stack.Profile:
+    """All four services (web + worker) against the test stack, migrated, ready."""
+    try:
+        stack.start_services(test_stack)
+    except stack.StackError as exc:
+        pytest.fail(f"the Glos services did not start: {exc}", pytrace=False)
+    yield test_stack
+    stack.stop_services(test_stack)
+
+
+@pytest.fixture(scope="session")
+def gateway(platform) -> str:
+    return f"http://127.0.0.1:{platform.gateway_port}"
+
+
+DEMO_OFFICIAL = ("urzednik.test@glos.local", "test-urzednik-haslo-123", "pb_official,coordinator")
+DEMO_RESIDENT = ("mieszkaniec.test@glos.local", "test-mieszkaniec-haslo-123", "resident")
+
+
+@pytest.fixture(scope="session")
+def accounts(platform) -> dict[str, tuple[str, str]]:
+    import subprocess
+
+    for email, password, roles in (DEMO_OFFICIAL, DEMO_RESIDENT):
+        subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password",
+                        password, "--name", "Test", "--roles", roles], check=True, capture_output=True)
+    return {"official": DEMO_OFFICIAL[:2], "resident": DEMO_RESIDENT[:2]}
+
+
+@pytest.fixture(scope="session")
+def official_headers(gateway, accounts) -> dict[str, str]:
+    return {"Authorization": f"Bearer {login(gateway, *accounts['official'])}"}
+
+
+@pytest.fixture(scope="session")
+def resident_headers(gateway, accounts) -> dict[str, str]:
+    return {"Authorization": f"Bearer {login(gateway, *accounts['resident'])}"}

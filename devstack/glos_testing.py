@@ -1,0 +1,33 @@
+"""Helpers for the tests (imported by test modules; devstack/ is on sys.path via the root conftest)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+import stack
+
+PROFILE = stack.PROFILES["test"]
+
+
+def login(gateway: str | None, email: str, password: str) -> str:
+    # direct to identity-svc: the gateway's login rate limit is for people, not for a test suite
+    url = f"http://127.0.0.1:{PROFILE.service_port('identity')}/token"
+    response = requests.post(url, json={"email": email, "password": password}, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+
+def wait_until(condition, timeout: float = 30, interval: float = 0.2, message: str = "condition"):
+    """Poll `condition` until it returns a truthy value; fail with `message` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)

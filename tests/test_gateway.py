@@ -1,0 +1,106 @@
+"""The nginx gateway: routing to every service, request ids, security headers, limits, and its own errors
+as problem+json."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import uuid
+
+import pytest
+import requests
+
+import stack
+
+SERVICES = ("identity", "proposals", "voting", "consultation")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_is_ready_through_the_gateway(gateway, service):
+    r = requests.get(f"{gateway}/api/{service}/ready", timeout=10)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "ready"
+    assert body["checks"] == {"database": "ok", "redis": "ok", "kafka": "ok"}
+    assert body["service"] == f"{service}-svc"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_publishes_openapi_and_a_docs_page_under_its_public_prefix(gateway, service):
+    spec = requests.get(f"{gateway}/api/{service}/openapi.json", timeout=10)
+    assert spec.status_code == 200
+    assert spec.json()["openapi"].startswith("3.1")
+    assert spec.json()["paths"]
+    docs = requests.get(f"{gateway}/api/{service}/docs", timeout=10)
+    assert docs.status_code == 200
+    assert f"/api/{service}/openapi.json" in docs.text  # the docs page points at the prefixed spec
+
+
+def test_front_page_is_served_in_polish_first(gateway):
+    r = requests.get(f"{gateway}/", timeout=5)
+    assert r.status_code == 200
+    assert '<html lang="pl">' in r.text and "budżet obywatelski" in r.text.lower()
+
+
+def test_security_headers_and_request_id_on_every_answer(gateway):
+    for path in ("/", "/api/proposals/editions", "/no-such-page"):
+        r = requests.get(f"{gateway}{path}", timeout=5)
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert r.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+        assert len(r.headers["X-Request-Id"]) >= 8
+        assert "nginx/" not in r.headers.get("Server", "")  # no version disclosed
+
+
+def test_a_malformed_client_request_id_is_replaced(gateway):
+    r = requests.get(f"{gateway}/api/proposals/editions", headers={"X-Request-Id": "bad id\"<script>"}, timeout=5)
+    assert r.headers["X-Request-Id"] != "bad id\"<script>"
+    assert r.headers["X-Request-Id"].isalnum()
+
+
+def _assert_problem(r: requests.Response, status: int) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["Content-Type"].startswith("application/problem+json")
+    body = json.loads(r.text)
+    assert body["status"] == status and body["title"] and body["type"]
+    return body
+
+
+def test_unknown_path_is_a_problem_404(gateway):
+    _assert_problem(requests.get(f"{gateway}/nie/ma/takiej/strony", timeout=5), 404)
+
+
+def test_metrics_are_not_public(gateway):
+    _assert_problem(requests.get(f"{gateway}/api/voting/metrics", timeout=5), 404)
+
+
+def test_oversize_body_is_refused_by_the_gateway_with_a_problem_413(gateway, official_headers):
+    body = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    r = requests.post(f"{gateway}/api/proposals/editions", data=body, timeout=10,
+                      headers={**official_headers, "Content-Type": "application/json"})
+    _assert_problem(r, 413)
+
+
+def test_login_flood_from_one_address_is_limited_with_a_problem_429(gateway):
+    def attempt(_):
+        return requests.post(f"{gateway}/api/identity/token", timeout=10,
+                             json={"email": f"nobody-{uuid.uuid4().hex[:6]}@glos.local", "password": "x"})
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(attempt, range(40)))
+    statuses = {r.status_code for r in answers}
+    assert statuses <= {401, 429}
+    limited = [r for r in answers if r.status_code == 429]
+    assert limited, "40 logins at once from one address were all let through"
+    body = _assert_problem(limited[0], 429)
+    assert limited[0].headers["Retry-After"] == "1"
+    assert body["detail"]
+
+
+def test_a_service_that_is_down_gives_a_problem_502_and_comes_back(gateway, platform):
+    assert stack._stop_pid(platform, "consultation-web")
+    try:
+        _assert_problem(requests.get(f"{gateway}/api/consultation/consultations", timeout=10), 502)
+    finally:
+        stack.start_services(platform, services=("consultation",))
+    assert requests.get(f"{gateway}/api/consultation/consultations", timeout=10).status_code == 200
