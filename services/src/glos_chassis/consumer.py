@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 from kafka import TopicPartition
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from marshmallow import ValidationError
 from sqlalchemy import Column, DateTime, MetaData, PrimaryKeyConstraint, String, Table, func
@@ -54,7 +55,8 @@ class PoisonMessage(Exception):
 
 class IdempotentConsumer:
     def __init__(self, consumer, producer, session_factory: sessionmaker, processed: Table, group_id: str,
-                 handlers: Mapping[str, Handler], *, max_attempts: int = 3, retry_backoff_s: float = 0.2):
+                 handlers: Mapping[str, Handler], *, max_attempts: int = 3, retry_backoff_s: float = 0.2,
+                 dead_letters: str | None = None):
         self.consumer = consumer
         self.producer = producer  # used only for the dead-letter topic
         self.session_factory = session_factory
@@ -63,7 +65,7 @@ class IdempotentConsumer:
         self.handlers = dict(handlers)
         self.max_attempts = max_attempts
         self.retry_backoff_s = retry_backoff_s
-        self.dlt = dead_letter_topic(group_id)
+        self.dlt = dead_letters or dead_letter_topic(group_id)
 
     def poll_once(self, timeout_ms: int = 500, stop=None) -> int:
         """Handle one poll's worth of messages; returns how many were looked at."""
@@ -74,11 +76,21 @@ class IdempotentConsumer:
                 if stop is not None and stop.is_set():
                     return count
                 self.handle_message(message, stop)
-                # commit after the database commit (inside handle_message); offset + 1 is the next to read
-                self.consumer.commit({TopicPartition(tp.topic, tp.partition):
-                                      OffsetAndMetadata(message.offset + 1, "", -1)})
+                self._commit(tp, message.offset + 1)
                 count += 1
         return count
+
+    def _commit(self, tp, next_offset: int) -> None:
+        """Commit after the database commit (inside handle_message); offset + 1 is the next to read.
+
+        A failed commit (the broker or the group coordinator is away, a rebalance) is not fatal: the
+        message is already recorded as processed, so redelivering it later is harmless.
+        """
+        try:
+            self.consumer.commit({TopicPartition(tp.topic, tp.partition): OffsetAndMetadata(next_offset, "", -1)})
+        except KafkaError as exc:
+            log.warning("offset commit for %s[%d] failed, the message may be redelivered: %s", tp.topic,
+                        tp.partition, exc)
 
     def handle_message(self, message, stop=None) -> None:
         try:
@@ -143,5 +155,12 @@ class IdempotentConsumer:
         self.producer.send(self.dlt, key=message.key, value=message.value, headers=headers).get(timeout=30)
 
     def run(self, stop) -> None:
+        backoff = 0.1
         while not stop.is_set():
-            self.poll_once(stop=stop)
+            try:
+                self.poll_once(stop=stop)
+                backoff = 0.1
+            except KafkaError as exc:  # the broker is away: wait and poll again, nothing was committed
+                log.warning("consumer %s: poll failed: %s", self.group_id, exc)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
