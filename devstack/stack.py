@@ -101,15 +101,28 @@ def _pidfile(p: Profile, name: str) -> Path:
     return p.state / "run" / f"{name}.pid"
 
 
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of a process: with the pid, it tells our process from a later one that
+    happens to get the same pid after a reboot or a long time."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
 def _running_pid(p: Profile, name: str) -> int | None:
     pidfile = _pidfile(p, name)
     if not pidfile.exists():
         return None
     try:
-        pid = int(pidfile.read_text().split()[0])
+        pid_text, _, started = pidfile.read_text().strip().partition(" ")
+        pid = int(pid_text)
         os.kill(pid, 0)
     except (ValueError, ProcessLookupError, PermissionError):
         pidfile.unlink(missing_ok=True)
+        return None
+    if started and _start_time(pid) != started:
+        pidfile.unlink(missing_ok=True)  # the pid was reused by another process
         return None
     return pid
 
@@ -124,7 +137,7 @@ def _spawn(p: Profile, name: str, argv: list[str], user: str | None = None, env:
         argv = ["runuser", "-u", user, "--", *argv]
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True, env=env)
-    _pidfile(p, name).write_text(str(proc.pid))
+    _pidfile(p, name).write_text(f"{proc.pid} {_start_time(proc.pid) or ''}")
     return proc.pid
 
 
