@@ -1,0 +1,271 @@
+"""Selection rules: greedy (with or without skipping, with a score threshold) and the Method of Equal Shares
+with Add1 completion, greedy completion and the comparison step.
+
+Every decision that money or scores decide is exact. Greedy works in integers. MES runs in floating point
+for speed, but every comparison that decides something (which project is cheapest per unit of utility,
+whether its supporters can afford it) is checked against a relative margin; if any decision in a run falls
+inside the margin, that run is repeated in exact rational arithmetic (`fractions.Fraction`). So a float
+rounding can never flip a choice — the classic trap being 3 × (50 − 50/3) < 100 in floats.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from fractions import Fraction
+
+from .model import BELOW_THRESHOLD, DID_NOT_FIT, NO_SUPPORT, NOT_REACHED, Election, Outcome
+
+# Relative margin under which a float comparison is not trusted (the exact run decides instead).
+FLOAT_MARGIN = 1e-9
+
+
+# --------------------------------------------------------------------------- ordering and greedy
+
+
+def ranking(election: Election, scores: dict[str, int], candidates) -> list[str]:
+    """Candidates by score, highest first; ties by the edition's tie-break chain."""
+    supporters = election.supporters()
+    tb = election.tie_break
+
+    def key(pid: str):
+        parts: list = [-scores[pid]]
+        for criterion in tb.criteria:
+            if criterion == "fewer_cost":
+                parts.append(election.projects[pid].cost)
+            elif criterion == "more_votes":
+                parts.append(-supporters[pid])
+            elif criterion == "draw":
+                parts.append(tb.draw_key(pid))
+            else:
+                raise ValueError(f"unknown tie-break criterion {criterion!r}")
+        parts.append(pid)  # total order even without a draw
+        return tuple(parts)
+
+    return sorted(candidates, key=key)
+
+
+def greedy(election: Election, *, skip: bool = True, threshold: int | None = None,
+           rule_name: str | None = None) -> Outcome:
+    """Fund projects in order of score while the money lasts.
+
+    skip=True passes over a project that no longer fits and goes on down the list (the usual Polish rule);
+    skip=False stops at the first one that does not fit. Projects scoring below `threshold` cannot win.
+    """
+    scores = election.scores()
+    costs = {pid: p.cost for pid, p in election.projects.items()}
+    excluded: dict[str, str] = {}
+    eligible = []
+    for pid in election.projects:
+        if threshold is not None and scores[pid] < threshold:
+            excluded[pid] = BELOW_THRESHOLD
+        else:
+            eligible.append(pid)
+    left = election.budget
+    selected: list[str] = []
+    stopped = False
+    for pid in ranking(election, scores, eligible):
+        if stopped:
+            excluded[pid] = NOT_REACHED
+        elif costs[pid] <= left:
+            selected.append(pid)
+            left -= costs[pid]
+        elif skip:
+            excluded[pid] = DID_NOT_FIT
+        else:
+            excluded[pid] = DID_NOT_FIT
+            stopped = True
+    name = rule_name or ("greedy" if skip else "greedy-no-skip")
+    return Outcome(name, election.budget, selected, scores, excluded, costs)
+
+
+# --------------------------------------------------------------------------- Method of Equal Shares
+
+
+class _Instance:
+    """MES's view of an election: identical ballots grouped (they always hold the same money), utilities
+    per project as (group, utility) lists."""
+
+    def __init__(self, election: Election, utility: Callable[[str, int], int]):
+        groups: dict[tuple, int] = defaultdict(int)
+        for ballot in election.ballots:
+            groups[ballot.points] += 1
+        self.voters = len(election.ballots)
+        self.group_weights: list[int] = []
+        self.supporters: dict[str, list[tuple[int, int]]] = {pid: [] for pid in election.projects}
+        for g, (points, weight) in enumerate(groups.items()):
+            self.group_weights.append(weight)
+            for pid, pts in points:
+                self.supporters[pid].append((g, utility(pid, pts)))
+        self.costs = {pid: p.cost for pid, p in election.projects.items()}
+        # total utility of a project over all its supporters: the bound for its first rho
+        self.total_utility = {pid: sum(self.group_weights[g] * u for g, u in sup)
+                              for pid, sup in self.supporters.items()}
+        self.candidates = [pid for pid in election.projects if self.total_utility[pid] > 0 and self.costs[pid] > 0]
+
+
+class _Ambiguous(Exception):
+    """A float comparison fell within the margin: redo this run exactly."""
+
+
+def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], exact: bool,
+             ledger: list | None = None) -> list[str]:
+    """One run of MES with every voter starting with `share`; returns the winners in order (and, when a
+    `ledger` list is given, appends each winner with what every voter group paid for it).
+
+    In each step the project with the smallest rho (the most any supporter pays per unit of utility) is
+    bought; a supporter pays min(their money, rho × utility). rho of a project only grows as money is spent,
+    so the last computed rho is a lower bound and most projects need no recomputation (lazy evaluation).
+    """
+    zero = Fraction(0) if exact else 0.0
+    money = [Fraction(share) if exact else float(share)] * len(inst.group_weights)
+    weights = inst.group_weights
+    last_rho = {pid: (Fraction(inst.costs[pid], inst.total_utility[pid]) if exact
+                      else inst.costs[pid] / inst.total_utility[pid]) for pid in inst.candidates}
+    winners: list[str] = []
+
+    def close(a, b) -> bool:
+        return not exact and abs(a - b) <= FLOAT_MARGIN * max(abs(a), abs(b))
+
+    while last_rho:
+        best, best_rho = None, None
+        for pid in sorted(last_rho, key=lambda p: (last_rho[p], order_key(p))):
+            if best_rho is not None and last_rho[pid] > best_rho:
+                if close(last_rho[pid], best_rho):
+                    raise _Ambiguous
+                break
+            cost = inst.costs[pid]
+            supporters = inst.supporters[pid]
+            available = sum(weights[g] * money[g] for g, _ in supporters)
+            if close(available, cost):
+                raise _Ambiguous
+            if available < cost:
+                del last_rho[pid]  # money only shrinks: it will never be affordable again
+                continue
+            paid, denominator = zero, inst.total_utility[pid]
+            rho = None
+            for g, u in sorted(supporters, key=lambda gu: money[gu[0]] / gu[1]):
+                rho = (cost - paid) / denominator
+                if rho * u > money[g]:
+                    paid += weights[g] * money[g]
+                    denominator -= weights[g] * u
+                else:
+                    break
+            last_rho[pid] = rho
+            if best_rho is not None and rho != best_rho and close(rho, best_rho):
+                raise _Ambiguous
+            if best_rho is None or rho < best_rho or (rho == best_rho and order_key(pid) < order_key(best)):
+                best, best_rho = pid, rho
+        if best is None:
+            break
+        winners.append(best)
+        del last_rho[best]
+        payments = [zero] * len(money) if ledger is not None else None
+        for g, u in inst.supporters[best]:
+            pay = min(best_rho * u, money[g])
+            money[g] -= pay
+            if payments is not None:
+                payments[g] = pay
+        if ledger is not None:
+            ledger.append((best, payments))
+    return winners
+
+
+def mes_run(inst: _Instance, share, order_key) -> tuple[list[str], bool]:
+    """Returns the winners and whether the exact arithmetic had to decide."""
+    try:
+        return _mes_run(inst, share, order_key, exact=False), False
+    except _Ambiguous:
+        return _mes_run(inst, share, order_key, exact=True), True
+
+
+def _utility_for(election: Election) -> tuple[str, Callable[[str, int], int]]:
+    """Cost utilities for approval ballots (a supporter values a project at its cost), points otherwise."""
+    if election.vote_type == "approval":
+        return "cost", lambda pid, pts: election.projects[pid].cost
+    return "points", lambda pid, pts: pts
+
+
+def equal_shares(election: Election, *, add1: bool = True, completion: bool = True,
+                 comparison: bool = False) -> Outcome:
+    """The Method of Equal Shares as the Polish cities that use it count (Świecie, Wieliczka).
+
+    Every voter, empty ballots included, starts with the whole-number part of budget ÷ voters. With Add1
+    completion the share is raised by 1 and MES re-run from scratch for as long as the outcome's cost fits
+    the budget; the last outcome that fits is kept (no early stop when an outcome becomes exhaustive).
+    Greedy completion then adds the remaining projects by score while they fit. With `comparison`, the
+    plain greedy outcome replaces that result if more voters prefer it (more of their approved projects
+    funded) than prefer the MES result.
+    """
+    utility_name, utility = _utility_for(election)
+    inst = _Instance(election, utility)
+    scores = election.scores()
+    order = {pid: i for i, pid in enumerate(ranking(election, scores, election.projects))}
+
+    def order_key(pid):
+        return order[pid]
+
+    voters = max(inst.voters, 1)
+    share = election.budget // voters
+    winners, exact_runs = mes_run(inst, share, order_key)
+    exact_runs = int(exact_runs)
+    rounds = 0
+    fundable = set(inst.candidates)
+    if add1:
+        while set(winners) != fundable:
+            candidate, was_exact = mes_run(inst, share + 1, order_key)
+            exact_runs += was_exact
+            rounds += 1
+            if sum(inst.costs[p] for p in candidate) > election.budget:
+                break
+            share += 1
+            winners = candidate
+    mes_winners = list(winners)
+    selected = list(winners)
+    if completion:
+        left = election.budget - sum(inst.costs[p] for p in selected)
+        for pid in ranking(election, scores, [p for p in election.projects if p not in selected]):
+            if scores[pid] > 0 and inst.costs[pid] <= left:
+                selected.append(pid)
+                left -= inst.costs[pid]
+    rule = "equalshares" + ("/add1" if add1 else "") + ("-comparison" if comparison else "")
+    details = {"utility": utility_name, "final_share": share, "add1_rounds": rounds, "exact_runs": exact_runs,
+               "mes_selected": mes_winners}
+    if comparison:
+        plain = greedy(election, skip=True)
+        mes_set, greedy_set = set(selected), set(plain.selected)
+        prefer_mes = prefer_greedy = 0
+        for ballot in election.ballots:
+            approved = {pid for pid, _ in ballot.points}
+            a, b = len(approved & mes_set), len(approved & greedy_set)
+            prefer_mes += a > b
+            prefer_greedy += b > a
+        details.update(prefer_mes=prefer_mes, prefer_greedy=prefer_greedy)
+        if prefer_greedy > prefer_mes:
+            selected = list(plain.selected)
+            details["chosen"] = "greedy"
+        else:
+            details["chosen"] = "equalshares"
+    costs = dict(inst.costs)
+    excluded = {pid: (NO_SUPPORT if scores[pid] == 0 else DID_NOT_FIT)
+                for pid in election.projects if pid not in selected}
+    return Outcome(rule, election.budget, selected, scores, excluded, costs, details)
+
+
+# --------------------------------------------------------------------------- the rule table
+
+RULES: dict[str, Callable[[Election], Outcome]] = {
+    "greedy": lambda e: greedy(e, skip=True, threshold=e.min_score),
+    "greedy-no-skip": lambda e: greedy(e, skip=False, threshold=e.min_score),
+    "greedy-threshold": lambda e: greedy(e, skip=True, threshold=e.min_score, rule_name="greedy-threshold"),
+    "equalshares": lambda e: equal_shares(e, add1=False, completion=False),
+    "equalshares/add1": lambda e: equal_shares(e, add1=True, completion=True),
+    "equalshares/add1-comparison": lambda e: equal_shares(e, add1=True, completion=True, comparison=True),
+}
+
+
+def count(election: Election, rule: str | None = None) -> Outcome:
+    name = rule or election.rule
+    if name not in RULES:
+        raise ValueError(f"unknown rule {name!r}; known: {', '.join(RULES)}")
+    return RULES[name](election)
