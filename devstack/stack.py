@@ -91,7 +91,8 @@ class Profile:
         return f"postgresql+psycopg://{service}:{service}-dev-password@127.0.0.1:{self.pg_port}/glos_{service}"
 
 
-PROFILES = {"dev": Profile("dev", 0), "test": Profile("test", 100)}
+# "fault" is for tests that need their own cluster (three Kafka nodes) beside the test stack.
+PROFILES = {"dev": Profile("dev", 0), "test": Profile("test", 100), "fault": Profile("fault", 200)}
 
 
 # --------------------------------------------------------------------------- processes
@@ -310,6 +311,9 @@ default.replication.factor={rf}
 min.insync.replicas={1 if brokers == 1 else 2}
 unclean.leader.election.enable=false
 group.initial.rebalance.delay.ms=0
+# fail over within seconds when a node dies (fault tests); defaults are 2 s / 9 s
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4000
 auto.create.topics.enable=false
 share.coordinator.state.topic.replication.factor={rf}
 share.coordinator.state.topic.min.isr={1 if brokers == 1 else 2}
@@ -383,6 +387,12 @@ def stop_kafka_node(p: Profile, node: int, kill: bool = False) -> bool:
 
 
 def stop_kafka(p: Profile) -> None:
+    # Signal every node first: stopped one by one, the last ones would lose the controller quorum and
+    # wait out their controlled-shutdown timeouts.
+    for node in (1, 2, 3):
+        pid = _running_pid(p, f"kafka-{node}")
+        if pid:
+            os.killpg(pid, signal.SIGTERM)
     for node in (1, 2, 3):
         stop_kafka_node(p, node)
 
