@@ -61,7 +61,7 @@ def gateway(platform) -> str:
     return f"http://127.0.0.1:{platform.gateway_port}"
 
 
-DEMO_OFFICIAL = ("urzednik.test@glos.local", "test-urzednik-haslo-123", "pb_official,coordinator")
+DEMO_OFFICIAL = ("urzednik.test@glos.local", "test-urzednik-haslo-123", "pb_official,coordinator,admin")
 DEMO_RESIDENT = ("mieszkaniec.test@glos.local", "test-mieszkaniec-haslo-123", "resident")
 
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402
 
 DEMO_ACCOUNTS = [
-    ("urzednik@glos.local", "urzednik-demo-haslo", "Anna Urzędniczka", "pb_official,coordinator"),
+    ("urzednik@glos.local", "urzednik-demo-haslo", "Anna Urzędniczka", "pb_official,coordinator,admin"),
     ("mieszkaniec@glos.local", "mieszkaniec-demo-haslo", "Jan Mieszkaniec", "resident"),
 ]
 DEMO_EDITION = {"name": "Budżet Obywatelski Katowice 2027 (demo)", "city": "Katowice", "year": 2027}

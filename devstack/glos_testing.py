@@ -31,3 +31,19 @@ def wait_until(condition, timeout: float = 30, interval: float = 0.2, message: s
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+def make_pesel(year: int, month: int, day: int, serial: int = 1234) -> str:
+    """A PESEL with a correct check digit for the given birth date (the century is encoded in the month)."""
+    offset = {18: 80, 19: 0, 20: 20, 21: 40, 22: 60}[year // 100]
+    digits = f"{year % 100:02d}{month + offset:02d}{day:02d}{serial:04d}"
+    weights = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
+    check = (10 - sum(int(d) * w for d, w in zip(digits, weights)) % 10) % 10
+    return digits + str(check)
+
+
+def seed_account(email: str, password: str, roles: str = "resident") -> None:
+    import subprocess
+
+    subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password", password,
+                    "--name", "Test", "--roles", roles], check=True, capture_output=True)

@@ -491,6 +491,10 @@ def service_env(p: Profile, brokers: int | None = None) -> dict[str, str]:
         "TOKEN_ISSUER": "https://glos.local/identity",
         "TOKEN_AUDIENCE": "glos",
         "IDENTITY_KEY_PASSPHRASE": "dev-only-key-passphrase",
+        # Development-only secrets; production values come from the secret store.
+        "IDENTITY_PESEL_HASH_KEY": f"dev-only-pesel-hash-key-{p.name}",
+        "IDENTITY_DATA_ENCRYPTION_KEY": "-vlm70HhRlrZYUJApbo92hfNq5ckLF4T9u-SC8b7ab0=",
+        "IDENTITY_VOTER_KEY_SECRET": f"dev-only-voter-key-secret-{p.name}",
         "GATEWAY_URL": f"http://127.0.0.1:{p.gateway_port}",
     }
     for svc in SERVICES:

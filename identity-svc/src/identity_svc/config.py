@@ -9,3 +9,11 @@ class IdentitySettings(ServiceSettings):
     # Encrypts the signing keys' private halves at rest in the database.
     key_passphrase: SecretStr = Field(validation_alias="IDENTITY_KEY_PASSPHRASE")
     access_token_ttl_s: int = Field(default=900, validation_alias="ACCESS_TOKEN_TTL_S")
+    # Personal data at rest: PESEL is looked up by a keyed hash and shown from an encrypted copy.
+    # Both keys live outside the database (environment or a secret store), never in Kafka or logs.
+    pesel_hash_key: SecretStr = Field(validation_alias="IDENTITY_PESEL_HASH_KEY")
+    data_encryption_key: SecretStr = Field(validation_alias="IDENTITY_DATA_ENCRYPTION_KEY")  # a Fernet key
+    # Master secret from which each edition's voter-key secret is derived (HMAC(master, edition id)).
+    voter_key_master_secret: SecretStr = Field(validation_alias="IDENTITY_VOTER_KEY_SECRET")
+    credential_ttl_s: int = Field(default=900, validation_alias="VOTER_CREDENTIAL_TTL_S")
+    credential_audience: str = Field(default="glos-voting", validation_alias="VOTER_CREDENTIAL_AUDIENCE")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ARRAY, Boolean, DateTime, String, Text, func
+from sqlalchemy import ARRAY, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,3 +39,68 @@ class SigningKey(Base):
     public_jwk: Mapped[dict] = mapped_column(JSONB)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Resident(Base):
+    """A person verified as a resident. PESEL is kept as a keyed hash (for lookups and uniqueness) and an
+    encrypted copy (to show an official); names and address are encrypted too. Nothing here leaves the
+    service."""
+
+    __tablename__ = "residents"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    pesel_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    pesel_encrypted: Mapped[str] = mapped_column(Text)
+    first_name_encrypted: Mapped[str] = mapped_column(Text)
+    last_name_encrypted: Mapped[str] = mapped_column(Text)
+    address_encrypted: Mapped[str] = mapped_column(Text)
+    birth_date: Mapped[date] = mapped_column(Date)
+    district: Mapped[str] = mapped_column(String(100))
+    # how far the person is verified: declared (residency declaration), census (matched the city's
+    # register), in_person (an official checked an ID at a consultation point)
+    verification_level: Mapped[str] = mapped_column(String(20))
+    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    verified_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    verification_method: Mapped[str] = mapped_column(String(100))
+
+
+class EditionEligibility(Base):
+    """The eligibility rules of one PB edition, as identity-svc evaluates them for a voter credential."""
+
+    __tablename__ = "edition_eligibility"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    voting_day: Mapped[date] = mapped_column(Date)
+    min_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    guardian_consent_under: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    residency: Mapped[str] = mapped_column(String(20))  # census | declaration | either
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+
+class AuditEntry(Base):
+    """Every state change made by staff: who, when, what, on what, why."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSONB, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class IssuedCredential(Base):
+    """That a voter key got a credential for an edition (and through which channel) — no personal data."""
+
+    __tablename__ = "issued_credentials"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    voter_key: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(20))  # online | paper
+    issued_by: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

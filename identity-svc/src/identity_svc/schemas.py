@@ -10,3 +10,65 @@ class TokenResponseSchema(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True)
     expires_in = fields.Integer(required=True)
+
+
+class ResidencyDeclarationSchema(Schema):
+    pesel = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=20))
+    first_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
+    last_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
+    address = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=300))
+    district = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class ResidentSchema(Schema):
+    district = fields.String()
+    verification_level = fields.String()
+    verification_method = fields.String()
+    verified_at = fields.AwareDateTime()
+    pesel_masked = fields.String()
+
+
+class InPersonVerificationSchema(Schema):
+    document = fields.String(required=True, validate=validate.OneOf(["id_card", "passport", "residence_card",
+                                                                     "other"]))
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class EligibilitySchema(Schema):
+    voting_day = fields.Date(required=True)
+    min_age = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 120))
+    guardian_consent_under = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                            validate=validate.Range(0, 120))
+    residency = fields.String(required=True, validate=validate.OneOf(["census", "declaration", "either"]))
+    reason = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=1000))
+
+
+class CredentialRequestSchema(Schema):
+    guardian_consent = fields.Boolean(load_default=False)
+
+
+class OnBehalfCredentialRequestSchema(Schema):
+    pesel = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=20))
+    guardian_consent = fields.Boolean(load_default=False)
+
+
+class CredentialSchema(Schema):
+    credential = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+    voter_key = fields.String(required=True)
+
+
+class RoleGrantSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(
+        ["resident", "pb_official", "department_reviewer", "moderator", "coordinator", "admin", "ops"]))
+    scope = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class RoleRevokeSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class RolesSchema(Schema):
+    account_id = fields.UUID()
+    roles = fields.List(fields.String())

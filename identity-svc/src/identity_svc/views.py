@@ -1,13 +1,24 @@
+"""identity-svc's HTTP endpoints: thin — parse, call one use case, answer."""
+
+import uuid
+
 from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from glos_chassis.auth import current_principal, require
 from glos_chassis.db import session_scope
+from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import service
+from . import audit, credentials, residents, roles, service
 from .keys import published_jwks
-from .schemas import TokenRequestSchema, TokenResponseSchema
+from .models import EditionEligibility, Resident
+from .personal_data import vault_from
+from .schemas import (CredentialRequestSchema, CredentialSchema, EligibilitySchema, InPersonVerificationSchema,
+                      OnBehalfCredentialRequestSchema, ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema,
+                      RoleRevokeSchema, RolesSchema, TokenRequestSchema, TokenResponseSchema)
+
 
 blp = Blueprint("identity", __name__, description="Konta i tokeny dostępu / Accounts and access tokens")
 
@@ -34,3 +45,137 @@ class Token(MethodView):
             return service.issue_access_token(
                 session, account, passphrase=settings.key_passphrase.get_secret_value().encode(),
                 issuer=settings.token_issuer, audience=settings.token_audience, ttl_s=settings.access_token_ttl_s)
+
+
+# --------------------------------------------------------------------------- residents and credentials
+
+
+
+def _vault():
+    return vault_from(current_app.extensions["glos.settings"])
+
+
+def _resident_view(vault, resident) -> dict:
+    return {"district": resident.district, "verification_level": resident.verification_level,
+            "verification_method": resident.verification_method, "verified_at": resident.verified_at,
+            "pesel_masked": residents.masked_pesel(vault, resident)}
+
+
+@blp.route("/me/resident")
+class MyResidency(MethodView):
+    @require()
+    @blp.arguments(ResidencyDeclarationSchema)
+    @blp.response(201, ResidentSchema)
+    @blp.doc(summary="Deklaracja zamieszkania z numerem PESEL / Residency declaration with PESEL")
+    def post(self, body):
+        vault = _vault()
+        with session_scope(db_sessions()) as session:
+            resident = residents.declare_residency(session, vault, uuid.UUID(current_principal().subject), **body)
+            return _resident_view(vault, resident)
+
+    @require()
+    @blp.response(200, ResidentSchema)
+    @blp.doc(summary="Mój status weryfikacji / My verification status")
+    def get(self):
+        vault = _vault()
+        with session_scope(db_sessions()) as session:
+            resident = session.get(Resident, uuid.UUID(current_principal().subject))
+            if resident is None:
+                raise Problem(404, "Nie złożono deklaracji zamieszkania.", "No residency declaration yet.")
+            return _resident_view(vault, resident)
+
+
+@blp.route("/residents/<uuid:account_id>/in-person-verification")
+class InPersonVerification(MethodView):
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.arguments(InPersonVerificationSchema)
+    @blp.response(200, ResidentSchema)
+    @blp.doc(summary="Weryfikacja osobista w punkcie (urzędnik) / In-person verification (official)")
+    def post(self, body, account_id):
+        vault = _vault()
+        with session_scope(db_sessions()) as session:
+            resident = residents.verify_in_person(session, account_id=account_id, official=current_principal().subject,
+                                                  **body)
+            return _resident_view(vault, resident)
+
+
+@blp.route("/editions/<uuid:edition_id>/eligibility")
+class Eligibility(MethodView):
+    @require(any_of=("coordinator", "admin"))
+    @blp.arguments(EligibilitySchema)
+    @blp.response(200, EligibilitySchema)
+    @blp.doc(summary="Zasady uprawnienia do głosowania w edycji / An edition's eligibility rules")
+    def put(self, body, edition_id):
+        actor = current_principal().subject
+        reason = body.pop("reason")
+        with session_scope(db_sessions()) as session:
+            rules = session.get(EditionEligibility, edition_id) or EditionEligibility(edition_id=edition_id)
+            for key, value in body.items():
+                setattr(rules, key, value)
+            rules.updated_by = actor
+            session.add(rules)
+            audit.record(session, actor=actor, action="edition.eligibility_set", target=str(edition_id),
+                         reason=reason, **{k: str(v) for k, v in body.items()})
+            return rules
+
+
+@blp.route("/editions/<uuid:edition_id>/credential")
+class VoterCredential(MethodView):
+    @require()
+    @blp.arguments(CredentialRequestSchema)
+    @blp.response(201, CredentialSchema)
+    @blp.doc(summary="Poświadczenie do głosowania (mieszkaniec) / Voter credential (resident)")
+    def post(self, body, edition_id):
+        vault = _vault()
+        settings = current_app.extensions["glos.settings"]
+        subject = current_principal().subject
+        with session_scope(db_sessions()) as session:
+            resident = session.get(Resident, uuid.UUID(subject))
+            if resident is None:
+                raise Problem(403, "Głosować mogą zweryfikowani mieszkańcy: złóż deklarację zamieszkania.",
+                              "Only verified residents can vote: declare your residency first.",
+                              type_="https://glos.pl/problems/ineligible/not_verified")
+            return credentials.issue(session, vault=vault, settings=settings, edition_id=edition_id,
+                                     resident=resident, guardian_consent=body["guardian_consent"], channel="online",
+                                     issued_by=subject)
+
+
+@blp.route("/editions/<uuid:edition_id>/credential/on-behalf")
+class VoterCredentialOnBehalf(MethodView):
+    @require(any_of=("pb_official",))
+    @blp.arguments(OnBehalfCredentialRequestSchema)
+    @blp.response(201, CredentialSchema)
+    @blp.doc(summary="Poświadczenie w punkcie głosowania papierowego (urzędnik) / Credential at a paper-voting point")
+    def post(self, body, edition_id):
+        vault = _vault()
+        settings = current_app.extensions["glos.settings"]
+        with session_scope(db_sessions()) as session:
+            resident = residents.find_by_pesel(session, vault, body["pesel"])
+            return credentials.issue(session, vault=vault, settings=settings, edition_id=edition_id,
+                                     resident=resident, guardian_consent=body["guardian_consent"], channel="paper",
+                                     issued_by=current_principal().subject)
+
+
+@blp.route("/accounts/<uuid:account_id>/roles")
+class AccountRoles(MethodView):
+    @require(role="admin")
+    @blp.arguments(RoleGrantSchema)
+    @blp.response(200, RolesSchema)
+    @blp.doc(summary="Nadaj rolę (administrator) / Grant a role (admin)")
+    def post(self, body, account_id):
+        with session_scope(db_sessions()) as session:
+            granted = roles.grant(session, account_id=account_id, actor=current_principal().subject, **body)
+            return {"account_id": account_id, "roles": granted}
+
+
+@blp.route("/accounts/<uuid:account_id>/roles/<string:role>")
+class AccountRole(MethodView):
+    @require(role="admin")
+    @blp.arguments(RoleRevokeSchema)
+    @blp.response(200, RolesSchema)
+    @blp.doc(summary="Odbierz rolę (administrator) / Revoke a role (admin)")
+    def delete(self, body, account_id, role):
+        with session_scope(db_sessions()) as session:
+            left = roles.revoke(session, account_id=account_id, role=role, actor=current_principal().subject,
+                                reason=body["reason"])
+            return {"account_id": account_id, "roles": left}

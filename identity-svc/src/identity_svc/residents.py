@@ -1,0 +1,94 @@
+"""Resident verification: a person declares residency with PESEL, names and address; officials can verify
+them in person. One PESEL belongs to one account."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from glos_chassis.errors import Problem
+
+from . import audit, events
+from .models import Account, Resident
+from .personal_data import Vault, parse_pesel
+
+LEVELS = ("declared", "census", "in_person")
+
+
+def declare_residency(session: Session, vault: Vault, account_id: uuid.UUID, *, pesel: str, first_name: str,
+                      last_name: str, address: str, district: str) -> Resident:
+    """Record the person behind an account as a (declared) resident of `district`.
+
+    At most one account per PESEL: a second account giving the same PESEL gets 409, whichever arrives first
+    under concurrency (the unique pesel_hash decides).
+    """
+    parsed = parse_pesel(pesel)
+    digest = vault.pesel_hash(parsed.number)
+    owner = session.scalar(select(Resident.account_id).where(Resident.pesel_hash == digest))
+    if owner is not None and owner != account_id:
+        raise Problem(409, "Ten PESEL jest już przypisany do innego konta.", "This PESEL belongs to another account.",
+                      errors=[{"location": "json", "field": "pesel", "message": "PESEL jest już używany.",
+                               "message_en": "PESEL already in use."}])
+    resident = session.get(Resident, account_id)
+    if resident is None:
+        resident = Resident(account_id=account_id, verification_level="declared",
+                            verification_method="residency declaration")
+        session.add(resident)
+    elif resident.pesel_hash != digest:
+        raise Problem(409, "Konto ma już inny PESEL.", "The account already has another PESEL.",
+                      errors=[{"location": "json", "field": "pesel", "message": "Inny PESEL niż zapisany.",
+                               "message_en": "Differs from the PESEL on record."}])
+    resident.pesel_hash = digest
+    resident.pesel_encrypted = vault.encrypt(parsed.number)
+    resident.first_name_encrypted = vault.encrypt(first_name.strip())
+    resident.last_name_encrypted = vault.encrypt(last_name.strip())
+    resident.address_encrypted = vault.encrypt(address.strip())
+    resident.birth_date = parsed.birth_date
+    resident.district = district
+    session.flush()
+    events.publish(session, "resident.verified", str(account_id),
+                   {"account_id": str(account_id), "level": resident.verification_level, "district": district})
+    return resident
+
+
+def verify_in_person(session: Session, *, account_id: uuid.UUID, official: str, document: str,
+                     reason: str) -> Resident:
+    """An official checked the person's ID at a consultation point."""
+    resident = session.get(Resident, account_id)
+    if resident is None:
+        raise Problem(404, "Ta osoba nie złożyła deklaracji zamieszkania.", "This person has no resident record.")
+    resident.verification_level = "in_person"
+    resident.verification_method = f"in person: {document}"
+    resident.verified_by = official
+    resident.verified_at = datetime.now(UTC)
+    audit.record(session, actor=official, action="resident.verified_in_person", target=str(account_id),
+                 reason=reason, document=document)
+    events.publish(session, "resident.verified", str(account_id),
+                   {"account_id": str(account_id), "level": "in_person", "district": resident.district})
+    return resident
+
+
+def find_by_pesel(session: Session, vault: Vault, pesel: str) -> Resident:
+    parsed = parse_pesel(pesel)
+    resident = session.scalar(select(Resident).where(Resident.pesel_hash == vault.pesel_hash(parsed.number)))
+    if resident is None:
+        raise Problem(404, "Nie ma zweryfikowanego mieszkańca o tym numerze PESEL.",
+                      "No verified resident with this PESEL.",
+                      errors=[{"location": "json", "field": "pesel", "message": "Nieznany PESEL.",
+                               "message_en": "Unknown PESEL."}])
+    return resident
+
+
+def masked_pesel(vault: Vault, resident: Resident) -> str:
+    number = vault.decrypt(resident.pesel_encrypted)
+    return "*" * 7 + number[-4:]
+
+
+def require_account(session: Session, account_id: uuid.UUID) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise Problem(404, "Nie ma takiego konta.", "No such account.")
+    return account

@@ -1,0 +1,38 @@
+"""Roles: granted and revoked by admins, each change audited and announced."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from glos_chassis.errors import Problem
+
+from . import audit, events
+from .residents import require_account
+
+ROLES = ("resident", "pb_official", "department_reviewer", "moderator", "coordinator", "admin", "ops")
+
+
+def grant(session: Session, *, account_id: uuid.UUID, role: str, actor: str, reason: str, scope: str | None) -> list[str]:
+    account = require_account(session, account_id)
+    if role in account.roles:
+        return sorted(account.roles)
+    account.roles = sorted({*account.roles, role})
+    audit.record(session, actor=actor, action="role.granted", target=str(account_id), reason=reason, role=role,
+                 scope=scope)
+    events.publish(session, "role.granted", str(account_id),
+                   {"account_id": str(account_id), "role": role, "scope": scope})
+    return account.roles
+
+
+def revoke(session: Session, *, account_id: uuid.UUID, role: str, actor: str, reason: str) -> list[str]:
+    account = require_account(session, account_id)
+    if role not in account.roles:
+        raise Problem(404, "Konto nie ma tej roli.", "The account does not have this role.")
+    if role == "admin" and str(account_id) == actor:
+        raise Problem(409, "Nie można odebrać sobie roli administratora.", "You cannot revoke your own admin role.")
+    account.roles = sorted(set(account.roles) - {role})
+    audit.record(session, actor=actor, action="role.revoked", target=str(account_id), reason=reason, role=role)
+    events.publish(session, "role.revoked", str(account_id), {"account_id": str(account_id), "role": role})
+    return account.roles
