@@ -497,6 +497,9 @@ def service_env(p: Profile, brokers: int | None = None) -> dict[str, str]:
         "IDENTITY_VOTER_KEY_SECRET": f"dev-only-voter-key-secret-{p.name}",
         "GATEWAY_URL": f"http://127.0.0.1:{p.gateway_port}",
     }
+    if p.name == "test":
+        # short lockouts, so that the tests can watch one expire
+        env.update({"IDENTITY_LOCKOUT_BASE_S": "2", "IDENTITY_LOCKOUT_MAX_S": "6"})
     for svc in SERVICES:
         env[f"{svc.upper()}_DATABASE_URL"] = p.database_url(svc)
         env[f"{svc.upper()}_PORT"] = str(p.service_port(svc))

@@ -15,5 +15,13 @@ class IdentitySettings(ServiceSettings):
     data_encryption_key: SecretStr = Field(validation_alias="IDENTITY_DATA_ENCRYPTION_KEY")  # a Fernet key
     # Master secret from which each edition's voter-key secret is derived (HMAC(master, edition id)).
     voter_key_master_secret: SecretStr = Field(validation_alias="IDENTITY_VOTER_KEY_SECRET")
+    refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, validation_alias="REFRESH_TOKEN_TTL_S")
+    # Brute-force protection: after `lockout_threshold` failures an account is locked for lockout_base_s,
+    # doubling with each further failure up to lockout_max_s (short enough that an attacker cannot keep a
+    # victim out for long); an address is locked after address_threshold failures.
+    lockout_threshold: int = Field(default=5, validation_alias="IDENTITY_LOCKOUT_THRESHOLD")
+    lockout_base_s: int = Field(default=30, validation_alias="IDENTITY_LOCKOUT_BASE_S")
+    lockout_max_s: int = Field(default=900, validation_alias="IDENTITY_LOCKOUT_MAX_S")
+    address_threshold: int = Field(default=50, validation_alias="IDENTITY_ADDRESS_THRESHOLD")
     credential_ttl_s: int = Field(default=900, validation_alias="VOTER_CREDENTIAL_TTL_S")
     credential_audience: str = Field(default="glos-voting", validation_alias="VOTER_CREDENTIAL_AUDIENCE")

@@ -10,6 +10,16 @@ class TokenResponseSchema(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True)
     expires_in = fields.Integer(required=True)
+    refresh_token = fields.String(required=True)
+    refresh_expires_in = fields.Integer(required=True)
+
+
+class RefreshRequestSchema(Schema):
+    refresh_token = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+
+
+class LogoutRequestSchema(Schema):
+    refresh_token = fields.String(load_default=None, load_only=True, validate=validate.Length(min=10, max=200))
 
 
 class ResidencyDeclarationSchema(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC, datetime
 
 import jwt
 from argon2 import PasswordHasher
@@ -48,7 +49,7 @@ def upsert_account(session: Session, email: str, password: str, display_name: st
     account = session.scalar(select(Account).where(Account.email == email))
     if account is None:
         account = Account(email=email, password_hash=hasher.hash(password), display_name=display_name,
-                          roles=sorted(roles))
+                          roles=sorted(roles), email_confirmed_at=datetime.now(UTC))
         session.add(account)
     else:
         account.password_hash = hasher.hash(password)

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -11,13 +11,14 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import audit, credentials, residents, roles, service
+from . import audit, credentials, residents, roles, sessions
 from .keys import published_jwks
 from .models import EditionEligibility, Resident
 from .personal_data import vault_from
 from .schemas import (CredentialRequestSchema, CredentialSchema, EligibilitySchema, InPersonVerificationSchema,
-                      OnBehalfCredentialRequestSchema, ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema,
-                      RoleRevokeSchema, RolesSchema, TokenRequestSchema, TokenResponseSchema)
+                      LogoutRequestSchema, OnBehalfCredentialRequestSchema, RefreshRequestSchema,
+                      ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
+                      TokenRequestSchema, TokenResponseSchema)
 
 
 blp = Blueprint("identity", __name__, description="Konta i tokeny dostępu / Accounts and access tokens")
@@ -33,18 +34,53 @@ class Jwks(MethodView):
         return response
 
 
+def _throttle() -> sessions.Throttle:
+    return sessions.Throttle(current_app.extensions["glos.redis"], current_app.extensions["glos.settings"])
+
+
 @blp.route("/token")
 class Token(MethodView):
     @blp.arguments(TokenRequestSchema)
     @blp.response(200, TokenResponseSchema)
-    @blp.doc(summary="Logowanie: token dostępu / Log in: access token")
+    @blp.doc(summary="Logowanie: token dostępu i token odświeżania / Log in: access and refresh tokens")
     def post(self, body):
-        settings = current_app.extensions["glos.settings"]
         with session_scope(db_sessions()) as session:
-            account = service.authenticate(session, body["email"], body["password"])
-            return service.issue_access_token(
-                session, account, passphrase=settings.key_passphrase.get_secret_value().encode(),
-                issuer=settings.token_issuer, audience=settings.token_audience, ttl_s=settings.access_token_ttl_s)
+            return sessions.login(session, _throttle(), current_app.extensions["glos.settings"],
+                                  email=body["email"], password=body["password"], address=request.remote_addr or "-")
+
+
+@blp.route("/token/refresh")
+class TokenRefresh(MethodView):
+    @blp.arguments(RefreshRequestSchema)
+    @blp.response(200, TokenResponseSchema)
+    @blp.doc(summary="Nowa para tokenów za token odświeżania / A new token pair for a refresh token")
+    def post(self, body):
+        # A reuse revokes the family; that must be committed even though the answer is 401.
+        session = db_sessions()()
+        try:
+            result = sessions.refresh(session, current_app.extensions["glos.settings"], body["refresh_token"])
+            session.commit()
+            return result
+        except Problem:
+            session.commit()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @require()
+    @blp.arguments(LogoutRequestSchema)
+    @blp.response(204)
+    @blp.doc(summary="Wylogowanie: unieważnia tokeny / Log out: revokes the tokens")
+    def post(self, body):
+        with session_scope(db_sessions()) as session:
+            sessions.logout(session, current_app.extensions["glos.redis"], raw_refresh_token=body["refresh_token"],
+                            access_claims=current_principal().claims)
 
 
 # --------------------------------------------------------------------------- residents and credentials

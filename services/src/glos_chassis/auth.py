@@ -22,6 +22,8 @@ from flask import current_app, g, request
 from .errors import Problem
 
 ALGORITHMS = ["RS256"]
+# identity-svc puts the jti of a logged-out access token here (Redis) until the token would have expired.
+REVOKED_JTI_PREFIX = "glos:revoked-jti:"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,9 @@ def require(role: str | None = None, *, any_of: tuple[str, ...] = ()):
         def wrapper(*args, **kwargs):
             verifier: TokenVerifier = current_app.extensions["glos.token_verifier"]
             claims = verifier.verify(bearer_token())
+            redis_client = current_app.extensions.get("glos.redis")
+            if redis_client is not None and claims.get("jti") and redis_client.exists(REVOKED_JTI_PREFIX + claims["jti"]):
+                raise _unauthorized("Token został unieważniony (wylogowanie).", "The token was revoked (logged out).")
             principal = Principal(subject=claims["sub"], roles=frozenset(claims.get("roles", [])), claims=claims)
             if needed and not (needed & principal.roles):
                 raise Problem(403, f"Wymagana rola: {', '.join(sorted(needed))}.",
