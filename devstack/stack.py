@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import pwd
+import shlex
 import shutil
 import signal
 import socket
@@ -80,6 +81,14 @@ class Profile:
     def kafka_ports(self, node: int) -> tuple[int, int]:
         base = 9092 + self.offset + 2 * (node - 1)
         return base, base + 1
+
+    @property
+    def smtp_port(self) -> int:
+        return 2525 + self.offset
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.state / "mail"
 
     def service_port(self, service: str) -> int:
         return 8001 + self.offset + SERVICES.index(service)
@@ -427,6 +436,17 @@ def create_topics(p: Profile, brokers: int) -> None:
                     "--replication-factor", str(1 if brokers == 1 else 3)], check=True, env=env)
 
 
+# --------------------------------------------------------------------------- mail sink
+
+
+def start_mail_sink(p: Profile) -> None:
+    """The city's mail server is outside the platform; locally a sink keeps every message as a file."""
+    if _running_pid(p, "mail-sink") is None:
+        _spawn(p, "mail-sink", [sys.executable, str(DEVSTACK / "mail_sink.py"), "--port", str(p.smtp_port),
+                                "--dir", str(p.mail_dir)])
+    _wait_port(p.smtp_port, "the mail sink", pidname=(p, "mail-sink"))
+
+
 # --------------------------------------------------------------------------- nginx
 
 
@@ -496,6 +516,11 @@ def service_env(p: Profile, brokers: int | None = None) -> dict[str, str]:
         "IDENTITY_DATA_ENCRYPTION_KEY": "-vlm70HhRlrZYUJApbo92hfNq5ckLF4T9u-SC8b7ab0=",
         "IDENTITY_VOTER_KEY_SECRET": f"dev-only-voter-key-secret-{p.name}",
         "GATEWAY_URL": f"http://127.0.0.1:{p.gateway_port}",
+        "PUBLIC_URL": f"http://127.0.0.1:{p.gateway_port}",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(p.smtp_port),
+        "MAIL_FROM": "Glos <noreply@glos.local>",
+        "IDENTITY_EMAIL_TOKEN_SECRET": f"dev-only-email-token-secret-{p.name}",
     }
     if p.name == "test":
         # short lockouts, so that the tests can watch one expire
@@ -574,19 +599,20 @@ def start(p: Profile, brokers: int = 1) -> None:
     start_redis(p)
     start_kafka(p, brokers)
     create_topics(p, brokers)
+    start_mail_sink(p)
     start_nginx(p)
 
 
 def stop(p: Profile) -> None:
     stop_services(p)
-    for name in ("nginx", "redis"):
+    for name in ("nginx", "redis", "mail-sink"):
         _stop_pid(p, name)
     stop_kafka(p)
     _stop_pid(p, "postgres", timeout=60)
 
 
 def status(p: Profile) -> dict[str, int | None]:
-    names = ["postgres", "redis", "nginx"] + [f"kafka-{n}" for n in range(1, kafka_brokers(p) + 1)]
+    names = ["postgres", "redis", "nginx", "mail-sink"] + [f"kafka-{n}" for n in range(1, kafka_brokers(p) + 1)]
     return {name: _running_pid(p, name) for name in names}
 
 
@@ -624,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if all(st.values()) else 3
         elif args.command == "env":
             for key, value in service_env(p).items():
-                print(f"export {key}={value}")
+                print(f"export {key}={shlex.quote(value)}")
         elif args.command == "services-start":
             start_services(p)
             print(f"services ready; gateway http://127.0.0.1:{p.gateway_port}/")

@@ -34,9 +34,19 @@ def _seed(args, settings) -> int:
     return 0
 
 
+def _mail_relay(settings, engine) -> dict:
+    from glos_chassis.db import make_session_factory
+
+    from .mail import MailRelay
+
+    relay = MailRelay(make_session_factory(engine), host=settings.smtp_host, port=settings.smtp_port,
+                      sender=settings.mail_from)
+    return {"mail-relay": relay.run}
+
+
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="identity-svc", settings_cls=IdentitySettings, service_root=SERVICE_ROOT,
-                        outbox=outbox, commands={"seed-account": (_seed_arguments, _seed)})
+                        outbox=outbox, extra_loops=_mail_relay, commands={"seed-account": (_seed_arguments, _seed)})
 
 
 if __name__ == "__main__":

@@ -23,5 +23,12 @@ class IdentitySettings(ServiceSettings):
     lockout_base_s: int = Field(default=30, validation_alias="IDENTITY_LOCKOUT_BASE_S")
     lockout_max_s: int = Field(default=900, validation_alias="IDENTITY_LOCKOUT_MAX_S")
     address_threshold: int = Field(default=50, validation_alias="IDENTITY_ADDRESS_THRESHOLD")
+    # E-mail: confirmation links are signed with this secret and expire; mail goes out through SMTP.
+    email_token_secret: SecretStr = Field(validation_alias="IDENTITY_EMAIL_TOKEN_SECRET")
+    email_token_max_age_s: int = Field(default=48 * 3600, validation_alias="EMAIL_TOKEN_MAX_AGE_S")
+    public_url: str = Field(validation_alias="PUBLIC_URL")
+    smtp_host: str = Field(validation_alias="SMTP_HOST")
+    smtp_port: int = Field(default=25, validation_alias="SMTP_PORT")
+    mail_from: str = Field(default="Glos <noreply@glos.local>", validation_alias="MAIL_FROM")
     credential_ttl_s: int = Field(default=900, validation_alias="VOTER_CREDENTIAL_TTL_S")
     credential_audience: str = Field(default="glos-voting", validation_alias="VOTER_CREDENTIAL_AUDIENCE")

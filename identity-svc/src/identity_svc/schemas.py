@@ -82,3 +82,18 @@ class RoleRevokeSchema(Schema):
 class RolesSchema(Schema):
     account_id = fields.UUID()
     roles = fields.List(fields.String())
+
+
+class RegistrationSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=4096))
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class RegistrationAcceptedSchema(Schema):
+    status = fields.String()
+    detail = fields.String()
+
+
+class ConfirmationQuerySchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=10, max=500))

@@ -11,11 +11,12 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import audit, credentials, residents, roles, sessions
+from . import audit, credentials, registration, residents, roles, sessions
 from .keys import published_jwks
 from .models import EditionEligibility, Resident
 from .personal_data import vault_from
-from .schemas import (CredentialRequestSchema, CredentialSchema, EligibilitySchema, InPersonVerificationSchema,
+from .schemas import (ConfirmationQuerySchema, CredentialRequestSchema, RegistrationAcceptedSchema,
+                      RegistrationSchema, CredentialSchema, EligibilitySchema, InPersonVerificationSchema,
                       LogoutRequestSchema, OnBehalfCredentialRequestSchema, RefreshRequestSchema,
                       ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
                       TokenRequestSchema, TokenResponseSchema)
@@ -47,6 +48,30 @@ class Token(MethodView):
         with session_scope(db_sessions()) as session:
             return sessions.login(session, _throttle(), current_app.extensions["glos.settings"],
                                   email=body["email"], password=body["password"], address=request.remote_addr or "-")
+
+
+@blp.route("/register")
+class Register(MethodView):
+    @blp.arguments(RegistrationSchema)
+    @blp.response(202, RegistrationAcceptedSchema)
+    @blp.doc(summary="Rejestracja mieszkańca / Resident registration")
+    def post(self, body):
+        with session_scope(db_sessions()) as session:
+            registration.register(session, current_app.extensions["glos.settings"], **body)
+        # the same answer whether or not the address already had an account
+        return {"status": "check_your_email",
+                "detail": "Wysłaliśmy wiadomość z linkiem potwierdzającym. / We sent a confirmation link."}
+
+
+@blp.route("/register/confirm")
+class ConfirmEmail(MethodView):
+    @blp.arguments(ConfirmationQuerySchema, location="query")
+    @blp.response(200, RegistrationAcceptedSchema)
+    @blp.doc(summary="Potwierdzenie adresu e-mail / E-mail confirmation")
+    def get(self, query):
+        with session_scope(db_sessions()) as session:
+            registration.confirm(session, current_app.extensions["glos.settings"], query["token"])
+        return {"status": "confirmed", "detail": "Adres potwierdzony, możesz się zalogować. / Confirmed, you can log in."}
 
 
 @blp.route("/token/refresh")

@@ -21,6 +21,7 @@ Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Na
 
 def service_main(argv: list[str] | None, *, prog: str, settings_cls, service_root: Path, outbox,
                  consumers: Callable[[object], list] = lambda settings: [],
+                 extra_loops: Callable[[object, object], dict] = lambda settings, engine: {},
                  commands: dict[str, Command] | None = None) -> int:
     commands = commands or {}
     parser = argparse.ArgumentParser(prog=prog)
@@ -39,7 +40,8 @@ def service_main(argv: list[str] | None, *, prog: str, settings_cls, service_roo
     if args.command == "worker":
         from .worker import service_worker
         configure_logging(f"{settings.service_name}-worker", settings.log_level)
+        engine = make_engine(settings.database_url.get_secret_value())
         return service_worker(name=settings.service_name, bootstrap_servers=settings.kafka_bootstrap_servers,
-                              engine=make_engine(settings.database_url.get_secret_value()), outbox=outbox,
-                              consumers=consumers(settings))
+                              engine=engine, outbox=outbox, consumers=consumers(settings),
+                              extra_loops=extra_loops(settings, engine))
     return commands[args.command][1](args, settings)

@@ -55,8 +55,9 @@ def run_worker(loops: dict[str, Loop], on_exit: Callable[[], None] | None = None
 
 
 
-def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consumers=()) -> int:
-    """Run a service's outbox relay and its consumers until told to stop.
+def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consumers=(),
+                   extra_loops: dict[str, Loop] | None = None) -> int:
+    """Run a service's outbox relay, its consumers and any loops of its own until told to stop.
 
     `consumers` is a list of (group_id, topics, processed_table, handlers).
     """
@@ -66,7 +67,7 @@ def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consume
     from .outbox import OutboxRelay
 
     producer = make_producer(bootstrap_servers, client_id=f"{name}-relay")
-    loops: dict[str, Loop] = {"outbox-relay": OutboxRelay(engine, outbox, producer).run}
+    loops: dict[str, Loop] = {"outbox-relay": OutboxRelay(engine, outbox, producer).run, **(extra_loops or {})}
     kafka_consumers = []
     for group_id, topics, processed, handlers in consumers:
         kc = make_consumer(bootstrap_servers, group_id, list(topics))
