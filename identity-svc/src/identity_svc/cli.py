@@ -34,6 +34,39 @@ def _seed(args, settings) -> int:
     return 0
 
 
+def _census_arguments(parser) -> None:
+    parser.description = "import the city's register of eligible residents (CSV), replacing the active list"
+    parser.add_argument("file")
+    parser.add_argument("--reason", required=True)
+    parser.add_argument("--actor", default="cli", help="who runs the import (for the audit trail)")
+    parser.add_argument("--report", help="write the rejected-rows report (JSON) here")
+
+
+def _census_import(args, settings) -> int:
+    import json
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from glos_chassis.db import make_engine, make_session_factory, session_scope
+
+    from .census import import_census
+    from .personal_data import vault_from
+
+    text = Path(args.file).read_text(encoding="utf-8-sig")
+    factory = make_session_factory(make_engine(settings.database_url.get_secret_value()))
+    with tqdm(total=text.count("\n"), unit="row", desc="census") as bar, session_scope(factory) as session:
+        report = import_census(session, vault_from(settings), text, actor=args.actor, reason=args.reason,
+                               progress=bar.update)
+        bar.update(bar.total - bar.n)
+    summary = report.as_dict()
+    if args.report:
+        Path(args.report).write_text(json.dumps(summary, indent=2))
+    print(f"accepted {summary['accepted_rows']}, rejected {summary['rejected_rows']}, "
+          f"residents matched {summary['residents_matched']}")
+    return 0
+
+
 def _mail_relay(settings, engine) -> dict:
     from glos_chassis.db import make_session_factory
 
@@ -46,7 +79,8 @@ def _mail_relay(settings, engine) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="identity-svc", settings_cls=IdentitySettings, service_root=SERVICE_ROOT,
-                        outbox=outbox, extra_loops=_mail_relay, commands={"seed-account": (_seed_arguments, _seed)})
+                        outbox=outbox, extra_loops=_mail_relay, commands={"seed-account": (_seed_arguments, _seed),
+                                                                  "census-import": (_census_arguments, _census_import)})
 
 
 if __name__ == "__main__":

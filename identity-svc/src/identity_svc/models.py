@@ -139,3 +139,27 @@ class OutgoingMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class CensusList(Base):
+    """One upload of the city's register of eligible residents. Exactly one list is active; a re-import
+    replaces it in one transaction."""
+
+    __tablename__ = "census_lists"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    imported_by: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    accepted_rows: Mapped[int] = mapped_column(Integer)
+    rejected_rows: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CensusEntry(Base):
+    """A resident on a census list: only the PESEL's keyed hash and the district are kept."""
+
+    __tablename__ = "census_entries"
+
+    list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("census_lists.id", ondelete="CASCADE"), primary_key=True)
+    pesel_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    district: Mapped[str] = mapped_column(String(100))

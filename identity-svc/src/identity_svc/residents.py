@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import audit, events
+from .census import census_district
 from .models import Account, Resident
 from .personal_data import Vault, parse_pesel
 
@@ -48,6 +49,12 @@ def declare_residency(session: Session, vault: Vault, account_id: uuid.UUID, *, 
     resident.address_encrypted = vault.encrypt(address.strip())
     resident.birth_date = parsed.birth_date
     resident.district = district
+    registered_district = census_district(session, digest)
+    if registered_district is not None and resident.verification_level == "declared":
+        # on the city's register: verified by census, and the register's district is the one that counts
+        resident.verification_level = "census"
+        resident.verification_method = "census match"
+        resident.district = registered_district
     session.flush()
     events.publish(session, "resident.verified", str(account_id),
                    {"account_id": str(account_id), "level": resident.verification_level, "district": district})

@@ -97,3 +97,24 @@ class RegistrationAcceptedSchema(Schema):
 
 class ConfirmationQuerySchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=10, max=500))
+
+
+class CensusQuerySchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class RejectedRowSchema(Schema):
+    row = fields.Integer()
+    reason = fields.String()
+
+
+class CensusReportSchema(Schema):
+    list_id = fields.String()
+    accepted_rows = fields.Integer()
+    rejected_rows = fields.Integer()
+    rejected = fields.List(fields.Nested(RejectedRowSchema))
+    residents_matched = fields.Integer()
+
+
+class AccountDeletionSchema(Schema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=4096))

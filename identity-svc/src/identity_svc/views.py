@@ -11,11 +11,11 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import audit, credentials, registration, residents, roles, sessions
+from . import audit, census, credentials, privacy, registration, residents, roles, sessions
 from .keys import published_jwks
 from .models import EditionEligibility, Resident
 from .personal_data import vault_from
-from .schemas import (ConfirmationQuerySchema, CredentialRequestSchema, RegistrationAcceptedSchema,
+from .schemas import (AccountDeletionSchema, CensusQuerySchema, CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, RegistrationAcceptedSchema,
                       RegistrationSchema, CredentialSchema, EligibilitySchema, InPersonVerificationSchema,
                       LogoutRequestSchema, OnBehalfCredentialRequestSchema, RefreshRequestSchema,
                       ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
@@ -146,6 +146,33 @@ class MyResidency(MethodView):
             return _resident_view(vault, resident)
 
 
+@blp.route("/me/data")
+class MyData(MethodView):
+    @require()
+    @blp.doc(summary="Pobierz swoje dane (RODO) / Download your data (GDPR)")
+    def get(self):
+        with session_scope(db_sessions()) as session:
+            data = privacy.export(session, _vault(), uuid.UUID(current_principal().subject))
+        response = jsonify(data)
+        response.headers["Content-Disposition"] = 'attachment; filename="glos-moje-dane.json"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @require()
+    @blp.arguments(AccountDeletionSchema)
+    @blp.response(204)
+    @blp.doc(summary="Usuń konto (RODO) / Delete the account (GDPR)")
+    def delete(self, body):
+        principal = current_principal()
+        with session_scope(db_sessions()) as session:
+            privacy.delete_account(session, uuid.UUID(principal.subject), body["password"])
+            sessions.logout(session, current_app.extensions["glos.redis"], raw_refresh_token=None,
+                            access_claims=principal.claims)
+
+
 @blp.route("/residents/<uuid:account_id>/in-person-verification")
 class InPersonVerification(MethodView):
     @require(any_of=("pb_official", "coordinator"))
@@ -158,6 +185,26 @@ class InPersonVerification(MethodView):
             resident = residents.verify_in_person(session, account_id=account_id, official=current_principal().subject,
                                                   **body)
             return _resident_view(vault, resident)
+
+
+@blp.route("/census")
+class Census(MethodView):
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.arguments(CensusQuerySchema, location="query")
+    @blp.response(200, CensusReportSchema)
+    @blp.doc(summary="Import rejestru mieszkańców (CSV w treści żądania) / Census import (CSV body)")
+    def post(self, query):
+        if request.mimetype not in ("text/csv", "text/plain"):
+            raise Problem(415, "Prześlij plik CSV (Content-Type: text/csv).", "Send a CSV file (Content-Type: text/csv).")
+        try:
+            text = request.get_data().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Problem(422, "Plik nie jest w UTF-8.", "The file is not UTF-8.",
+                          errors=[{"location": "body", "field": "_file", "message": "Kodowanie inne niż UTF-8.",
+                                   "message_en": "Not UTF-8."}]) from None
+        with session_scope(db_sessions()) as session:
+            return census.import_census(session, _vault(), text, actor=current_principal().subject,
+                                        reason=query["reason"]).as_dict()
 
 
 @blp.route("/editions/<uuid:edition_id>/eligibility")

@@ -1,0 +1,91 @@
+"""Census (register) import: through the gateway and the CLI; rejected rows reported by number and reason;
+a re-import replaces the list atomically and residents' verification follows it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+
+import requests
+from sqlalchemy import create_engine, text
+
+import stack
+from glos_testing import login, make_pesel, seed_account
+
+
+def csv_of(rows: list[tuple[str, str, str, str]]) -> str:
+    return "pesel;first_name;last_name;district\n" + "".join(";".join(r) + "\n" for r in rows)
+
+
+def upload(gateway, headers, body: str, reason="rejestr mieszkańców na 2027"):
+    return requests.post(f"{gateway}/api/identity/census", params={"reason": reason}, data=body.encode(),
+                         headers={**headers, "Content-Type": "text/csv"}, timeout=60)
+
+
+def level_of(email: str) -> str:
+    engine = create_engine(os.environ["IDENTITY_DATABASE_URL"])
+    with engine.connect() as conn:
+        level = conn.execute(text("SELECT r.verification_level FROM residents r JOIN accounts a ON a.id = r.account_id "
+                                  "WHERE a.email = :e"), {"e": email}).scalar()
+    engine.dispose()
+    return level
+
+
+def test_import_report_rematch_and_atomic_replace(gateway, official_headers, resident_headers):
+    # a resident who declared before the register arrived
+    email = f"spis-{uuid.uuid4().hex[:8]}@glos.local"
+    seed_account(email, "haslo-spisowe-12345")
+    headers = {"Authorization": f"Bearer {login(gateway, email, 'haslo-spisowe-12345')}"}
+    listed = make_pesel(1979, 4, 1, 3011)
+    r = requests.post(f"{gateway}/api/identity/me/resident", headers=headers, timeout=10, json={
+        "pesel": listed, "first_name": "Jan", "last_name": "Spisowy", "address": "ul. Długa 1", "district": "Zawodzie"})
+    assert r.status_code == 201 and r.json()["verification_level"] == "declared"
+
+    rows = [(listed, "Jan", "Spisowy", "Zawodzie"),
+            (make_pesel(1990, 1, 1, 1111), "Ewa", "Nowak", "Dąb"),
+            ("44051401358", "Zła", "Suma", "Dąb"),                 # row 4: bad check digit
+            (make_pesel(1991, 2, 2, 2222), "", "Bezimienny", "Dąb"),  # row 5: no first name
+            (make_pesel(1990, 1, 1, 1111), "Ewa", "Nowak", "Dąb"),  # row 6: duplicate
+            (make_pesel(1992, 3, 3, 3333), "Adam", "Gdzie", "")]    # row 7: no district
+    report = upload(gateway, official_headers, csv_of(rows))
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert body["accepted_rows"] == 2 and body["rejected_rows"] == 4
+    assert body["rejected"] == [{"row": 4, "reason": "invalid_pesel"}, {"row": 5, "reason": "missing_name"},
+                                {"row": 6, "reason": "duplicate_pesel"}, {"row": 7, "reason": "unknown_district"}]
+    assert listed not in report.text
+    assert body["residents_matched"] >= 1
+    assert level_of(email) == "census"
+
+    # a broken file changes nothing: the list stays, and so does the match
+    broken = upload(gateway, official_headers, "pesel;surname\n1;2\n")
+    assert broken.status_code == 422
+    assert {e["field"] for e in broken.json()["errors"]} >= {"first_name", "district"}
+    assert level_of(email) == "census"
+
+    # a new list without the person replaces the old one and the match with it
+    assert upload(gateway, official_headers, csv_of([(make_pesel(1988, 8, 8, 8881), "Ola", "Inna", "Dąb")])).json()[
+        "accepted_rows"] == 1
+    assert level_of(email) == "declared"
+
+    # only officials import
+    assert upload(gateway, resident_headers, csv_of(rows)).status_code == 403
+    wrong_type = requests.post(f"{gateway}/api/identity/census", params={"reason": "x" * 5}, data=b"{}",
+                               headers={**official_headers, "Content-Type": "application/json"}, timeout=10)
+    assert wrong_type.status_code == 415
+
+
+def test_cli_import_with_a_report_file(tmp_path, platform):
+    source = tmp_path / "spis.csv"
+    source.write_text(csv_of([(make_pesel(1970 + i % 30, 1 + i % 12, 1 + i % 28, 1000 + i), "A", "B", "Dąb")
+                              for i in range(3000)] + [("123", "A", "B", "Dąb")]))
+    report_path = tmp_path / "report.json"
+    run = subprocess.run([str(stack.VENV_BIN / "identity-svc"), "census-import", str(source), "--reason",
+                          "import z CLI", "--report", str(report_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "accepted" in run.stdout
+    report = json.loads(report_path.read_text())
+    assert report["rejected"] == [{"row": 3002, "reason": "invalid_pesel"}]
+    assert report["accepted_rows"] + report["rejected_rows"] == 3001
