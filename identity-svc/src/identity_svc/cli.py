@@ -67,6 +67,42 @@ def _census_import(args, settings) -> int:
     return 0
 
 
+def _rotate_arguments(parser) -> None:
+    parser.description = "publish a new signing key that starts signing after the overlap"
+    parser.add_argument("--overlap-s", type=int, default=600,
+                        help="seconds before it signs; longer than verifiers cache the JWKS (300 s)")
+
+
+def _rotate(args, settings) -> int:
+    from glos_chassis.db import make_engine, make_session_factory
+
+    from .keys import rotate
+
+    key = rotate(make_session_factory(make_engine(settings.database_url.get_secret_value())),
+                 settings.key_passphrase.get_secret_value().encode(), args.overlap_s)
+    print(f"new key {key.kid} published; signs from {key.signs_from.isoformat()}")
+    return 0
+
+
+def _retire_arguments(parser) -> None:
+    parser.description = "stop publishing an old signing key (after its last tokens have expired)"
+    parser.add_argument("kid")
+
+
+def _retire(args, settings) -> int:
+    from glos_chassis.db import make_engine, make_session_factory
+
+    from .keys import retire
+
+    try:
+        done = retire(make_session_factory(make_engine(settings.database_url.get_secret_value())), args.kid)
+    except ValueError as exc:
+        print(f"identity-svc: {exc}", file=sys.stderr)
+        return 2
+    print(f"key {args.kid} {'retired' if done else 'was not an active key'}")
+    return 0 if done else 1
+
+
 def _mail_relay(settings, engine) -> dict:
     from glos_chassis.db import make_session_factory
 
@@ -80,7 +116,9 @@ def _mail_relay(settings, engine) -> dict:
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="identity-svc", settings_cls=IdentitySettings, service_root=SERVICE_ROOT,
                         outbox=outbox, extra_loops=_mail_relay, commands={"seed-account": (_seed_arguments, _seed),
-                                                                  "census-import": (_census_arguments, _census_import)})
+                                                                  "census-import": (_census_arguments, _census_import),
+                                                                  "rotate-key": (_rotate_arguments, _rotate),
+                                                                  "retire-key": (_retire_arguments, _retire)})
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 The kid is the key's RFC 7638 thumbprint, so it names the key itself and
 never collides. Several keys can be published at once (rotation overlap);
-the newest active one signs.
+the newest active key whose `signs_from` has come signs. Rotation: `identity-svc rotate-key` publishes a
+new key that starts signing after an overlap longer than verifiers cache the JWKS (5 minutes); after the
+old key's tokens have expired, `identity-svc retire-key KID` stops publishing it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -29,14 +32,15 @@ def thumbprint(jwk: dict) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
 
 
-def generate_key(session: Session, passphrase: bytes) -> SigningKey:
+def generate_key(session: Session, passphrase: bytes, signs_from: datetime | None = None) -> SigningKey:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
     kid = thumbprint(jwk)
     jwk.update({"kid": kid, "use": "sig", "alg": "RS256"})
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.BestAvailableEncryption(passphrase)).decode()
-    key = SigningKey(kid=kid, private_key_pem=pem, public_jwk=jwk, active=True)
+    key = SigningKey(kid=kid, private_key_pem=pem, public_jwk=jwk, active=True,
+                     signs_from=signs_from or datetime.now(UTC))
     session.add(key)
     return key
 
@@ -48,9 +52,11 @@ def ensure_signing_key(factory: sessionmaker, passphrase: bytes) -> None:
             generate_key(session, passphrase)
 
 
-def active_private_key(session: Session, passphrase: bytes):
-    key = session.scalars(select(SigningKey).where(SigningKey.active)
-                          .order_by(SigningKey.created_at.desc()).limit(1)).one()
+def active_private_key(session: Session, passphrase: bytes, decrypt: bool = True):
+    key = session.scalars(select(SigningKey).where(SigningKey.active, SigningKey.signs_from <= func.now())
+                          .order_by(SigningKey.signs_from.desc()).limit(1)).one()
+    if not decrypt:
+        return key.kid
     private = serialization.load_pem_private_key(key.private_key_pem.encode(), password=passphrase)
     return key.kid, private
 
@@ -58,3 +64,20 @@ def active_private_key(session: Session, passphrase: bytes):
 def published_jwks(session: Session) -> dict:
     keys = session.scalars(select(SigningKey).where(SigningKey.active).order_by(SigningKey.created_at)).all()
     return {"keys": [k.public_jwk for k in keys]}
+
+
+def rotate(factory: sessionmaker, passphrase: bytes, overlap_s: int) -> SigningKey:
+    with session_scope(factory) as session:
+        return generate_key(session, passphrase, signs_from=datetime.now(UTC) + timedelta(seconds=overlap_s))
+
+
+def retire(factory: sessionmaker, kid: str) -> bool:
+    with session_scope(factory) as session:
+        key = session.get(SigningKey, kid)
+        if key is None or not key.active:
+            return False
+        signing = active_private_key(session, b"", decrypt=False)
+        if signing == kid:
+            raise ValueError("that key is the one signing now: rotate first")
+        key.active = False
+        return True

@@ -38,7 +38,10 @@ class SigningKey(Base):
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)
     private_key_pem: Mapped[str] = mapped_column(Text)
     public_jwk: Mapped[dict] = mapped_column(JSONB)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # published in the JWKS
+    # A new key is published first and signs only from this time on, so that every verifier's cached
+    # JWKS knows it before the first token signed with it arrives.
+    signs_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
