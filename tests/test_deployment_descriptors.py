@@ -79,7 +79,7 @@ def test_the_secret_template_carries_no_values():
 def test_compose_runs_the_same_topology_with_health_checks():
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     services = compose["services"]
-    expected = {"postgres", "redis", "kafka", "kafka-topics", "gateway"}
+    expected = {"postgres", "redis", "kafka", "kafka-topics", "gateway", "mailpit"}
     for svc in SERVICES:
         expected |= {f"{svc}-migrate", f"{svc}-web", f"{svc}-worker"}
     assert set(services) == expected

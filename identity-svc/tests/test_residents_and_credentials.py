@@ -216,3 +216,49 @@ def test_roles_are_granted_and_revoked_by_admins_with_audit_and_events(gateway, 
     assert [tuple(a) for a in audit] == [("role.granted", "nowa moderatorka"), ("role.revoked", "koniec konsultacji")]
     assert [e[0] for e in events] == ["role.granted", "role.revoked"]
     assert email not in str(events)
+
+
+def test_a_foreigner_without_pesel_gets_a_stable_synthetic_identity_and_can_vote(gateway, official_headers,
+                                                                                 identity_db, verifier):
+    headers, email = new_resident(gateway)
+    with identity_db.connect() as conn:
+        account_id = conn.execute(text("SELECT id FROM accounts WHERE email = :e"), {"e": email}).scalar()
+    body = {"country": "UA", "document_type": "residence_card", "document_number": "RC1234567",
+            "first_name": "Olena", "last_name": "Kowalenko", "birth_date": "1990-02-03",
+            "address": "ul. Gdańska 3, Bydgoszcz", "district": "Śródmieście", "reason": "karta pobytu okazana"}
+    url = f"{gateway}/api/identity/residents/{account_id}/foreigner-verification"
+    r = requests.post(url, json=body, headers=official_headers, timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json()["verification_level"] == "in_person"
+    edition = uuid.uuid4()
+    assert set_rules(gateway, official_headers, edition, residency="census").status_code == 200
+    first = requests.post(f"{gateway}/api/identity/editions/{edition}/credential", json={}, headers=headers,
+                          timeout=10)
+    assert first.status_code == 201, first.text
+    again = requests.post(url, json=body, headers=official_headers, timeout=10)  # the same document again
+    assert again.status_code == 200
+    second = requests.post(f"{gateway}/api/identity/editions/{edition}/credential", json={}, headers=headers,
+                           timeout=10)
+    assert first.json()["voter_key"] == second.json()["voter_key"]  # stable identity
+    assert verify_credential(verifier, second.json()["credential"], edition).age == 37
+    other, _ = new_resident(gateway)
+    with identity_db.connect() as conn:
+        other_id = conn.execute(text("SELECT id FROM accounts WHERE email = :e"), {"e": _}).scalar()
+    taken = requests.post(f"{gateway}/api/identity/residents/{other_id}/foreigner-verification", json=body,
+                          headers=official_headers, timeout=10)
+    assert taken.status_code == 409 and taken.json()["errors"][0]["field"] == "document_number"
+
+
+def test_scoped_roles_travel_in_the_access_token(gateway, official_headers, identity_db):
+    email, password = f"recenzent-{uuid.uuid4().hex[:8]}@glos.local", "haslo-recenzenta-123"
+    seed_account(email, password)
+    with identity_db.connect() as conn:
+        account_id = conn.execute(text("SELECT id FROM accounts WHERE email = :e"), {"e": email}).scalar()
+    r = requests.post(f"{gateway}/api/identity/accounts/{account_id}/roles", headers=official_headers, timeout=10,
+                      json={"role": "department_reviewer", "scope": "department:drogi", "reason": "Wydział Dróg"})
+    assert r.status_code == 200, r.text
+    import jwt
+
+    claims = jwt.decode(login(gateway, email, password), options={"verify_signature": False})
+    assert "department_reviewer" in claims["roles"]
+    assert claims["scopes"] == {"department_reviewer": ["department:drogi"]}

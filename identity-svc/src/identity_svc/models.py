@@ -27,6 +27,8 @@ class Account(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(50)), default=list)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # roles bound to something: {"department_reviewer": ["dept:roads"], "moderator": ["consultation:*"]}
+    role_scopes: Mapped[dict] = mapped_column(JSONB, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -91,7 +91,7 @@ def find_by_pesel(session: Session, vault: Vault, pesel: str) -> Resident:
 
 def masked_pesel(vault: Vault, resident: Resident) -> str:
     number = vault.decrypt(resident.pesel_encrypted)
-    return "*" * 7 + number[-4:]
+    return "*" * (len(number) - 4) + number[-4:]
 
 
 def require_account(session: Session, account_id: uuid.UUID) -> Account:
@@ -99,3 +99,43 @@ def require_account(session: Session, account_id: uuid.UUID) -> Account:
     if account is None:
         raise Problem(404, "Nie ma takiego konta.", "No such account.")
     return account
+
+
+def verify_foreigner(session: Session, vault: Vault, *, account_id: uuid.UUID, official: str, country: str,
+                     document_type: str, document_number: str, first_name: str, last_name: str, birth_date,
+                     address: str, district: str, reason: str) -> Resident:
+    """A resident without a PESEL, verified by an official with another document.
+
+    They get a synthetic identifier, stable for the same document: "X" + 10 digits derived from a keyed hash
+    of country, document type and number. It stands where a PESEL would (voter keys are computed over it),
+    and cannot collide with a PESEL, which is all digits.
+    """
+    require_account(session, account_id)
+    document = f"{country.strip().upper()}:{document_type}:{document_number.strip().upper()}"
+    synthetic = "X" + str(int(vault.pesel_hash("document:" + document), 16))[-10:]
+    digest = vault.pesel_hash(synthetic)
+    owner = session.scalar(select(Resident.account_id).where(Resident.pesel_hash == digest))
+    if owner is not None and owner != account_id:
+        raise Problem(409, "Ten dokument jest już przypisany do innego konta.",
+                      "This document belongs to another account.",
+                      errors=[{"location": "json", "field": "document_number", "message": "Dokument już użyty.",
+                               "message_en": "Document already used."}])
+    resident = session.get(Resident, account_id) or Resident(account_id=account_id)
+    resident.pesel_hash = digest
+    resident.pesel_encrypted = vault.encrypt(synthetic)
+    resident.first_name_encrypted = vault.encrypt(first_name.strip())
+    resident.last_name_encrypted = vault.encrypt(last_name.strip())
+    resident.address_encrypted = vault.encrypt(address.strip())
+    resident.birth_date = birth_date
+    resident.district = district
+    resident.verification_level = "in_person"
+    resident.verification_method = f"in person: {document_type} ({country.strip().upper()})"
+    resident.verified_by = official
+    resident.verified_at = datetime.now(UTC)
+    session.add(resident)
+    session.flush()
+    audit.record(session, actor=official, action="resident.foreigner_verified", target=str(account_id),
+                 reason=reason, document_type=document_type, country=country.strip().upper())
+    events.publish(session, "resident.verified", str(account_id),
+                   {"account_id": str(account_id), "level": "in_person", "district": district})
+    return resident

@@ -16,9 +16,13 @@ ROLES = ("resident", "pb_official", "department_reviewer", "moderator", "coordin
 
 def grant(session: Session, *, account_id: uuid.UUID, role: str, actor: str, reason: str, scope: str | None) -> list[str]:
     account = require_account(session, account_id)
-    if role in account.roles:
+    scopes = dict(account.role_scopes or {})
+    if role in account.roles and (scope is None or scope in scopes.get(role, [])):
         return sorted(account.roles)
     account.roles = sorted({*account.roles, role})
+    if scope is not None:
+        scopes[role] = sorted({*scopes.get(role, []), scope})
+        account.role_scopes = scopes
     audit.record(session, actor=actor, action="role.granted", target=str(account_id), reason=reason, role=role,
                  scope=scope)
     events.publish(session, "role.granted", str(account_id),
@@ -33,6 +37,7 @@ def revoke(session: Session, *, account_id: uuid.UUID, role: str, actor: str, re
     if role == "admin" and str(account_id) == actor:
         raise Problem(409, "Nie można odebrać sobie roli administratora.", "You cannot revoke your own admin role.")
     account.roles = sorted(set(account.roles) - {role})
+    account.role_scopes = {r: s for r, s in (account.role_scopes or {}).items() if r != role}
     audit.record(session, actor=actor, action="role.revoked", target=str(account_id), reason=reason, role=role)
     events.publish(session, "role.revoked", str(account_id), {"account_id": str(account_id), "role": role})
     return account.roles

@@ -118,3 +118,15 @@ class CensusReportSchema(Schema):
 
 class AccountDeletionSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=4096))
+
+
+class ForeignerVerificationSchema(Schema):
+    country = fields.String(required=True, validate=validate.Length(min=2, max=3))
+    document_type = fields.String(required=True, validate=validate.OneOf(["passport", "residence_card", "id_card"]))
+    document_number = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=40))
+    first_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
+    last_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
+    birth_date = fields.Date(required=True, load_only=True)
+    address = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=300))
+    district = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))

@@ -27,6 +27,7 @@ def issue_access_token(session: Session, account: Account, *, passphrase: bytes,
     kid, private = active_private_key(session, passphrase)
     now = int(time.time())
     claims = {"iss": issuer, "aud": audience, "sub": str(account.id), "roles": sorted(account.roles),
+              "scopes": account.role_scopes or {},
               "iat": now, "nbf": now, "exp": now + ttl_s, "jti": uuid.uuid4().hex}
     token = jwt.encode(claims, private, algorithm="RS256", headers={"kid": kid})
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl_s}

@@ -15,7 +15,7 @@ from . import audit, census, credentials, privacy, registration, residents, role
 from .keys import published_jwks
 from .models import EditionEligibility, Resident
 from .personal_data import vault_from
-from .schemas import (AccountDeletionSchema, CensusQuerySchema, CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, RegistrationAcceptedSchema,
+from .schemas import (AccountDeletionSchema, ForeignerVerificationSchema, CensusQuerySchema, CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, RegistrationAcceptedSchema,
                       RegistrationSchema, CredentialSchema, EligibilitySchema, InPersonVerificationSchema,
                       LogoutRequestSchema, OnBehalfCredentialRequestSchema, RefreshRequestSchema,
                       ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
@@ -171,6 +171,20 @@ class Me(MethodView):
             privacy.delete_account(session, uuid.UUID(principal.subject), body["password"])
             sessions.logout(session, current_app.extensions["glos.redis"], raw_refresh_token=None,
                             access_claims=principal.claims)
+
+
+@blp.route("/residents/<uuid:account_id>/foreigner-verification")
+class ForeignerVerification(MethodView):
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.arguments(ForeignerVerificationSchema)
+    @blp.response(200, ResidentSchema)
+    @blp.doc(summary="Weryfikacja cudzoziemca bez PESEL (urzędnik) / A foreigner without PESEL (official)")
+    def post(self, body, account_id):
+        vault = _vault()
+        with session_scope(db_sessions()) as session:
+            resident = residents.verify_foreigner(session, vault, account_id=account_id,
+                                                  official=current_principal().subject, **body)
+            return _resident_view(vault, resident)
 
 
 @blp.route("/residents/<uuid:account_id>/in-person-verification")
