@@ -116,6 +116,16 @@ class _Ambiguous(Exception):
     """A float comparison fell within the margin: redo this run exactly."""
 
 
+def _beats(pid: str, rho, best: str | None, best_rho, order_key, close) -> bool:
+    """Is `pid` at `rho` a better buy than the best so far? Lower rho wins, ties by the tie-break order; a
+    difference too small to trust in floats stops the run (`_Ambiguous`) for an exact one."""
+    if best_rho is None:
+        return True
+    if rho != best_rho and close(rho, best_rho):
+        raise _Ambiguous
+    return rho < best_rho or (rho == best_rho and order_key(pid) < order_key(best))
+
+
 def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], exact: bool,
              ledger: list | None = None) -> list[str]:
     """One run of MES with every voter starting with `share`; returns the winners in order (and, when a
@@ -160,9 +170,7 @@ def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], exact: b
                 else:
                     break
             last_rho[pid] = rho
-            if best_rho is not None and rho != best_rho and close(rho, best_rho):
-                raise _Ambiguous
-            if best_rho is None or rho < best_rho or (rho == best_rho and order_key(pid) < order_key(best)):
+            if _beats(pid, rho, best, best_rho, order_key, close):
                 best, best_rho = pid, rho
         if best is None:
             break
@@ -215,9 +223,7 @@ def _mes_run_float(inst: _Instance, share, order_key: Callable[[str], tuple]) ->
             fits = rhos * us <= bs  # from here on every supporter can pay rho × utility
             rho = float(rhos[int(np.argmax(fits))]) if fits.any() else float(rhos[-1])
             last_rho[pid] = rho
-            if best_rho is not None and rho != best_rho and close(rho, best_rho):
-                raise _Ambiguous
-            if best_rho is None or rho < best_rho or (rho == best_rho and order_key(pid) < order_key(best)):
+            if _beats(pid, rho, best, best_rho, order_key, close):
                 best, best_rho = pid, rho
         if best is None:
             break
