@@ -75,11 +75,13 @@ def accounts(platform) -> dict[str, tuple[str, str]]:
     return {"official": DEMO_OFFICIAL[:2], "resident": DEMO_RESIDENT[:2]}
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, not session-scoped: a signing-key rotation test retires the key earlier tokens were
+# signed with, so each module logs in afresh.
+@pytest.fixture(scope="module")
 def official_headers(gateway, accounts) -> dict[str, str]:
     return {"Authorization": f"Bearer {login(gateway, *accounts['official'])}"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def resident_headers(gateway, accounts) -> dict[str, str]:
     return {"Authorization": f"Bearer {login(gateway, *accounts['resident'])}"}

@@ -89,3 +89,31 @@ def test_cli_import_with_a_report_file(tmp_path, platform):
     report = json.loads(report_path.read_text())
     assert report["rejected"] == [{"row": 3002, "reason": "invalid_pesel"}]
     assert report["accepted_rows"] + report["rejected_rows"] == 3001
+
+
+def test_the_street_register_maps_addresses_to_districts(gateway, official_headers):
+    streets = "street;district\nul. Adama Mickiewicza;Śródmieście\nos. Tysiąclecia;Osiedle Tysiąclecia\n"
+    r = requests.put(f"{gateway}/api/identity/streets", params={"reason": "rejestr ulic 2027"},
+                     data=streets.encode(), headers={**official_headers, "Content-Type": "text/csv"}, timeout=10)
+    assert r.status_code == 200 and r.json() == {"streets": 2}
+
+    email = f"ulica-{uuid.uuid4().hex[:8]}@glos.local"
+    seed_account(email, "haslo-ulicy-123456")
+    headers = {"Authorization": f"Bearer {login(gateway, email, 'haslo-ulicy-123456')}"}
+    declared = requests.post(f"{gateway}/api/identity/me/resident", headers=headers, timeout=10, json={
+        "pesel": make_pesel(1966, 6, 16, 6161), "first_name": "Jerzy", "last_name": "Ulicki",
+        "address": "ul. Adama Mickiewicza 12/3, 40-092 Katowice", "district": "Dąb"})
+    assert declared.status_code == 201
+    assert declared.json()["district"] == "Śródmieście"  # the register decides, not the form
+
+    email2 = f"ulica-{uuid.uuid4().hex[:8]}@glos.local"
+    seed_account(email2, "haslo-ulicy-123456")
+    headers2 = {"Authorization": f"Bearer {login(gateway, email2, 'haslo-ulicy-123456')}"}
+    unknown = requests.post(f"{gateway}/api/identity/me/resident", headers=headers2, timeout=10, json={
+        "pesel": make_pesel(1967, 7, 17, 7171), "first_name": "Ewa", "last_name": "Nieznana",
+        "address": "ul. Nieistniejąca 1"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "district"
+
+    census = "pesel;first_name;last_name;address\n" + f"{make_pesel(1950, 5, 5, 5051)};A;B;os. Tysiąclecia 3\n"
+    report = upload(gateway, official_headers, census)
+    assert report.status_code == 200 and report.json()["accepted_rows"] == 1

@@ -50,6 +50,7 @@ def _census_import(args, settings) -> int:
 
     from glos_chassis.db import make_engine, make_session_factory, session_scope
 
+    from .addresses import resolver
     from .census import import_census
     from .personal_data import vault_from
 
@@ -57,7 +58,7 @@ def _census_import(args, settings) -> int:
     factory = make_session_factory(make_engine(settings.database_url.get_secret_value()))
     with tqdm(total=text.count("\n"), unit="row", desc="census") as bar, session_scope(factory) as session:
         report = import_census(session, vault_from(settings), text, actor=args.actor, reason=args.reason,
-                               progress=bar.update)
+                               resolve_address=resolver(session), progress=bar.update)
         bar.update(bar.total - bar.n)
     summary = report.as_dict()
     if args.report:

@@ -168,3 +168,12 @@ class CensusEntry(Base):
     list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("census_lists.id", ondelete="CASCADE"), primary_key=True)
     pesel_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     district: Mapped[str] = mapped_column(String(100))
+
+
+class StreetDistrict(Base):
+    """The city's street register: which district (area) a street belongs to. Addresses map through it."""
+
+    __tablename__ = "street_districts"
+
+    street: Mapped[str] = mapped_column(String(200), primary_key=True)  # normalised: see addresses.normalise
+    district: Mapped[str] = mapped_column(String(100))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import audit, events
+from .addresses import district_for
 from .census import census_district
 from .models import Account, Resident
 from .personal_data import Vault, parse_pesel
@@ -20,13 +21,20 @@ LEVELS = ("declared", "census", "in_person")
 
 
 def declare_residency(session: Session, vault: Vault, account_id: uuid.UUID, *, pesel: str, first_name: str,
-                      last_name: str, address: str, district: str) -> Resident:
+                      last_name: str, address: str, district: str | None = None) -> Resident:
     """Record the person behind an account as a (declared) resident of `district`.
 
     At most one account per PESEL: a second account giving the same PESEL gets 409, whichever arrives first
     under concurrency (the unique pesel_hash decides).
     """
     parsed = parse_pesel(pesel)
+    # the street register decides the district where it knows the street; otherwise the person's choice
+    district = district_for(session, address) or district
+    if not district:
+        raise Problem(422, "Nie rozpoznano ulicy: wskaż osiedle (dzielnicę).",
+                      "The street is not in the city's register: choose your district.",
+                      errors=[{"location": "json", "field": "district", "message": "Wskaż osiedle.",
+                               "message_en": "Choose a district."}])
     digest = vault.pesel_hash(parsed.number)
     owner = session.scalar(select(Resident.account_id).where(Resident.pesel_hash == digest))
     if owner is not None and owner != account_id:

@@ -27,7 +27,8 @@ class ResidencyDeclarationSchema(Schema):
     first_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
     last_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
     address = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=300))
-    district = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    # optional: the city's street register maps the address; needed only for streets it does not know
+    district = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
 
 
 class ResidentSchema(Schema):
@@ -130,3 +131,7 @@ class ForeignerVerificationSchema(Schema):
     address = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=300))
     district = fields.String(required=True, validate=validate.Length(min=1, max=100))
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class StreetsReportSchema(Schema):
+    streets = fields.Integer()

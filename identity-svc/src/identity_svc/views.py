@@ -11,15 +11,16 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import audit, census, credentials, privacy, registration, residents, roles, sessions
+from . import addresses, audit, census, credentials, privacy, registration, residents, roles, sessions
 from .keys import published_jwks
 from .models import EditionEligibility, Resident
 from .personal_data import vault_from
-from .schemas import (AccountDeletionSchema, ForeignerVerificationSchema, CensusQuerySchema, CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, RegistrationAcceptedSchema,
-                      RegistrationSchema, CredentialSchema, EligibilitySchema, InPersonVerificationSchema,
-                      LogoutRequestSchema, OnBehalfCredentialRequestSchema, RefreshRequestSchema,
+from .schemas import (AccountDeletionSchema, CensusQuerySchema, CensusReportSchema, ConfirmationQuerySchema,
+                      CredentialRequestSchema, CredentialSchema, EligibilitySchema, ForeignerVerificationSchema,
+                      InPersonVerificationSchema, LogoutRequestSchema, OnBehalfCredentialRequestSchema,
+                      RefreshRequestSchema, RegistrationAcceptedSchema, RegistrationSchema,
                       ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
-                      TokenRequestSchema, TokenResponseSchema)
+                      StreetsReportSchema, TokenRequestSchema, TokenResponseSchema)
 
 
 blp = Blueprint("identity", __name__, description="Konta i tokeny dostępu / Accounts and access tokens")
@@ -201,6 +202,17 @@ class InPersonVerification(MethodView):
             return _resident_view(vault, resident)
 
 
+def _csv_body() -> str:
+    if request.mimetype not in ("text/csv", "text/plain"):
+        raise Problem(415, "Prześlij plik CSV (Content-Type: text/csv).", "Send a CSV file (Content-Type: text/csv).")
+    try:
+        return request.get_data().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Problem(422, "Plik nie jest w UTF-8.", "The file is not UTF-8.",
+                      errors=[{"location": "body", "field": "_file", "message": "Kodowanie inne niż UTF-8.",
+                               "message_en": "Not UTF-8."}]) from None
+
+
 @blp.route("/census")
 class Census(MethodView):
     @require(any_of=("pb_official", "coordinator"))
@@ -208,17 +220,23 @@ class Census(MethodView):
     @blp.response(200, CensusReportSchema)
     @blp.doc(summary="Import rejestru mieszkańców (CSV w treści żądania) / Census import (CSV body)")
     def post(self, query):
-        if request.mimetype not in ("text/csv", "text/plain"):
-            raise Problem(415, "Prześlij plik CSV (Content-Type: text/csv).", "Send a CSV file (Content-Type: text/csv).")
-        try:
-            text = request.get_data().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Problem(422, "Plik nie jest w UTF-8.", "The file is not UTF-8.",
-                          errors=[{"location": "body", "field": "_file", "message": "Kodowanie inne niż UTF-8.",
-                                   "message_en": "Not UTF-8."}]) from None
+        text = _csv_body()
         with session_scope(db_sessions()) as session:
             return census.import_census(session, _vault(), text, actor=current_principal().subject,
-                                        reason=query["reason"]).as_dict()
+                                        reason=query["reason"], resolve_address=addresses.resolver(session)).as_dict()
+
+
+@blp.route("/streets")
+class Streets(MethodView):
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.arguments(CensusQuerySchema, location="query")
+    @blp.response(200, StreetsReportSchema)
+    @blp.doc(summary="Rejestr ulic i osiedli (CSV street;district) / Street register (CSV)")
+    def put(self, query):
+        text = _csv_body()
+        with session_scope(db_sessions()) as session:
+            return {"streets": addresses.import_streets(session, text, actor=current_principal().subject,
+                                                        reason=query["reason"])}
 
 
 @blp.route("/editions/<uuid:edition_id>/eligibility")
