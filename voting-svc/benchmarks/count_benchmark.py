@@ -21,7 +21,7 @@ from pathlib import Path
 
 from voting_svc.counting import Ballot, Election, Project, TieBreak, count, pabulib
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "pabulib"
+DATA = Path(__file__).resolve().parents[2] / "data" / "pabulib"
 
 
 def measure(fn, repeat: int):
