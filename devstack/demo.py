@@ -32,6 +32,11 @@ DEMO_PROPOSALS = [
 ]
 
 
+REPO = Path(__file__).resolve().parent.parent
+KATOWICE = {"name": "Budżet Obywatelski Katowice 2020", "city": "Katowice", "year": "2020",
+            "files": sorted((REPO / "data" / "pabulib" / "katowice-2020").glob("*.pb"))}
+
+
 def token(gateway: str, email: str, password: str) -> str:
     response = requests.post(f"{gateway}/api/identity/token", json={"email": email, "password": password},
                              timeout=10)
@@ -48,6 +53,9 @@ def main() -> int:
     for email, password, name, roles in DEMO_ACCOUNTS:
         subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password",
                         password, "--name", name, "--roles", roles], check=True, env=env)
+    # The real demo edition: Katowice 2020, city-wide + 22 districts, through the Pabulib importer.
+    subprocess.run([str(stack.VENV_BIN / "proposals-svc"), "import-pabulib", "--name", KATOWICE["name"], "--city",
+                    KATOWICE["city"], "--year", KATOWICE["year"], *map(str, KATOWICE["files"])], check=True, env=env)
     gateway = f"http://127.0.0.1:{profile.gateway_port}"
     official = {"Authorization": f"Bearer {token(gateway, *DEMO_ACCOUNTS[0][:2])}"}
     resident = {"Authorization": f"Bearer {token(gateway, *DEMO_ACCOUNTS[1][:2])}"}

@@ -13,9 +13,38 @@ from .models import outbox
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 
+def _import_arguments(parser) -> None:
+    parser.description = "create an edition from Pabulib files, one area per file (demos and tests)"
+    parser.add_argument("files", nargs="+")
+    parser.add_argument("--name", required=True, help="the edition's name; an existing edition is left alone")
+    parser.add_argument("--city", required=True)
+    parser.add_argument("--year", type=int, required=True)
+
+
+def _import(args, settings) -> int:
+    from sqlalchemy import select
+
+    from glos_chassis.db import make_engine, make_session_factory, session_scope
+
+    from . import pabulib, service
+    from .models import Edition
+
+    factory = make_session_factory(make_engine(settings.database_url.get_secret_value()))
+    with session_scope(factory) as session:
+        if session.scalar(select(Edition.id).where(Edition.name == args.name)) is not None:
+            print(f"edition {args.name!r} exists; nothing imported")
+            return 0
+        edition = service.create_edition(session, name=args.name, city=args.city, year=args.year,
+                                         created_by="import:pabulib")
+        files = [(Path(f).name, Path(f).read_text(encoding="utf-8-sig")) for f in sorted(args.files)]
+        areas = pabulib.import_areas(session, edition, files)
+        print(f"edition {edition.name} ({edition.id}): {len(areas)} areas imported")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="proposals-svc", settings_cls=ProposalsSettings, service_root=SERVICE_ROOT,
-                        outbox=outbox)
+                        outbox=outbox, commands={"import-pabulib": (_import_arguments, _import)})
 
 
 if __name__ == "__main__":

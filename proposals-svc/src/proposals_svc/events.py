@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.events import new_event
 from glos_chassis.outbox import add_to_outbox
 
-from .models import Edition, Proposal, outbox
+from .models import Area, Edition, Proposal, outbox
 
 TOPIC = "proposals.events"
 SOURCE = "proposals-svc"
@@ -23,4 +23,12 @@ def proposal_submitted(session: Session, proposal: Proposal) -> None:
     add_to_outbox(session, outbox, TOPIC, new_event(
         "proposal.submitted", str(proposal.edition_id), source=SOURCE,
         data={"proposal_id": str(proposal.id), "edition_id": str(proposal.edition_id), "title": proposal.title,
-              "cost": proposal.cost}))
+              "cost": proposal.cost, "area_id": str(proposal.area_id) if proposal.area_id else None,
+              "external_id": proposal.external_id, "status": proposal.status}))
+
+
+def area_created(session: Session, area: Area) -> None:
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        "area.created", str(area.edition_id), source=SOURCE,
+        data={"area_id": str(area.id), "edition_id": str(area.edition_id), "name": area.name, "kind": area.kind,
+              "budget": area.budget, "max_project_cost": area.max_project_cost}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,11 +31,26 @@ class Edition(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class Area(Base):
+    """A pool of an edition: the city-wide pool or one district's (osiedle), with its own budget and an
+    optional limit on one project's cost."""
+
+    __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("edition_id", "name"), CheckConstraint("budget > 0", name="budget_positive"))
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    edition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("editions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # city | district
+    budget: Mapped[int] = mapped_column(BigInteger)
+    max_project_cost: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
 class Proposal(Base):
     """A resident's project proposal (wniosek). Costs are whole złoty."""
 
     __tablename__ = "proposals"
-    __table_args__ = (CheckConstraint("cost > 0", name="cost_positive"),)
+    __table_args__ = (CheckConstraint("cost > 0", name="cost_positive"), UniqueConstraint("edition_id", "external_id"))
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     edition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("editions.id"), index=True)
@@ -44,4 +59,7 @@ class Proposal(Base):
     cost: Mapped[int] = mapped_column(BigInteger)
     author: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(30), default="submitted")
+    area_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("areas.id"), nullable=True, index=True)
+    # the project's id in an imported source (a Pabulib file), unique within the edition
+    external_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

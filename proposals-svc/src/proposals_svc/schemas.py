@@ -23,5 +23,20 @@ class ProposalCreateSchema(Schema):
 class ProposalSchema(ProposalCreateSchema):
     id = fields.UUID(dump_only=True)
     edition_id = fields.UUID(dump_only=True)
+    area_id = fields.UUID(dump_only=True, allow_none=True)
+    external_id = fields.String(dump_only=True, allow_none=True)
     status = fields.String(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
+
+
+class AreaSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    edition_id = fields.UUID(dump_only=True)
+    name = fields.String()
+    kind = fields.String()
+    budget = fields.Integer()
+    max_project_cost = fields.Integer(allow_none=True)
+
+
+class PabulibImportQuerySchema(Schema):
+    source = fields.String(load_default="upload.pb", validate=validate.Length(min=1, max=200))

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import uuid
 
+from flask import Response, request
 from flask.views import MethodView
+from sqlalchemy import select
 from flask_smorest import Blueprint
 
 from glos_chassis.auth import current_principal, require
 from glos_chassis.db import session_scope
+from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import service
-from .schemas import EditionCreateSchema, EditionSchema, ProposalCreateSchema, ProposalSchema
+from . import pabulib, service
+from .models import Area
+from .schemas import (AreaSchema, EditionCreateSchema, EditionSchema, PabulibImportQuerySchema, ProposalCreateSchema,
+                      ProposalSchema)
 
 blp = Blueprint("editions", __name__, url_prefix="/editions",
                 description="Edycje budżetu obywatelskiego i wnioski / PB editions and proposals")
@@ -59,3 +64,43 @@ class Proposals(MethodView):
         """Złóż wniosek (mieszkaniec) / Submit a proposal (resident)"""
         with session_scope(db_sessions()) as session:
             return service.submit_proposal(session, edition_id, author=current_principal().subject, **body)
+
+
+@blp.route("/<uuid:edition_id>/areas")
+class Areas(MethodView):
+    @blp.response(200, AreaSchema(many=True))
+    def get(self, edition_id: uuid.UUID):
+        """Obszary (pule) edycji / The edition's areas (pools)"""
+        with session_scope(db_sessions()) as session:
+            service.get_edition(session, edition_id)
+            return list(session.scalars(select(Area).where(Area.edition_id == edition_id).order_by(Area.kind, Area.name)))
+
+
+@blp.route("/<uuid:edition_id>/areas/pabulib")
+class AreaImport(MethodView):
+    @require(role="pb_official")
+    @blp.arguments(PabulibImportQuerySchema, location="query")
+    @blp.response(201, AreaSchema)
+    def post(self, query, edition_id: uuid.UUID):
+        """Import obszaru z pliku Pabulib (treść text/plain) / Import an area from a Pabulib file"""
+        if request.mimetype not in ("text/plain", "text/csv", "application/octet-stream"):
+            raise Problem(415, "Prześlij plik .pb jako text/plain.", "Send the .pb file as text/plain.")
+        text = request.get_data().decode("utf-8-sig", errors="strict")
+        with session_scope(db_sessions()) as session:
+            edition = service.get_edition(session, edition_id)
+            (area,) = pabulib.import_areas(session, edition, [(query["source"], text)])
+            return area
+
+
+@blp.route("/<uuid:edition_id>/areas/<uuid:area_id>/pabulib")
+class AreaExport(MethodView):
+    def get(self, edition_id: uuid.UUID, area_id: uuid.UUID):
+        """Projekty obszaru w formacie Pabulib / The area's projects as a Pabulib file"""
+        with session_scope(db_sessions()) as session:
+            edition = service.get_edition(session, edition_id)
+            area = session.get(Area, area_id)
+            if area is None or area.edition_id != edition.id:
+                raise Problem(404, "Nie ma takiego obszaru w tej edycji.", "No such area in this edition.")
+            body = pabulib.export_area(session, edition, area)
+        return Response(body, mimetype="text/plain", headers={
+            "Content-Disposition": f'attachment; filename="area-{area_id}.pb"'})

@@ -1,0 +1,119 @@
+"""Pabulib `.pb` files (pabulib.org) as an edition's areas and projects: import for demos and tests, export
+of an area's projects in the PROJECTS format.
+
+Only META and PROJECTS are read here; the ballots (VOTES) belong to voting-svc.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from glos_chassis.errors import Problem
+
+from . import events
+from .models import Area, Edition, Proposal
+
+
+@dataclass
+class PabulibArea:
+    meta: dict[str, str]
+    projects: list[dict[str, str]]
+
+    @property
+    def name(self) -> str:
+        return self.meta.get("district") or self.meta.get("subunit") or f"{self.meta.get('unit', 'Miasto')} — ogólnomiejski"
+
+    @property
+    def kind(self) -> str:
+        return "district" if self.meta.get("district") else "city"
+
+
+def _invalid(source: str, pl: str, en: str) -> Problem:
+    return Problem(422, f"{source}: {pl}", f"{source}: {en}", errors=[
+        {"location": "file", "field": source, "message": pl, "message_en": en}])
+
+
+def read(text: str, source: str = "file") -> PabulibArea:
+    section, header = None, None
+    meta: dict[str, str] = {}
+    projects: list[dict[str, str]] = []
+    for row in csv.reader(io.StringIO(text), delimiter=";"):
+        if not row:
+            continue
+        if len(row) == 1 and row[0].strip() in ("META", "PROJECTS", "VOTES"):
+            section, header = row[0].strip(), None
+            if section == "VOTES":
+                break
+            continue
+        if header is None:
+            header = [h.strip() for h in row]
+            continue
+        values = dict(zip(header, (v.strip() for v in row)))
+        if section == "META":
+            meta[values.get("key", "")] = values.get("value", "")
+        elif section == "PROJECTS":
+            projects.append(values)
+    if not meta or "budget" not in meta:
+        raise _invalid(source, "brak sekcji META z budżetem.", "no META section with a budget.")
+    if not projects:
+        raise _invalid(source, "brak projektów (sekcja PROJECTS).", "no projects (PROJECTS section).")
+    for p in projects:
+        if not p.get("project_id") or not p.get("cost", "").replace(".", "", 1).isdigit():
+            raise _invalid(source, f"projekt {p.get('project_id')!r} bez poprawnego kosztu.",
+                           f"project {p.get('project_id')!r} has no valid cost.")
+    return PabulibArea(meta, projects)
+
+
+def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]]) -> list[Area]:
+    """Each file becomes an area of the edition with its projects as qualified proposals — all or nothing."""
+    areas = []
+    for source, text in files:
+        parsed = read(text, source)
+        if session.scalar(select(Area.id).where(Area.edition_id == edition.id, Area.name == parsed.name)):
+            raise _invalid(source, f"obszar „{parsed.name}” już istnieje w tej edycji.",
+                           f"area '{parsed.name}' already exists in this edition.")
+        area = Area(edition_id=edition.id, name=parsed.name, kind=parsed.kind,
+                    budget=int(float(parsed.meta["budget"])))
+        session.add(area)
+        session.flush()
+        events.area_created(session, area)
+        for project in parsed.projects:
+            proposal = Proposal(edition_id=edition.id, area_id=area.id, external_id=project["project_id"],
+                                title=(project.get("name") or f"Projekt {project['project_id']}")[:200],
+                                description="", cost=int(float(project["cost"])), author="import:pabulib",
+                                status="qualified")
+            session.add(proposal)
+            session.flush()
+            events.proposal_submitted(session, proposal)
+        areas.append(area)
+    return areas
+
+
+def export_area(session: Session, edition: Edition, area: Area) -> str:
+    """The area's projects as a Pabulib file (META + PROJECTS; ballots live in voting-svc)."""
+    proposals = session.scalars(select(Proposal).where(Proposal.area_id == area.id)
+                                .order_by(Proposal.external_id, Proposal.created_at)).all()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    out.write("META\n")
+    writer.writerow(["key", "value"])
+    meta = [("description", f"{edition.name} — {area.name}"), ("country", "Poland"), ("unit", edition.city),
+            ("instance", str(edition.year)), ("num_projects", str(len(proposals))), ("num_votes", "0"),
+            ("budget", str(area.budget)), ("vote_type", "approval"), ("rule", "greedy"), ("language", "pl"),
+            ("currency", "PLN")]
+    if area.kind == "district":
+        meta.insert(3, ("district", area.name))
+    for key, value in meta:
+        writer.writerow([key, value])
+    out.write("PROJECTS\n")
+    writer.writerow(["project_id", "cost", "name"])
+    for p in proposals:
+        writer.writerow([p.external_id or str(p.id), p.cost, p.title])
+    out.write("VOTES\n")
+    writer.writerow(["voter_id", "vote"])
+    return out.getvalue()

@@ -1,0 +1,85 @@
+"""Pabulib import and export: a whole real edition (Katowice 2020, 23 areas) becomes areas and qualified
+projects, announced through the outbox and projected by voting-svc; bad files change nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+import stack
+from glos_testing import wait_until
+from proposals_svc.pabulib import read
+
+KATOWICE = sorted((Path(__file__).resolve().parents[2] / "data" / "pabulib" / "katowice-2020").glob("*.pb"))
+
+
+def test_katowice_2020_is_imported_whole_and_reaches_voting_svc(gateway):
+    name = f"BO Katowice 2020 import {uuid.uuid4().hex[:6]}"
+    run = subprocess.run([str(stack.VENV_BIN / "proposals-svc"), "import-pabulib", "--name", name, "--city",
+                          "Katowice", "--year", "2020", *map(str, KATOWICE)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    edition = next(e for e in requests.get(f"{gateway}/api/proposals/editions", timeout=10).json() if e["name"] == name)
+    areas = requests.get(f"{gateway}/api/proposals/editions/{edition['id']}/areas", timeout=10).json()
+    assert len(areas) == 23
+    assert [a["kind"] for a in areas].count("city") == 1
+    expected = {}
+    for path in KATOWICE:
+        parsed = read(path.read_text(encoding="utf-8"))
+        expected[parsed.name] = (int(parsed.meta["budget"]), {p["project_id"]: int(p["cost"]) for p in parsed.projects})
+    assert {a["name"]: a["budget"] for a in areas} == {k: v[0] for k, v in expected.items()}
+    proposals = requests.get(f"{gateway}/api/proposals/editions/{edition['id']}/proposals", timeout=10).json()
+    by_area = {a["id"]: a["name"] for a in areas}
+    imported = {}
+    for p in proposals:
+        imported.setdefault(by_area[p["area_id"]], {})[p["external_id"]] = p["cost"]
+        assert p["status"] == "qualified"
+    assert imported == {k: v[1] for k, v in expected.items()}
+
+    total = len(proposals)
+    wait_until(lambda: len(requests.get(f"{gateway}/api/voting/editions/{edition['id']}", timeout=10)
+                           .json().get("projects", [])) == total, timeout=60,
+               message=f"voting-svc to project all {total} imported projects")
+
+    # export an area back to Pabulib: the same projects and costs
+    district = next(a for a in areas if a["kind"] == "district")
+    exported = requests.get(f"{gateway}/api/proposals/editions/{edition['id']}/areas/{district['id']}/pabulib",
+                            timeout=10)
+    assert exported.status_code == 200
+    again = read(exported.text)
+    assert {p["project_id"]: int(p["cost"]) for p in again.projects} == expected[district["name"]][1]
+    assert again.meta["budget"] == str(district["budget"]) and again.meta["district"] == district["name"]
+
+
+def test_importing_one_area_through_the_api_and_refusing_bad_files(gateway, official_headers, resident_headers):
+    edition = requests.post(f"{gateway}/api/proposals/editions", headers=official_headers, timeout=10,
+                            json={"name": f"BO import API {uuid.uuid4().hex[:6]}", "city": "Katowice", "year": 2020})
+    edition_id = edition.json()["id"]
+    url = f"{gateway}/api/proposals/editions/{edition_id}/areas/pabulib"
+    source = KATOWICE[1]
+    upload = {"data": source.read_bytes(), "timeout": 10, "params": {"source": source.name}}
+    assert requests.post(url, headers={**resident_headers, "Content-Type": "text/plain"}, **upload).status_code == 403
+    created = requests.post(url, headers={**official_headers, "Content-Type": "text/plain"}, **upload)
+    assert created.status_code == 201, created.text
+    assert created.json()["kind"] == "district"
+    again = requests.post(url, headers={**official_headers, "Content-Type": "text/plain"}, **upload)
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == source.name
+
+    engine = create_engine(os.environ["PROPOSALS_DATABASE_URL"])
+
+    def counts():
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT (SELECT count(*) FROM areas), (SELECT count(*) FROM proposals), "
+                                     "(SELECT count(*) FROM outbox)")).one()
+
+    before = counts()
+    broken = "META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;name\n1;100;Dobry\n2;drogo;Zły\n"
+    r = requests.post(url, data=broken.encode(), params={"source": "zly.pb"}, timeout=10,
+                      headers={**official_headers, "Content-Type": "text/plain"})
+    assert r.status_code == 422 and "drogo" not in r.text and "'2'" in r.json()["detail"]
+    assert counts() == before  # nothing half-written: not even the area or the first project
+    engine.dispose()
