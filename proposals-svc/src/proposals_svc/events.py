@@ -32,3 +32,11 @@ def area_created(session: Session, area: Area) -> None:
         "area.created", str(area.edition_id), source=SOURCE,
         data={"area_id": str(area.id), "edition_id": str(area.edition_id), "name": area.name, "kind": area.kind,
               "budget": area.budget, "max_project_cost": area.max_project_cost}))
+
+
+def ballot_published(session: Session, edition: Edition, areas: list[dict]) -> None:
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        "ballot.published", str(edition.id), source=SOURCE,
+        data={"edition_id": str(edition.id), "name": edition.name, "rules": edition.voting_rules,
+              "rules_sha256": edition.rules_sha256, "frozen_at": edition.rules_frozen_at.isoformat(),
+              "areas": areas}))

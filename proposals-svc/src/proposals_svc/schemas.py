@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from .rules import VotingRulesSchema
+
 
 class EditionCreateSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
@@ -40,3 +42,19 @@ class AreaSchema(Schema):
 
 class PabulibImportQuerySchema(Schema):
     source = fields.String(load_default="upload.pb", validate=validate.Length(min=1, max=200))
+
+
+class RulesChangeSchema(Schema):
+    rules = fields.Nested(VotingRulesSchema, required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class RulesStateSchema(Schema):
+    edition_id = fields.UUID(attribute="id")
+    voting_rules = fields.Dict(allow_none=True)
+    rules_frozen_at = fields.AwareDateTime(allow_none=True)
+    rules_sha256 = fields.String(allow_none=True)

@@ -14,10 +14,10 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import pabulib, service
+from . import pabulib, rules, service
 from .models import Area
 from .schemas import (AreaSchema, EditionCreateSchema, EditionSchema, PabulibImportQuerySchema, ProposalCreateSchema,
-                      ProposalSchema)
+                      ProposalSchema, ReasonSchema, RulesChangeSchema, RulesStateSchema)
 
 blp = Blueprint("editions", __name__, url_prefix="/editions",
                 description="Edycje budżetu obywatelskiego i wnioski / PB editions and proposals")
@@ -104,3 +104,34 @@ class AreaExport(MethodView):
             body = pabulib.export_area(session, edition, area)
         return Response(body, mimetype="text/plain", headers={
             "Content-Disposition": f'attachment; filename="area-{area_id}.pb"'})
+
+
+@blp.route("/<uuid:edition_id>/voting-rules")
+class VotingRules(MethodView):
+    @blp.response(200, RulesStateSchema)
+    def get(self, edition_id: uuid.UUID):
+        """Zasady głosowania i ich skrót SHA-256 / The voting rules and their SHA-256"""
+        with session_scope(db_sessions()) as session:
+            return service.get_edition(session, edition_id)
+
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.arguments(RulesChangeSchema)
+    @blp.response(200, RulesStateSchema)
+    def put(self, body, edition_id: uuid.UUID):
+        """Ustal zasady głosowania (do publikacji karty) / Set the voting rules (until the ballot is published)"""
+        with session_scope(db_sessions()) as session:
+            edition = service.get_edition(session, edition_id)
+            return rules.set_rules(session, edition, body["rules"], actor=current_principal().subject,
+                                   reason=body["reason"])
+
+
+@blp.route("/<uuid:edition_id>/ballot")
+class Ballot(MethodView):
+    @require(role="coordinator")
+    @blp.arguments(ReasonSchema)
+    @blp.response(201, RulesStateSchema)
+    def post(self, body, edition_id: uuid.UUID):
+        """Opublikuj kartę do głosowania: zamraża zasady / Publish the ballot: freezes the rules"""
+        with session_scope(db_sessions()) as session:
+            edition = service.get_edition(session, edition_id)
+            return rules.publish_ballot(session, edition, actor=current_principal().subject, reason=body["reason"])

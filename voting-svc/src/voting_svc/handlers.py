@@ -9,9 +9,10 @@ from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from glos_chassis.canonical import sha256_hex
 from glos_chassis.events import Envelope
 
-from .models import EditionView, ProjectView
+from .models import BallotView, EditionView, ProjectView
 
 GROUP_ID = "voting-svc.projections"
 TOPICS = ["proposals.events"]
@@ -55,7 +56,32 @@ def on_proposal_submitted(session: Session, event: Envelope) -> None:
         index_elements=[ProjectView.proposal_id], set_={"title": data["title"], "cost": data["cost"]}))
 
 
+class _BallotPublished(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    edition_id = fields.UUID(required=True)
+    rules = fields.Dict(required=True)
+    rules_sha256 = fields.String(required=True)
+    frozen_at = fields.AwareDateTime(required=True)
+    areas = fields.List(fields.Dict(), required=True)
+
+
+class TamperedRules(ValueError):
+    """The rules do not hash to the published digest: never accept such a ballot."""
+
+
+def on_ballot_published(session: Session, event: Envelope) -> None:
+    data = _BallotPublished().load(event.data)
+    if sha256_hex(data["rules"]) != data["rules_sha256"]:
+        raise TamperedRules(f"rules of edition {data['edition_id']} do not match their SHA-256")
+    if session.get(BallotView, data["edition_id"]) is not None:
+        return  # published once; the rules are frozen, a second publication changes nothing
+    session.add(BallotView(**data))
+
+
 HANDLERS = {
+    "ballot.published": on_ballot_published,
     "edition.created": on_edition_created,
     "proposal.submitted": on_proposal_submitted,
 }

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, func
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from glos_chassis.consumer import define_processed_events_table
@@ -37,3 +37,16 @@ class ProjectView(Base):
     edition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("edition_views.edition_id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     cost: Mapped[int] = mapped_column(BigInteger)
+
+
+class BallotView(Base):
+    """An edition's ballot as published by proposals-svc: per area the qualified projects, and the frozen
+    rules with their SHA-256 (checked on arrival)."""
+
+    __tablename__ = "ballot_views"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    rules: Mapped[dict] = mapped_column(JSONB)
+    rules_sha256: Mapped[str] = mapped_column(String(64))
+    areas: Mapped[list] = mapped_column(JSONB)
+    frozen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
