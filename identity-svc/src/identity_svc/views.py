@@ -220,6 +220,7 @@ class Census(MethodView):
     @blp.response(200, CensusReportSchema)
     @blp.doc(summary="Import rejestru mieszkańców (CSV w treści żądania) / Census import (CSV body)")
     def post(self, query):
+        request.max_content_length = current_app.extensions["glos.settings"].census_max_bytes  # this view only
         text = _csv_body()
         with session_scope(db_sessions()) as session:
             return census.import_census(session, _vault(), text, actor=current_principal().subject,

@@ -5,5 +5,6 @@ from glos_chassis.config import ServiceSettings
 
 class ProposalsSettings(ServiceSettings):
     service_name: str = "proposals-svc"
-    max_request_bytes: int = 64 * 1024 * 1024  # Pabulib imports; the gateway allows this size there only
+    # Pabulib files carry every ballot: this one endpoint takes larger bodies (the gateway agrees)
+    pabulib_max_bytes: int = 64 * 1024 * 1024
     database_url: SecretStr = Field(validation_alias="PROPOSALS_DATABASE_URL")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from sqlalchemy import select
 from flask_smorest import Blueprint
@@ -85,7 +85,11 @@ class AreaImport(MethodView):
         """Import obszaru z pliku Pabulib (treść text/plain) / Import an area from a Pabulib file"""
         if request.mimetype not in ("text/plain", "text/csv", "application/octet-stream"):
             raise Problem(415, "Prześlij plik .pb jako text/plain.", "Send the .pb file as text/plain.")
-        text = request.get_data().decode("utf-8-sig", errors="strict")
+        request.max_content_length = current_app.extensions["glos.settings"].pabulib_max_bytes  # this view only
+        try:
+            text = request.get_data().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Problem(422, "Plik nie jest w UTF-8.", "The file is not UTF-8.") from None
         with session_scope(db_sessions()) as session:
             edition = service.get_edition(session, edition_id)
             (area,) = pabulib.import_areas(session, edition, [(query["source"], text)])

@@ -26,7 +26,7 @@ class Topic:
 
 
 # Consumer groups that have a dead-letter topic, one per (service, purpose).
-CONSUMER_GROUPS = ("voting-svc.projections", "proposals-svc.events", "identity-svc.events",
+CONSUMER_GROUPS = ("voting-svc.projections", "voting-svc.tally", "proposals-svc.events", "identity-svc.events",
                    "consultation-svc.events", "glos-tests")
 
 TOPICS = [

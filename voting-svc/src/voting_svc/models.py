@@ -50,3 +50,36 @@ class BallotView(Base):
     rules_sha256: Mapped[str] = mapped_column(String(64))
     areas: Mapped[list] = mapped_column(JSONB)
     frozen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Vote(Base):
+    """A counted ballot: at most one per voter key per edition (the primary key guarantees it)."""
+
+    __tablename__ = "votes"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    voter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    parts: Mapped[list] = mapped_column(JSONB)
+    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ProjectTally(Base):
+    __tablename__ = "project_tallies"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    area_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    voters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AreaTurnout(Base):
+    __tablename__ = "area_turnout"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    area_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    voters: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,14 +4,19 @@ import uuid
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from flask import current_app, request
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 
+from glos_chassis.auth import bearer_token
 from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
 from .handlers import edition_projection
-from .models import BallotView
+from . import voting
+from .credentials import verify_credential
+from .models import AreaTurnout, BallotView
 
 blp = Blueprint("ballots", __name__, url_prefix="/editions", description="Karty do głosowania / Ballots")
 
@@ -60,3 +65,80 @@ class PublishedBallot(MethodView):
             if ballot is None:
                 raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
             return ballot
+
+
+class ChoiceSchema(Schema):
+    project_id = fields.UUID(required=True)
+    points = fields.Integer(strict=True, load_default=None, allow_none=True)
+
+
+class PartSchema(Schema):
+    area_id = fields.UUID(required=True)
+    choices = fields.List(fields.Nested(ChoiceSchema), required=True)
+
+
+class BallotCastSchema(Schema):
+    parts = fields.List(fields.Nested(PartSchema), required=True, validate=validate.Length(max=30))
+
+
+class ReceiptSchema(Schema):
+    receipt = fields.String()
+    edition_id = fields.String()
+    cast_at = fields.String()
+
+
+class TurnoutSchema(Schema):
+    area_id = fields.UUID()
+    channel = fields.String()
+    voters = fields.Integer()
+
+
+_ballots: dict[uuid.UUID, BallotView] = {}  # frozen once published: safe to keep for the process's life
+
+
+def _published_ballot(edition_id: uuid.UUID) -> BallotView:
+    ballot = _ballots.get(edition_id)
+    if ballot is None:
+        with session_scope(db_sessions()) as session:
+            ballot = session.get(BallotView, edition_id)
+        if ballot is None:
+            raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
+        _ballots[edition_id] = ballot
+    return ballot
+
+
+@blp.route("/<uuid:edition_id>/votes")
+class Votes(MethodView):
+    @blp.arguments(BallotCastSchema)
+    @blp.response(201, ReceiptSchema)
+    @blp.alt_response(200, schema=ReceiptSchema, description="A retry with the same Idempotency-Key")
+    def post(self, body, edition_id: uuid.UUID):
+        """Oddaj głos (Authorization: Bearer <poświadczenie>, Idempotency-Key) / Cast a ballot"""
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if not 8 <= len(idempotency_key) <= 100:
+            raise Problem(400, "Podaj nagłówek Idempotency-Key (8–100 znaków).",
+                          "Send an Idempotency-Key header (8-100 characters).",
+                          errors=[{"location": "headers", "field": "Idempotency-Key", "message": "Wymagany.",
+                                   "message_en": "Required."}])
+        ballot = _published_ballot(edition_id)
+        credential = verify_credential(current_app.extensions["glos.token_verifier"], bearer_token(), edition_id)
+        receipt, created = voting.cast(current_app.extensions["glos.redis"], _vote_log(), ballot, credential,
+                                       body["parts"], idempotency_key)
+        return receipt, (201 if created else 200)
+
+
+def _vote_log() -> voting.VoteLog:
+    log = current_app.extensions.get("voting.vote_log")
+    if log is None:
+        log = current_app.extensions.setdefault("voting.vote_log", voting.VoteLog(
+            current_app.extensions["glos.settings"].kafka_bootstrap_servers))
+    return log
+
+
+@blp.route("/<uuid:edition_id>/turnout")
+class Turnout(MethodView):
+    @blp.response(200, TurnoutSchema(many=True))
+    def get(self, edition_id: uuid.UUID):
+        """Frekwencja na żywo, według obszaru i kanału / Live turnout by area and channel"""
+        with session_scope(db_sessions()) as session:
+            return list(session.scalars(select(AreaTurnout).where(AreaTurnout.edition_id == edition_id)))

@@ -1,0 +1,98 @@
+"""The vote path (DESIGN §3): credential → ballot checked against the frozen rules → one ballot per voter
+key → appended to the Kafka vote log, acknowledged by all in-sync replicas → receipt.
+
+One ballot per voter key is enforced twice: at once in Redis (SET NX, shared by every replica, so identical
+requests arriving together get one acceptance), and durably by the tally's primary key (edition, voter key)
+— the vote log is the source of truth, and replaying it counts each voter key once.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from datetime import UTC, datetime
+
+from kafka.errors import KafkaError
+
+from glos_chassis.errors import Problem
+from glos_chassis.events import new_event
+from glos_chassis.events import serialize
+from glos_chassis.kafka_io import encode_payload, make_producer, payload_headers
+
+from .ballots import validate_ballot
+from .credentials import VoterCredential
+
+VOTE_LOG = "voting.votes"
+SOURCE = "voting-svc"
+PENDING_WAIT_S = 3.0
+
+
+class VoteLog:
+    """The durable producer of one web process, made after gunicorn forks."""
+
+    def __init__(self, bootstrap_servers: str):
+        self.bootstrap_servers = bootstrap_servers
+        self._producer = None
+        self._lock = threading.Lock()
+
+    def append(self, envelope, timeout_s: float = 10.0) -> None:
+        with self._lock:
+            if self._producer is None:
+                self._producer = make_producer(self.bootstrap_servers, client_id="voting-svc-votes", linger_ms=1)
+        payload = serialize(envelope)
+        self._producer.send(VOTE_LOG, key=envelope.subject.encode(), value=encode_payload(payload),
+                            headers=payload_headers(payload)).get(timeout=timeout_s)
+
+
+def _key(edition_id, voter_key: str) -> str:
+    return f"glos:vote:{edition_id}:{voter_key}"
+
+
+def cast(redis_client, vote_log: VoteLog, ballot, credential: VoterCredential, parts: list[dict],
+         idempotency_key: str, _attempt: int = 0) -> tuple[dict, bool]:
+    """Returns (receipt, created). At most one ballot per voter key per edition, also under concurrent
+    requests; a retry with the same idempotency key gets the same receipt, never a second vote."""
+    normalised = validate_ballot(ballot, credential, parts)
+    key = _key(credential.edition_id, credential.voter_key)
+    receipt = {"receipt": secrets.token_hex(16), "edition_id": str(credential.edition_id),
+               "cast_at": datetime.now(UTC).isoformat()}
+    claim = json.dumps({**receipt, "idem": idempotency_key, "state": "pending"})
+    if redis_client.set(key, claim, nx=True, ex=180 * 24 * 3600):
+        event = new_event("vote.cast", credential.voter_key, source=SOURCE, data={
+            **receipt, "voter_key": credential.voter_key, "channel": credential.channel, "parts": normalised})
+        try:
+            vote_log.append(event)
+        except (KafkaError, TimeoutError):
+            redis_client.delete(key)  # not acknowledged: not cast; the voter may try again
+            raise Problem(503, "Nie udało się zapisać głosu. Spróbuj ponownie.", "The vote could not be recorded. "
+                          "Try again.", headers={"Retry-After": "2"}) from None
+        redis_client.set(key, json.dumps({**receipt, "idem": idempotency_key, "state": "accepted"}), xx=True,
+                         keepttl=True)
+        return receipt, True
+    existing = _settled(redis_client, key)
+    if existing is None and _attempt < 2:  # the first attempt failed and let go: try again as the first
+        return cast(redis_client, vote_log, ballot, credential, parts, idempotency_key, _attempt + 1)
+    if existing is None:
+        raise Problem(503, "Spróbuj ponownie za chwilę.", "Try again in a moment.", headers={"Retry-After": "1"})
+    if existing["idem"] == idempotency_key and existing["state"] == "accepted":
+        return {k: existing[k] for k in ("receipt", "edition_id", "cast_at")}, False
+    if existing["state"] == "pending":
+        raise Problem(409, "Twój głos jest właśnie zapisywany.", "Your vote is being recorded right now.",
+                      headers={"Retry-After": "1"}, type_="https://glos.pl/problems/vote-in-progress")
+    raise Problem(409, "W tej edycji oddano już głos z tym poświadczeniem.",
+                  "A ballot was already cast with this credential in this edition.",
+                  type_="https://glos.pl/problems/already-voted")
+
+
+def _settled(redis_client, key: str) -> dict | None:
+    deadline = time.monotonic() + PENDING_WAIT_S
+    while True:
+        raw = redis_client.get(key)
+        if raw is None:
+            return None
+        state = json.loads(raw)
+        if state["state"] != "pending" or time.monotonic() > deadline:
+            return state
+        time.sleep(0.02)
