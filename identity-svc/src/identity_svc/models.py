@@ -9,6 +9,7 @@ from sqlalchemy import ARRAY, BigInteger, Boolean, Date, DateTime, ForeignKey, I
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from glos_chassis.audit import AuditEntryMixin
 from glos_chassis.consumer import define_processed_events_table
 from glos_chassis.db import declarative_base
 from glos_chassis.outbox import define_outbox_table
@@ -85,18 +86,10 @@ class EditionEligibility(Base):
                                                  onupdate=func.now())
 
 
-class AuditEntry(Base):
+class AuditEntry(AuditEntryMixin, Base):
     """Every state change made by staff: who, when, what, on what, why."""
 
     __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    actor: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(100))
-    target: Mapped[str] = mapped_column(String(200))
-    reason: Mapped[str] = mapped_column(Text)
-    details: Mapped[dict] = mapped_column(JSONB, default=dict)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class IssuedCredential(Base):
