@@ -10,4 +10,7 @@
 - consumer:  the idempotent consumer with retries and a dead-letter topic
 - auth:      RS256 access tokens checked against identity-svc's JWKS
 - topics:    the Kafka topics of the platform and how to create them
+- audit:     the audit-trail table shape for staff actions
+- canonical: canonical JSON and its SHA-256 (frozen rules, published results)
+- worker, cli, migrate: the worker process and the commands every service has
 """
