@@ -177,3 +177,39 @@ def test_forged_foreign_and_missing_credentials_are_refused(gateway, election, o
                            headers={"Authorization": f"Bearer {genuine}"})
     assert no_key.status_code == 400 and no_key.json()["errors"][0]["field"] == "Idempotency-Key"
     assert cast(gateway, edition, genuine, parts).status_code == 201
+
+
+def test_results_are_counted_with_the_frozen_rule_and_the_revealed_seed(gateway, election, official_headers):
+    edition, city = election["edition"], election["city"]
+    for points in ((3,), (2, 1), (1, 1, 1)):
+        assert cast(gateway, edition, voter(gateway, edition), [part(city, *points)]).status_code == 201
+    engine = create_engine(os.environ["VOTING_DATABASE_URL"])
+
+    def tallied():
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM votes v WHERE v.edition_id = :e"), {"e": edition}).scalar()
+
+    wait_until(lambda: tallied() >= 3, timeout=30, message="the votes in the tally")
+    url = f"{gateway}/api/voting/editions/{edition}/results"
+    wrong = requests.post(url, json={"seed": "inne ziarno"}, headers=official_headers, timeout=30)
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "seed"
+    published = requests.post(url, json={"seed": "seed"}, headers=official_headers, timeout=30)
+    assert published.status_code == 201, published.text
+    document = published.json()["document"]
+    city_result = next(a for a in document["areas"] if a["area_id"] == city["area_id"])
+    with engine.connect() as conn:
+        tallies = dict(conn.execute(text("SELECT project_id::text, points FROM project_tallies "
+                                         "WHERE edition_id = :e AND area_id = :a"),
+                                    {"e": edition, "a": city["area_id"]}).tuples().all())
+        voters = conn.execute(text("SELECT voters FROM area_turnout WHERE edition_id = :e AND area_id = :a "
+                                   "AND channel = 'online'"), {"e": edition, "a": city["area_id"]}).scalar()
+    engine.dispose()
+    assert {p: v["score"] for p, v in city_result["projects"].items() if v["score"]} == tallies
+    assert city_result["voters"] == voters and city_result["rule"] == "greedy-threshold"
+    # a handful of test votes is far below Katowice's 200-point threshold: nobody wins, each says why
+    assert city_result["selected"] == []
+    assert {v.get("reason") for v in city_result["projects"].values()} == {"below_threshold"}
+    assert requests.post(url, json={"seed": "seed"}, headers=official_headers, timeout=30).status_code == 409
+    assert requests.get(url, timeout=10).json()["sha256"] == published.json()["sha256"]
+    csv_text = requests.get(f"{url[:-len('results')]}results.csv", timeout=10).text
+    assert csv_text.startswith("area;project_id;cost;score;selected;reason")

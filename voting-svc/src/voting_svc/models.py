@@ -83,3 +83,15 @@ class AreaTurnout(Base):
     area_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     voters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResultsDocument(Base):
+    """The published results of an edition: one JSON document, hashed, never changed."""
+
+    __tablename__ = "results"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    document: Mapped[dict] = mapped_column(JSONB)
+    sha256: Mapped[str] = mapped_column(String(64))
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -4,19 +4,19 @@ import uuid
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask import current_app, request
+from flask import Response, current_app, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from glos_chassis.auth import bearer_token
+from glos_chassis.auth import bearer_token, current_principal, require
 from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
 from .handlers import edition_projection
-from . import voting
+from . import results, voting
 from .credentials import verify_credential
-from .models import AreaTurnout, BallotView
+from .models import AreaTurnout, BallotView, ResultsDocument
 
 blp = Blueprint("ballots", __name__, url_prefix="/editions", description="Karty do głosowania / Ballots")
 
@@ -142,3 +142,49 @@ class Turnout(MethodView):
         """Frekwencja na żywo, według obszaru i kanału / Live turnout by area and channel"""
         with session_scope(db_sessions()) as session:
             return list(session.scalars(select(AreaTurnout).where(AreaTurnout.edition_id == edition_id)))
+
+
+class ResultsRequestSchema(Schema):
+    seed = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ResultsSchema(Schema):
+    edition_id = fields.UUID()
+    sha256 = fields.String()
+    published_at = fields.AwareDateTime()
+    document = fields.Dict()
+
+
+@blp.route("/<uuid:edition_id>/results")
+class Results(MethodView):
+    @require(role="coordinator")
+    @blp.arguments(ResultsRequestSchema)
+    @blp.response(201, ResultsSchema)
+    def post(self, body, edition_id: uuid.UUID):
+        """Policz i opublikuj wyniki, ujawniając ziarno losowania / Count and publish, revealing the draw seed"""
+        with session_scope(db_sessions()) as session:
+            ballot = session.get(BallotView, edition_id)
+            if ballot is None:
+                raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
+            return results.publish(session, ballot, seed=body["seed"], actor=current_principal().subject)
+
+    @blp.response(200, ResultsSchema)
+    def get(self, edition_id: uuid.UUID):
+        """Opublikowane wyniki / The published results"""
+        with session_scope(db_sessions()) as session:
+            result = session.get(ResultsDocument, edition_id)
+            if result is None:
+                raise Problem(404, "Wyników jeszcze nie opublikowano.", "The results are not published yet.")
+            return result
+
+
+@blp.route("/<uuid:edition_id>/results.csv")
+class ResultsCsv(MethodView):
+    def get(self, edition_id: uuid.UUID):
+        """Wyniki jako CSV / The results as CSV"""
+        with session_scope(db_sessions()) as session:
+            result = session.get(ResultsDocument, edition_id)
+            if result is None:
+                raise Problem(404, "Wyników jeszcze nie opublikowano.", "The results are not published yet.")
+            body = results.as_csv(result.document)
+        return Response(body, mimetype="text/csv")
