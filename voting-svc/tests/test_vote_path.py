@@ -213,3 +213,24 @@ def test_results_are_counted_with_the_frozen_rule_and_the_revealed_seed(gateway,
     assert requests.get(url, timeout=10).json()["sha256"] == published.json()["sha256"]
     csv_text = requests.get(f"{url[:-len('results')]}results.csv", timeout=10).text
     assert csv_text.startswith("area;project_id;cost;score;selected;reason")
+
+
+def test_recount_by_replaying_the_vote_log_equals_the_database(gateway, election):
+    import subprocess
+
+    import stack
+
+    edition = election["edition"]
+    engine = create_engine(os.environ["VOTING_DATABASE_URL"])
+
+    def caught_up():
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM votes WHERE edition_id = :e"), {"e": edition}).scalar()
+
+    wait_until(lambda: caught_up() > 0, timeout=30, message="votes in the tally")
+    engine.dispose()
+    run = subprocess.run([str(stack.VENV_BIN / "voting-svc"), "recount", edition], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.strip().endswith("identical")
+    assert "0 project(s) differ" in run.stdout

@@ -14,11 +14,36 @@ from .models import outbox, processed_events
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 
+def _recount_arguments(parser) -> None:
+    parser.description = "replay the Kafka vote log into an empty tally and compare it with the database"
+    parser.add_argument("edition_id", type=__import__("uuid").UUID)
+
+
+def _recount(args, settings) -> int:
+    from glos_chassis.db import make_engine, make_session_factory, session_scope
+
+    from .recount import database_tally, replay
+
+    log_ballots, log_points = replay(settings.kafka_bootstrap_servers, args.edition_id)
+    with session_scope(make_session_factory(make_engine(settings.database_url.get_secret_value()))) as session:
+        db_ballots, db_points = database_tally(session, args.edition_id)
+    differences = {k: (log_points.get(k, 0), db_points.get(k, 0)) for k in set(log_points) | set(db_points)
+                   if log_points.get(k, 0) != db_points.get(k, 0)}
+    print(f"vote log: {log_ballots} ballots; database: {db_ballots} ballots; "
+          f"{len(differences)} project(s) differ")
+    for (area, project), (log_value, db_value) in sorted(differences.items()):
+        print(f"  area {area} project {project}: log {log_value}, database {db_value}")
+    same = log_ballots == db_ballots and not differences
+    print("identical" if same else "DIFFERENT")
+    return 0 if same else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="voting-svc", settings_cls=VotingSettings, service_root=SERVICE_ROOT,
                         outbox=outbox, consumers=lambda settings: [
                             (handlers.GROUP_ID, handlers.TOPICS, processed_events, handlers.HANDLERS),
-                            (tally.GROUP_ID, tally.TOPICS, processed_events, tally.HANDLERS)])
+                            (tally.GROUP_ID, tally.TOPICS, processed_events, tally.HANDLERS)],
+                        commands={"recount": (_recount_arguments, _recount)})
 
 
 if __name__ == "__main__":
