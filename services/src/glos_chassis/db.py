@@ -18,11 +18,8 @@ NAMING_CONVENTION = {
 }
 
 
-class Base(DeclarativeBase):
-    """Declarative base for a service's models. Each service builds its own subclass with its own metadata."""
-
-
 def declarative_base() -> type[DeclarativeBase]:
+    """A declarative base with its own metadata (one per service) and named constraints."""
     class ServiceBase(DeclarativeBase):
         metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -87,6 +87,7 @@ def cast(redis_client, vote_log: VoteLog, ballot, credential: VoterCredential, p
 
 
 def _settled(redis_client, key: str) -> dict | None:
+    """Wait (at most PENDING_WAIT_S) for a concurrent first attempt to be acknowledged or to let go."""
     deadline = time.monotonic() + PENDING_WAIT_S
     while True:
         raw = redis_client.get(key)

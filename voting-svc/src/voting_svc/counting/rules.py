@@ -200,7 +200,7 @@ def _mes_run_float(inst: _Instance, share, order_key: Callable[[str], tuple]) ->
         return abs(a - b) <= FLOAT_MARGIN * max(abs(a), abs(b))
 
     while last_rho:
-        best, best_rho, best_parts = None, None, None
+        best, best_rho = None, None
         for pid in sorted(last_rho, key=lambda p: (last_rho[p], order_key(p))):
             if best_rho is not None and last_rho[pid] > best_rho:
                 if close(last_rho[pid], best_rho):
