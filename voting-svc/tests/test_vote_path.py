@@ -7,10 +7,8 @@ gets the same receipt; every bad ballot is a 422 naming the area and project, an
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
 import os
 import uuid
-from pathlib import Path
 
 import jwt
 import pytest
@@ -18,63 +16,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import create_engine, text
 
-from glos_testing import login, make_pesel, seed_account, wait_until
-
-DATA = Path(__file__).resolve().parents[2] / "data" / "pabulib" / "katowice-2020"
-RULES = {
-    "city": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
-    "district": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
-    "district_choice": "own",
-    "selection": {"rule": "greedy-threshold", "min_score": 200, "tie_break": ["draw"],
-                  "draw_seed_sha256": hashlib.sha256(b"seed").hexdigest()},
-    "eligibility": {"voting_day": "2027-09-20", "residency": "either"},
-}
-
-
-@pytest.fixture(scope="module")
-def election(gateway, official_headers):
-    edition = requests.post(f"{gateway}/api/proposals/editions", headers=official_headers, timeout=10, json={
-        "name": f"BO głosowanie {uuid.uuid4().hex[:6]}", "city": "Katowice", "year": 2027}).json()["id"]
-    for path in (DATA / "Poland_Katowice_2020.pb", DATA / "Poland_Katowice_2020_Dab.pb",
-                 DATA / "Poland_Katowice_2020_Zaleze.pb"):
-        assert requests.post(f"{gateway}/api/proposals/editions/{edition}/areas/pabulib", data=path.read_bytes(),
-                             params={"source": path.name}, timeout=30,
-                             headers={**official_headers, "Content-Type": "text/plain"}).status_code == 201
-    assert requests.put(f"{gateway}/api/proposals/editions/{edition}/voting-rules", headers=official_headers,
-                        json={"rules": RULES, "reason": "test"}, timeout=10).status_code == 200
-    assert requests.post(f"{gateway}/api/proposals/editions/{edition}/ballot", headers=official_headers,
-                         json={"reason": "start"}, timeout=10).status_code == 201
-    assert requests.put(f"{gateway}/api/identity/editions/{edition}/eligibility", headers=official_headers,
-                        json={"voting_day": "2027-09-20", "residency": "either", "reason": "test"},
-                        timeout=10).status_code == 200
-    ballot = wait_until(lambda: (r := requests.get(f"{gateway}/api/voting/editions/{edition}/ballot", timeout=10))
-                        .status_code == 200 and r.json(), timeout=30, message="the ballot in voting-svc")
-    areas = {a["name"]: a for a in ballot["areas"]}
-    return {"edition": edition, "city": areas["Katowice — ogólnomiejski"], "dab": areas["Dąb"],
-            "zaleze": areas["Załęże"]}
-
-
-def voter(gateway, edition, district="Dąb") -> str:
-    email = f"wyborca-{uuid.uuid4().hex[:10]}@glos.local"
-    seed_account(email, "haslo-wyborcy-123456")
-    headers = {"Authorization": f"Bearer {login(gateway, email, 'haslo-wyborcy-123456')}"}
-    assert requests.post(f"{gateway}/api/identity/me/resident", headers=headers, timeout=10, json={
-        "pesel": make_pesel(1980, 1 + uuid.uuid4().int % 12, 1 + uuid.uuid4().int % 28, uuid.uuid4().int % 10000),
-        "first_name": "W", "last_name": "W", "address": "ul. Testowa 1", "district": district}).status_code == 201
-    r = requests.post(f"{gateway}/api/identity/editions/{edition}/credential", json={}, headers=headers, timeout=10)
-    assert r.status_code == 201, r.text
-    return r.json()["credential"]
-
-
-def cast(gateway, edition, credential, parts, key=None):
-    return requests.post(f"{gateway}/api/voting/editions/{edition}/votes", json={"parts": parts}, timeout=20,
-                         headers={"Authorization": f"Bearer {credential}",
-                                  "Idempotency-Key": key or uuid.uuid4().hex})
-
-
-def part(area, *points):
-    return {"area_id": area["area_id"], "choices": [{"project_id": p["proposal_id"], "points": n}
-                                                    for p, n in zip(area["projects"], points)]}
+from voting_kit import cast, part, recount, voter, voting_db
+from glos_testing import wait_until
 
 
 def test_a_ballot_is_cast_counted_once_and_retries_get_the_same_receipt(gateway, election):
@@ -105,28 +48,24 @@ def test_a_ballot_is_cast_counted_once_and_retries_get_the_same_receipt(gateway,
     assert {(t["area_id"], t["channel"]) for t in turnout} >= {(city["area_id"], "online"), (dab["area_id"], "online")}
 
 
-def test_many_identical_requests_at_once_make_one_ballot(gateway, election):
+def test_a_thousand_identical_ballots_at_once_make_one(gateway, election):
+    """Half with the same Idempotency-Key (a client retrying), half each with its own (a double click, two
+    devices): one ballot, every other answer the same receipt or a 409."""
     edition, city = election["edition"], election["city"]
     credential = voter(gateway, edition)
     parts = [part(city, 1, 1, 1)]
-    with concurrent.futures.ThreadPoolExecutor(25) as pool:
-        same_key = list(pool.map(lambda _: cast(gateway, edition, credential, parts, key="wyscig-jeden-klucz"),
-                                 range(50)))
-        other_keys = list(pool.map(lambda _: cast(gateway, edition, credential, parts), range(50)))
-    answers = same_key + other_keys
+    keys = ["wyscig-jeden-klucz"] * 500 + [uuid.uuid4().hex for _ in range(500)]
+    with concurrent.futures.ThreadPoolExecutor(64) as pool:
+        answers = list(pool.map(lambda key: cast(gateway, edition, credential, parts, key=key), keys))
     assert all(r.status_code in (200, 201, 409) for r in answers), {r.status_code for r in answers}
     assert sum(r.status_code == 201 for r in answers) == 1
     receipts = {r.json()["receipt"] for r in answers if r.status_code in (200, 201)}
     assert len(receipts) == 1
     (receipt,) = receipts
-    engine = create_engine(os.environ["VOTING_DATABASE_URL"])
-
-    def tallied():
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM votes WHERE receipt = :r"), {"r": receipt}).scalar()
-
-    assert wait_until(tallied, timeout=30, message="the single ballot in the tally") == 1
-    engine.dispose()
+    wait_until(lambda: voting_db("SELECT count(*) FROM ballot_records WHERE edition_id = :e AND voter_key = "
+                                 "(SELECT voter_key FROM ballot_records WHERE receipt = :r)", e=edition,
+                                 r=receipt)[0][0] == 1, timeout=30, message="the single ballot in the tally")
+    assert voting_db("SELECT count(*) FROM votes WHERE receipt = :r", r=receipt)[0][0] == 1
 
 
 @pytest.mark.parametrize("case", ["too_many_points", "too_many_projects", "unknown_project", "foreign_district",
@@ -143,7 +82,8 @@ def test_bad_ballots_are_refused_naming_area_and_project(gateway, election, case
         "foreign_district": [part(zaleze, 1)],
         "duplicate_project": [{"area_id": city["area_id"], "choices": [{"project_id": p0, "points": 1},
                                                                        {"project_id": p0, "points": 1}]}],
-        "zero_points": [part(dab, 0)],
+        "zero_points": [{"area_id": dab["area_id"], "choices": [{"project_id": dab["projects"][0]["proposal_id"],
+                                                                 "points": 0}]}],
         "empty": [],
     }[case]
     r = cast(gateway, edition, credential, parts)
@@ -191,6 +131,13 @@ def test_results_are_counted_with_the_frozen_rule_and_the_revealed_seed(gateway,
 
     wait_until(lambda: tallied() >= 3, timeout=30, message="the votes in the tally")
     url = f"{gateway}/api/voting/editions/{edition}/results"
+    still_open = requests.post(url, json={"seed": "seed"}, headers=official_headers, timeout=30)
+    assert still_open.status_code == 409 and still_open.json()["type"].endswith("/voting-open")
+    closed = requests.post(f"{url[:-len('results')]}close", json={"reason": "koniec głosowania"},
+                           headers=official_headers, timeout=10)
+    assert closed.status_code == 201, closed.text
+    late = cast(gateway, edition, voter(gateway, edition), [part(city, 1)])
+    assert late.status_code == 409 and late.json()["type"].endswith("/voting-closed")
     wrong = requests.post(url, json={"seed": "inne ziarno"}, headers=official_headers, timeout=30)
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "seed"
     published = requests.post(url, json={"seed": "seed"}, headers=official_headers, timeout=30)
@@ -200,7 +147,7 @@ def test_results_are_counted_with_the_frozen_rule_and_the_revealed_seed(gateway,
     with engine.connect() as conn:
         tallies = dict(conn.execute(text("SELECT project_id::text, points FROM project_tallies "
                                          "WHERE edition_id = :e AND area_id = :a"),
-                                    {"e": edition, "a": city["area_id"]}).tuples().all())
+                                    {"e": edition, "a": city["area_id"]}).all())
         voters = conn.execute(text("SELECT voters FROM area_turnout WHERE edition_id = :e AND area_id = :a "
                                    "AND channel = 'online'"), {"e": edition, "a": city["area_id"]}).scalar()
     engine.dispose()
@@ -216,21 +163,7 @@ def test_results_are_counted_with_the_frozen_rule_and_the_revealed_seed(gateway,
 
 
 def test_recount_by_replaying_the_vote_log_equals_the_database(gateway, election):
-    import subprocess
-
-    import stack
-
     edition = election["edition"]
-    engine = create_engine(os.environ["VOTING_DATABASE_URL"])
-
-    def caught_up():
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM votes WHERE edition_id = :e"), {"e": edition}).scalar()
-
-    wait_until(lambda: caught_up() > 0, timeout=30, message="votes in the tally")
-    engine.dispose()
-    run = subprocess.run([str(stack.VENV_BIN / "voting-svc"), "recount", edition], capture_output=True, text=True,
-                         timeout=120)
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.strip().endswith("identical")
-    assert "0 project(s) differ" in run.stdout
+    wait_until(lambda: voting_db("SELECT count(*) FROM votes WHERE edition_id = :e", e=edition)[0][0] > 0,
+               timeout=30, message="votes in the tally")
+    assert "0 project(s) differ" in recount(election["edition"])

@@ -12,16 +12,19 @@ import hashlib
 import hmac
 import time
 import uuid
+from dataclasses import dataclass
+from datetime import date
 
 import jwt
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
 
-from . import audit
+from . import audit, census
 from .keys import active_private_key
 from .models import EditionEligibility, IssuedCredential, Resident
-from .personal_data import Vault, age_on
+from .personal_data import Vault, age_on, parse_pesel
 
 CREDENTIAL_TYPE = "voter-credential"
 
@@ -56,15 +59,42 @@ def check_eligibility(rules: EditionEligibility, resident: Resident, *, guardian
     return age
 
 
-def issue(session: Session, *, vault: Vault, settings, edition_id: uuid.UUID, resident: Resident,
-          guardian_consent: bool, channel: str, issued_by: str) -> dict:
+@dataclass(frozen=True)
+class RegisteredPerson:
+    """Someone in the residents' register (census) without an account here: at a voting point the official
+    has their PESEL from an identity document, and the register gives the district."""
+
+    birth_date: date
+    district: str
+    verification_level: str = "census"
+
+
+def voter_at_point(session: Session, vault: Vault, pesel: str) -> tuple[Resident | RegisteredPerson, str]:
+    """(the person, their PESEL) for a credential requested at a voting point: a verified resident with an
+    account, or else a person in the active census register."""
+    parsed = parse_pesel(pesel)
+    digest = vault.pesel_hash(parsed.number)
+    resident = session.scalar(select(Resident).where(Resident.pesel_hash == digest))
+    if resident is not None:
+        return resident, parsed.number
+    district = census.census_district(session, digest)
+    if district is None:
+        raise Problem(404, "Tej osoby nie ma wśród zweryfikowanych mieszkańców ani w rejestrze mieszkańców.",
+                      "This person is neither a verified resident nor in the residents' register.",
+                      errors=[{"location": "json", "field": "pesel", "message": "Nieznany PESEL.",
+                               "message_en": "Unknown PESEL."}])
+    return RegisteredPerson(birth_date=parsed.birth_date, district=district), parsed.number
+
+
+def issue(session: Session, *, vault: Vault, settings, edition_id: uuid.UUID, resident: Resident | RegisteredPerson,
+          guardian_consent: bool, channel: str, issued_by: str, pesel: str | None = None) -> dict:
     rules = session.get(EditionEligibility, edition_id)
     if rules is None:
         raise Problem(404, "Ta edycja nie ma jeszcze zasad głosowania w usłudze tożsamości.",
                       "This edition has no eligibility rules in identity-svc yet.")
     age = check_eligibility(rules, resident, guardian_consent=guardian_consent)
     key = voter_key(settings.voter_key_master_secret.get_secret_value().encode(), edition_id,
-                    vault.decrypt(resident.pesel_encrypted))
+                    pesel or vault.decrypt(resident.pesel_encrypted))
     kid, private = active_private_key(session, settings.key_passphrase.get_secret_value().encode())
     now = int(time.time())
     claims = {"iss": settings.token_issuer, "aud": settings.credential_audience, "sub": key, "typ": CREDENTIAL_TYPE,

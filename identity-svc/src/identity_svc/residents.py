@@ -86,17 +86,6 @@ def verify_in_person(session: Session, *, account_id: uuid.UUID, official: str, 
     return resident
 
 
-def find_by_pesel(session: Session, vault: Vault, pesel: str) -> Resident:
-    parsed = parse_pesel(pesel)
-    resident = session.scalar(select(Resident).where(Resident.pesel_hash == vault.pesel_hash(parsed.number)))
-    if resident is None:
-        raise Problem(404, "Nie ma zweryfikowanego mieszkańca o tym numerze PESEL.",
-                      "No verified resident with this PESEL.",
-                      errors=[{"location": "json", "field": "pesel", "message": "Nieznany PESEL.",
-                               "message_en": "Unknown PESEL."}])
-    return resident
-
-
 def masked_pesel(vault: Vault, resident: Resident) -> str:
     number = vault.decrypt(resident.pesel_encrypted)
     return "*" * (len(number) - 4) + number[-4:]

@@ -291,10 +291,10 @@ class VoterCredentialOnBehalf(MethodView):
         vault = _vault()
         settings = current_app.extensions["glos.settings"]
         with session_scope(db_sessions()) as session:
-            resident = residents.find_by_pesel(session, vault, body["pesel"])
+            person, pesel = credentials.voter_at_point(session, vault, body["pesel"])
             return credentials.issue(session, vault=vault, settings=settings, edition_id=edition_id,
-                                     resident=resident, guardian_consent=body["guardian_consent"], channel="paper",
-                                     issued_by=current_principal().subject)
+                                     resident=person, guardian_consent=body["guardian_consent"], channel="paper",
+                                     issued_by=current_principal().subject, pesel=pesel)
 
 
 @blp.route("/accounts/<uuid:account_id>/roles")

@@ -70,6 +70,7 @@ class VotingRulesSchema(Schema):
     selection = fields.Nested(SelectionSchema, required=True)
     eligibility = fields.Nested(EligibilityRulesSchema, required=True)
     revoting = fields.Boolean(load_default=False)
+    live_scores = fields.Boolean(load_default=False)  # per-project numbers public while voting runs
     paper_and_online = fields.String(load_default="first_counts", validate=validate.OneOf(["first_counts",
                                                                                           "all_invalid"]))
 

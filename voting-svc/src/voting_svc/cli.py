@@ -22,11 +22,18 @@ def _recount_arguments(parser) -> None:
 def _recount(args, settings) -> int:
     from glos_chassis.db import make_engine, make_session_factory, session_scope
 
+    from .models import BallotView, EditionClosure
     from .recount import database_tally, replay
 
-    log_ballots, log_points = replay(settings.kafka_bootstrap_servers, args.edition_id)
     with session_scope(make_session_factory(make_engine(settings.database_url.get_secret_value()))) as session:
+        ballot = session.get(BallotView, args.edition_id)
+        if ballot is None:
+            print(f"edition {args.edition_id}: no published ballot here")
+            return 2
+        closure = session.get(EditionClosure, args.edition_id)
+        rules, closed_at = ballot.rules, closure and closure.closed_at
         db_ballots, db_points = database_tally(session, args.edition_id)
+    log_ballots, log_points = replay(settings.kafka_bootstrap_servers, args.edition_id, rules, closed_at)
     differences = {k: (log_points.get(k, 0), db_points.get(k, 0)) for k in set(log_points) | set(db_points)
                    if log_points.get(k, 0) != db_points.get(k, 0)}
     print(f"vote log: {log_ballots} ballots; database: {db_ballots} ballots; "

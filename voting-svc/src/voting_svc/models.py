@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from glos_chassis.audit import AuditEntryMixin
 from glos_chassis.consumer import define_processed_events_table
 from glos_chassis.db import declarative_base
 from glos_chassis.outbox import define_outbox_table
@@ -53,13 +54,15 @@ class BallotView(Base):
 
 
 class Vote(Base):
-    """A counted ballot: at most one per voter key per edition (the primary key guarantees it)."""
+    """A voter's standing in an edition: at most one per voter key (the primary key guarantees it), holding
+    the ballot that counts — or `invalid` when the edition's rule voids all of that person's ballots."""
 
     __tablename__ = "votes"
 
     edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     voter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     receipt: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), server_default="counted")
     channel: Mapped[str] = mapped_column(String(20))
     parts: Mapped[list] = mapped_column(JSONB)
     cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -93,5 +96,64 @@ class ResultsDocument(Base):
     edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     document: Mapped[dict] = mapped_column(JSONB)
     sha256: Mapped[str] = mapped_column(String(64))
+    receipts_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    receipts_root: Mapped[str] = mapped_column(String(64), server_default="")
     published_by: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BallotRecord(Base):
+    """Every ballot the vote log accepted, with what became of it: `counted`, `superseded` (re-voting),
+    `not_counted` (the person had already voted), `invalid` (voided by the edition's rule) or `late`.
+    Receipts are the leaves of the Merkle tree published with the results."""
+
+    __tablename__ = "ballot_records"
+
+    receipt: Mapped[str] = mapped_column(String(64), primary_key=True)
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    voter_key: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(20))
+    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EditionClosure(Base):
+    """Voting closed: no online ballot and no new paper card after `closed_at`."""
+
+    __tablename__ = "edition_closures"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_by: Mapped[str] = mapped_column(String(64))
+
+
+class PaperCard(Base):
+    """A paper ballot card handed out at a voting point, bound to the voter key of the credential the
+    official requested on the voter's behalf, then keyed twice by two officials (`entries`)."""
+
+    __tablename__ = "paper_cards"
+    __table_args__ = (UniqueConstraint("edition_id", "voter_key", name="uq_paper_cards_voter"),)
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    card_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    voter_key: Mapped[str] = mapped_column(String(64))
+    district: Mapped[str] = mapped_column(String(100))
+    age: Mapped[int] = mapped_column(Integer)
+    verification_level: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    entries: Mapped[list] = mapped_column(JSONB, default=list)
+    invalid_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    receipt: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    handed_out_by: Mapped[str] = mapped_column(String(64))
+    handed_out_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+
+class AuditEntry(AuditEntryMixin, Base):
+    """Staff actions in voting-svc: paper cards, the close, the results (who, when, what, why)."""
+
+    __tablename__ = "audit_log"

@@ -1,8 +1,15 @@
-"""Results: after the close, each area's winners computed from the tallied ballots with the edition's frozen
-rule, published once as a hashed JSON document and a `results.published` event.
+"""The close and the results.
 
-The draw seed is revealed here: its SHA-256 must equal the one frozen in the rules before voting, so the
-tie-breaking draw could not have been chosen after seeing the votes.
+Close (coordinator): no online ballot and no new paper card afterwards; announced as `voting.closed`.
+
+Results (coordinator, after the close, once every paper card is settled and the tally has read the vote log
+up to its end): each area's winners computed from the counted ballots with the edition's frozen rule,
+published once as a hashed JSON document with the Merkle root over every receipt, and announced as
+`results.published`. The draw seed is revealed here: its SHA-256 must equal the one frozen in the rules
+before voting, so the tie-breaking draw could not have been chosen after seeing the votes.
+
+The anonymised Pabulib export of every counted ballot (`counting.edition.export_zip`) recomputes to a
+byte-identical document.
 """
 
 from __future__ import annotations
@@ -10,7 +17,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import time
+import uuid
 
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,36 +29,67 @@ from glos_chassis.errors import Problem
 from glos_chassis.events import new_event
 from glos_chassis.outbox import add_to_outbox
 
-from .counting import Ballot, Election, Project, TieBreak, count
-from .models import BallotView, ResultsDocument, Vote, outbox
+from . import paper, tally, voting
+from .counting import Ballot
+from .counting.edition import export_zip, results_document
+from .models import AuditEntry, BallotRecord, BallotView, EditionClosure, EditionView, ResultsDocument, Vote, outbox
+from .receipts import MerkleTree
 
-VOTE_TYPES = {"approval": "approval", "budget_approval": "approval", "cumulative": "cumulative",
-              "ordinal": "ordinal"}
+
+def close(session: Session, redis_client, ballot: BallotView, *, actor: str, reason: str) -> EditionClosure:
+    closure = session.get(EditionClosure, ballot.edition_id, with_for_update=True)
+    if closure is not None:
+        raise Problem(409, "Głosowanie w tej edycji jest już zamknięte.", "Voting in this edition is already closed.",
+                      type_="https://glos.pl/problems/voting-closed")
+    closure = EditionClosure(edition_id=ballot.edition_id, closed_by=actor)
+    session.add(closure)
+    session.flush()
+    session.refresh(closure)
+    session.add(AuditEntry(actor=actor, action="edition.voting_closed", target=str(ballot.edition_id), reason=reason,
+                           details={}))
+    add_to_outbox(session, outbox, "voting.events", new_event(
+        "voting.closed", str(ballot.edition_id), source="voting-svc",
+        data={"edition_id": str(ballot.edition_id), "closed_at": closure.closed_at.isoformat()}))
+    redis_client.set(voting.closed_key(ballot.edition_id), closure.closed_at.isoformat())
+    return closure
+
+
+def tally_caught_up(bootstrap_servers: str, wait_s: float = 10.0) -> bool:
+    """Whether the tally's consumer group has committed offsets up to the vote log's end as it is now
+    (after the close nothing is added for this edition, so that end covers every ballot of it)."""
+    servers = bootstrap_servers.split(",")
+    reader = KafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False, group_id=None)
+    admin = KafkaAdminClient(bootstrap_servers=servers)
+    try:
+        partitions = [TopicPartition(voting.VOTE_LOG, p) for p in reader.partitions_for_topic(voting.VOTE_LOG)]
+        end = reader.end_offsets(partitions)
+        deadline = time.monotonic() + wait_s
+        while True:
+            committed = admin.list_group_offsets({tally.GROUP_ID: partitions})[tally.GROUP_ID]
+            if all(end[tp] == 0 or (committed.get(tp) is not None and committed[tp].offset >= end[tp]) for tp in partitions):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+    finally:
+        reader.close()
+        admin.close()
+
+
+def _counted_ballots(session: Session, edition_id) -> list[list[dict]]:
+    return list(session.scalars(select(Vote.parts).where(Vote.edition_id == edition_id, Vote.status == "counted")))
 
 
 def compute(session: Session, ballot: BallotView, seed: str) -> dict:
-    selection = ballot.rules["selection"]
-    tie_break = TieBreak(tuple(selection["tie_break"]), seed)
-    per_area: dict[str, list[Ballot]] = {a["area_id"]: [] for a in ballot.areas}
-    for parts in session.scalars(select(Vote.parts).where(Vote.edition_id == ballot.edition_id)):
+    per_area: dict[str, list[Ballot]] = {}
+    for parts in _counted_ballots(session, ballot.edition_id):
         for part in parts:
             per_area.setdefault(part["area_id"], []).append(
                 Ballot.of({c["project_id"]: c["points"] for c in part["choices"]}))
-    areas = []
-    for area in ballot.areas:
-        election = Election(budget=area["budget"],
-                            projects={p["proposal_id"]: Project(p["proposal_id"], p["cost"], p["title"])
-                                      for p in area["projects"]},
-                            ballots=per_area[area["area_id"]],
-                            vote_type=VOTE_TYPES[ballot.rules[area["kind"]]["type"]], rule=selection["rule"],
-                            min_score=selection.get("min_score"), tie_break=tie_break)
-        areas.append({"area_id": area["area_id"], "name": area["name"], "voters": len(election.ballots),
-                      **count(election).to_json()})
-    return {"edition_id": str(ballot.edition_id), "rules_sha256": ballot.rules_sha256, "draw_seed": seed,
-            "areas": areas}
+    return results_document(str(ballot.edition_id), ballot.rules, ballot.rules_sha256, ballot.areas, per_area, seed)
 
 
-def publish(session: Session, ballot: BallotView, *, seed: str, actor: str) -> ResultsDocument:
+def publish(session: Session, ballot: BallotView, *, seed: str, actor: str, bootstrap_servers: str) -> ResultsDocument:
     if hashlib.sha256(seed.encode()).hexdigest() != ballot.rules["selection"]["draw_seed_sha256"]:
         raise Problem(422, "To nie jest ziarno losowania, którego skrót opublikowano przed głosowaniem.",
                       "This is not the draw seed whose hash was published before the vote.",
@@ -56,16 +97,57 @@ def publish(session: Session, ballot: BallotView, *, seed: str, actor: str) -> R
                                "message_en": "The hash does not match."}])
     if session.get(ResultsDocument, ballot.edition_id, with_for_update=True) is not None:
         raise Problem(409, "Wyniki tej edycji już opublikowano.", "This edition's results are already published.")
+    if session.get(EditionClosure, ballot.edition_id) is None:
+        raise Problem(409, "Najpierw zamknij głosowanie.", "Close the voting first.",
+                      type_="https://glos.pl/problems/voting-open")
+    unsettled = paper.unresolved_count(session, ballot.edition_id)
+    if unsettled:
+        raise Problem(409, f"{unsettled} kart(y) papierowych czeka na wprowadzenie lub rozstrzygnięcie.",
+                      f"{unsettled} paper card(s) still await keying or a decision.",
+                      type_="https://glos.pl/problems/paper-cards-pending")
+    if not tally_caught_up(bootstrap_servers):
+        raise Problem(409, "Liczenie jeszcze nie nadążyło za dziennikiem głosów; spróbuj za chwilę.",
+                      "The tally has not yet caught up with the vote log; try again shortly.",
+                      headers={"Retry-After": "5"}, type_="https://glos.pl/problems/tally-catching-up")
     document = compute(session, ballot, seed)
+    receipts = MerkleTree(session.scalars(select(BallotRecord.receipt)
+                                          .where(BallotRecord.edition_id == ballot.edition_id)))
     result = ResultsDocument(edition_id=ballot.edition_id, document=document, sha256=sha256_hex(document),
-                             published_by=actor)
+                             receipts_count=len(receipts.receipts), receipts_root=receipts.root, published_by=actor)
     session.add(result)
+    session.add(AuditEntry(actor=actor, action="edition.results_published", target=str(ballot.edition_id),
+                           reason="results", details={"sha256": result.sha256, "receipts_root": receipts.root}))
     session.flush()
     add_to_outbox(session, outbox, "voting.events", new_event(
         "results.published", str(ballot.edition_id), source="voting-svc",
-        data={"edition_id": str(ballot.edition_id), "sha256": result.sha256,
+        data={"edition_id": str(ballot.edition_id), "sha256": result.sha256, "receipts_root": receipts.root,
+              "receipts_count": len(receipts.receipts),
               "winners": [{"area_id": a["area_id"], "selected": a["selected"]} for a in document["areas"]]}))
     return result
+
+
+_trees: dict[uuid.UUID, MerkleTree] = {}  # published results never change: one tree per edition per process
+
+
+def receipt_proof(session: Session, result: ResultsDocument, receipt: str) -> dict:
+    tree = _trees.get(result.edition_id)
+    if tree is None:
+        tree = MerkleTree(session.scalars(select(BallotRecord.receipt).where(
+            BallotRecord.edition_id == result.edition_id, BallotRecord.recorded_at <= result.published_at)))
+        _trees[result.edition_id] = tree
+    proof = tree.proof(receipt)
+    record = session.get(BallotRecord, receipt)
+    if proof is None or record is None:
+        raise Problem(404, "Nie ma takiego potwierdzenia wśród opublikowanych.", "No such receipt among the published.")
+    return {**proof, "status": record.status}
+
+
+def export(session: Session, ballot: BallotView) -> bytes:
+    edition = session.get(EditionView, ballot.edition_id)
+    return export_zip(edition={"edition_id": str(ballot.edition_id), "name": edition.name, "city": edition.city,
+                               "year": edition.year},
+                      rules=ballot.rules, rules_sha256=ballot.rules_sha256, areas=ballot.areas,
+                      voters=_counted_ballots(session, ballot.edition_id))
 
 
 def as_csv(document: dict) -> str:

@@ -14,9 +14,9 @@ from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
 from .handlers import edition_projection
-from . import results, voting
+from . import paper, results, voting
 from .credentials import verify_credential
-from .models import AreaTurnout, BallotView, ResultsDocument
+from .models import AreaTurnout, BallotView, PaperCard, ProjectTally, ResultsDocument
 
 blp = Blueprint("ballots", __name__, url_prefix="/editions", description="Karty do głosowania / Ballots")
 
@@ -122,6 +122,12 @@ class Votes(MethodView):
                                    "message_en": "Required."}])
         ballot = _published_ballot(edition_id)
         credential = verify_credential(current_app.extensions["glos.token_verifier"], bearer_token(), edition_id)
+        if credential.channel != "online":
+            raise Problem(403, "Głos papierowy wprowadzają urzędnicy z karty.", "Paper ballots are keyed by officials "
+                          "from the card.", type_="https://glos.pl/problems/wrong-channel")
+        if voting.is_closed(current_app.extensions["glos.redis"], edition_id):
+            raise Problem(409, "Głosowanie w tej edycji jest zamknięte.", "Voting in this edition is closed.",
+                          type_="https://glos.pl/problems/voting-closed")
         receipt, created = voting.cast(current_app.extensions["glos.redis"], _vote_log(), ballot, credential,
                                        body["parts"], idempotency_key)
         return receipt, (201 if created else 200)
@@ -151,6 +157,8 @@ class ResultsRequestSchema(Schema):
 class ResultsSchema(Schema):
     edition_id = fields.UUID()
     sha256 = fields.String()
+    receipts_count = fields.Integer()
+    receipts_root = fields.String()
     published_at = fields.AwareDateTime()
     document = fields.Dict()
 
@@ -166,7 +174,8 @@ class Results(MethodView):
             ballot = session.get(BallotView, edition_id)
             if ballot is None:
                 raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
-            return results.publish(session, ballot, seed=body["seed"], actor=current_principal().subject)
+            return results.publish(session, ballot, seed=body["seed"], actor=current_principal().subject,
+                                   bootstrap_servers=current_app.extensions["glos.settings"].kafka_bootstrap_servers)
 
     @blp.response(200, ResultsSchema)
     def get(self, edition_id: uuid.UUID):
@@ -188,3 +197,197 @@ class ResultsCsv(MethodView):
                 raise Problem(404, "Wyników jeszcze nie opublikowano.", "The results are not published yet.")
             body = results.as_csv(result.document)
         return Response(body, mimetype="text/csv")
+
+
+def _ballot_in_session(session, edition_id: uuid.UUID) -> BallotView:
+    ballot = session.get(BallotView, edition_id)
+    if ballot is None:
+        raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
+    return ballot
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class ClosureSchema(Schema):
+    edition_id = fields.UUID()
+    closed_at = fields.AwareDateTime()
+    closed_by = fields.String()
+
+
+@blp.route("/<uuid:edition_id>/close")
+class Close(MethodView):
+    @require(role="coordinator")
+    @blp.arguments(ReasonSchema)
+    @blp.response(201, ClosureSchema)
+    def post(self, body, edition_id: uuid.UUID):
+        """Zamknij głosowanie (koordynator) / Close the voting (coordinator)"""
+        with session_scope(db_sessions()) as session:
+            return results.close(session, current_app.extensions["glos.redis"], _ballot_in_session(session, edition_id),
+                                 actor=current_principal().subject, reason=body["reason"])
+
+
+class ProjectTallySchema(Schema):
+    area_id = fields.UUID()
+    project_id = fields.UUID()
+    points = fields.Integer()
+    voters = fields.Integer()
+
+
+@blp.route("/<uuid:edition_id>/tally")
+class LiveTally(MethodView):
+    @blp.response(200, ProjectTallySchema(many=True))
+    def get(self, edition_id: uuid.UUID):
+        """Punkty projektów (ukryte do ogłoszenia wyników, chyba że edycja postanowi inaczej) / Project points
+        (hidden until the results are published unless the edition says otherwise)"""
+        with session_scope(db_sessions()) as session:
+            ballot = _ballot_in_session(session, edition_id)
+            if not ballot.rules.get("live_scores") and session.get(ResultsDocument, edition_id) is None:
+                raise Problem(403, "Wyniki projektów są ukryte do ogłoszenia wyników.",
+                              "Project scores are hidden until the results are published.",
+                              type_="https://glos.pl/problems/scores-hidden")
+            return list(session.scalars(select(ProjectTally).where(ProjectTally.edition_id == edition_id)))
+
+
+class ProofSchema(Schema):
+    receipt = fields.String()
+    status = fields.String()
+    leaf_index = fields.Integer()
+    leaves = fields.Integer()
+    path = fields.List(fields.Dict())
+    root = fields.String()
+
+
+@blp.route("/<uuid:edition_id>/receipts/<string:receipt>/proof")
+class ReceiptProof(MethodView):
+    @blp.response(200, ProofSchema)
+    def get(self, edition_id: uuid.UUID, receipt: str):
+        """Dowód, że potwierdzenie jest w opublikowanym drzewie / Inclusion proof of a receipt"""
+        with session_scope(db_sessions()) as session:
+            result = session.get(ResultsDocument, edition_id)
+            if result is None:
+                raise Problem(404, "Wyników jeszcze nie opublikowano.", "The results are not published yet.")
+            return results.receipt_proof(session, result, receipt)
+
+
+@blp.route("/<uuid:edition_id>/ballots.zip")
+class BallotsExport(MethodView):
+    def get(self, edition_id: uuid.UUID):
+        """Zanonimizowane karty całej edycji w formacie Pabulib / The edition's anonymised ballots (Pabulib)"""
+        with session_scope(db_sessions()) as session:
+            if session.get(ResultsDocument, edition_id) is None:
+                raise Problem(404, "Karty publikuje się razem z wynikami.", "Ballots are published with the results.")
+            body = results.export(session, _ballot_in_session(session, edition_id))
+        return Response(body, mimetype="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="glos-{edition_id}-ballots.zip"'})
+
+
+# --------------------------------------------------------------------------- paper ballots
+
+
+class HandOutSchema(Schema):
+    card_number = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{1,40}$"))
+    credential = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=4000))
+
+
+class EntrySchema(Schema):
+    parts = fields.List(fields.Nested(PartSchema), required=True, validate=validate.Length(max=30))
+
+
+class InvalidCardSchema(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(paper.INVALID_REASONS))
+    note = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class ResolutionSchema(Schema):
+    parts = fields.List(fields.Nested(PartSchema), load_default=None, validate=validate.Length(max=30))
+    invalid_reason = fields.String(load_default=None, validate=validate.OneOf(paper.INVALID_REASONS))
+    note = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class PaperCardSchema(Schema):
+    card_number = fields.String()
+    status = fields.String()
+    district = fields.String()
+    entries = fields.List(fields.Dict())
+    invalid_reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    receipt = fields.String(allow_none=True)
+    handed_out_at = fields.AwareDateTime()
+
+
+class CardQuerySchema(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ["handed_out", "keyed_once", "mismatch", "accepted", "already_voted", "invalid"]))
+
+
+def _staff() -> str:
+    return current_principal().subject
+
+
+@blp.route("/<uuid:edition_id>/paper-cards")
+class PaperCards(MethodView):
+    @require(any_of=("pb_official",))
+    @blp.arguments(HandOutSchema)
+    @blp.response(201, PaperCardSchema)
+    def post(self, body, edition_id: uuid.UUID):
+        """Wydaj kartę w punkcie głosowania (urzędnik) / Hand out a card at a voting point (official)"""
+        credential = verify_credential(current_app.extensions["glos.token_verifier"], body["credential"], edition_id)
+        with session_scope(db_sessions()) as session:
+            return paper.hand_out(session, current_app.extensions["glos.redis"], _ballot_in_session(session, edition_id),
+                                  credential, body["card_number"], official=_staff())
+
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.arguments(CardQuerySchema, location="query")
+    @blp.response(200, PaperCardSchema(many=True))
+    def get(self, query, edition_id: uuid.UUID):
+        """Karty papierowe, np. ?status=mismatch dla koordynatora / Paper cards, e.g. the mismatch queue"""
+        with session_scope(db_sessions()) as session:
+            statement = select(PaperCard).where(PaperCard.edition_id == edition_id).order_by(PaperCard.card_number)
+            if query["status"]:
+                statement = statement.where(PaperCard.status == query["status"])
+            return list(session.scalars(statement.limit(1000)))
+
+
+@blp.route("/<uuid:edition_id>/paper-cards/<string:card_number>/entries")
+class PaperCardEntries(MethodView):
+    @require(any_of=("pb_official",))
+    @blp.arguments(EntrySchema)
+    @blp.response(200, PaperCardSchema)
+    def post(self, body, edition_id: uuid.UUID, card_number: str):
+        """Wprowadź kartę (dwa razy, przez dwóch urzędników) / Key a card (twice, by two officials)"""
+        with session_scope(db_sessions()) as session:
+            return paper.key_entry(session, current_app.extensions["glos.redis"], _vote_log(),
+                                   _ballot_in_session(session, edition_id), card_number, body["parts"],
+                                   official=_staff())
+
+
+@blp.route("/<uuid:edition_id>/paper-cards/<string:card_number>/invalid")
+class PaperCardInvalid(MethodView):
+    @require(any_of=("pb_official",))
+    @blp.arguments(InvalidCardSchema)
+    @blp.response(200, PaperCardSchema)
+    def post(self, body, edition_id: uuid.UUID, card_number: str):
+        """Uznaj kartę za nieważną, z powodem / Mark a card invalid, with the reason"""
+        with session_scope(db_sessions()) as session:
+            return paper.mark_invalid(session, edition_id, card_number, reason=body["reason"], note=body["note"],
+                                      official=_staff())
+
+
+@blp.route("/<uuid:edition_id>/paper-cards/<string:card_number>/resolution")
+class PaperCardResolution(MethodView):
+    @require(role="coordinator")
+    @blp.arguments(ResolutionSchema)
+    @blp.response(200, PaperCardSchema)
+    def post(self, body, edition_id: uuid.UUID, card_number: str):
+        """Rozstrzygnij niezgodne wprowadzenia (koordynator) / Decide a card whose keyings differ (coordinator)"""
+        if (body["parts"] is None) == (body["invalid_reason"] is None):
+            raise Problem(422, "Podaj albo treść karty (parts), albo powód nieważności (invalid_reason).",
+                          "Give either what the card says (parts) or why it is invalid (invalid_reason).",
+                          errors=[{"location": "json", "field": "parts", "message": "Jedno z dwóch.",
+                                   "message_en": "One of the two."}])
+        with session_scope(db_sessions()) as session:
+            return paper.resolve(session, current_app.extensions["glos.redis"], _vote_log(),
+                                 _ballot_in_session(session, edition_id), card_number, parts=body["parts"],
+                                 invalid_reason=body["invalid_reason"], note=body["note"], coordinator=_staff())

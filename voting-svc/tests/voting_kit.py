@@ -1,0 +1,106 @@
+"""Helpers voting-svc's tests share: an edition built through the real API (Katowice 2020 city-wide and two
+districts imported from Pabulib, rules set and frozen, eligibility in identity-svc), voters with real
+credentials, and ballots cast through nginx."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import requests
+from sqlalchemy import create_engine, text
+
+from glos_testing import login, make_pesel, seed_account, wait_until
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "pabulib" / "katowice-2020"
+SEED = "seed"
+RULES = {
+    "city": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district_choice": "own",
+    "selection": {"rule": "greedy-threshold", "min_score": 200, "tie_break": ["draw"],
+                  "draw_seed_sha256": hashlib.sha256(SEED.encode()).hexdigest()},
+    "eligibility": {"voting_day": "2027-09-20", "residency": "either"},
+}
+
+
+def new_election(gateway: str, official_headers: dict, **rule_changes) -> dict:
+    """A frozen edition with Katowice 2020's city-wide pool, Dąb and Załęże, as voting-svc sees it."""
+    edition = requests.post(f"{gateway}/api/proposals/editions", headers=official_headers, timeout=10, json={
+        "name": f"BO głosowanie {uuid.uuid4().hex[:6]}", "city": "Katowice", "year": 2027}).json()["id"]
+    for path in (DATA / "Poland_Katowice_2020.pb", DATA / "Poland_Katowice_2020_Dab.pb",
+                 DATA / "Poland_Katowice_2020_Zaleze.pb"):
+        assert requests.post(f"{gateway}/api/proposals/editions/{edition}/areas/pabulib", data=path.read_bytes(),
+                             params={"source": path.name}, timeout=30,
+                             headers={**official_headers, "Content-Type": "text/plain"}).status_code == 201
+    assert requests.put(f"{gateway}/api/proposals/editions/{edition}/voting-rules", headers=official_headers,
+                        json={"rules": {**RULES, **rule_changes}, "reason": "test"}, timeout=10).status_code == 200
+    assert requests.post(f"{gateway}/api/proposals/editions/{edition}/ballot", headers=official_headers,
+                         json={"reason": "start"}, timeout=10).status_code == 201
+    assert requests.put(f"{gateway}/api/identity/editions/{edition}/eligibility", headers=official_headers,
+                        json={"voting_day": "2027-09-20", "residency": "either", "reason": "test"},
+                        timeout=10).status_code == 200
+    ballot = wait_until(lambda: (r := requests.get(f"{gateway}/api/voting/editions/{edition}/ballot", timeout=10))
+                        .status_code == 200 and r.json(), timeout=30, message="the ballot in voting-svc")
+    areas = {a["name"]: a for a in ballot["areas"]}
+    return {"edition": edition, "city": areas["Katowice — ogólnomiejski"], "dab": areas["Dąb"],
+            "zaleze": areas["Załęże"]}
+
+
+def new_resident(gateway: str, district: str = "Dąb") -> SimpleNamespace:
+    """A verified resident with an account: their access headers and PESEL."""
+    email = f"wyborca-{uuid.uuid4().hex[:10]}@glos.local"
+    seed_account(email, "haslo-wyborcy-123456")
+    headers = {"Authorization": f"Bearer {login(gateway, email, 'haslo-wyborcy-123456')}"}
+    pesel = make_pesel(1980, 1 + uuid.uuid4().int % 12, 1 + uuid.uuid4().int % 28, uuid.uuid4().int % 10000)
+    assert requests.post(f"{gateway}/api/identity/me/resident", headers=headers, timeout=10, json={
+        "pesel": pesel, "first_name": "W", "last_name": "W", "address": "ul. Testowa 1",
+        "district": district}).status_code == 201
+    return SimpleNamespace(headers=headers, pesel=pesel)
+
+
+def online_credential(gateway: str, edition: str, resident: SimpleNamespace) -> str:
+    r = requests.post(f"{gateway}/api/identity/editions/{edition}/credential", json={}, headers=resident.headers,
+                      timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()["credential"]
+
+
+def voter(gateway: str, edition: str, district: str = "Dąb") -> str:
+    return online_credential(gateway, edition, new_resident(gateway, district))
+
+
+def cast(gateway: str, edition: str, credential: str, parts: list, key: str | None = None) -> requests.Response:
+    return requests.post(f"{gateway}/api/voting/editions/{edition}/votes", json={"parts": parts}, timeout=20,
+                         headers={"Authorization": f"Bearer {credential}",
+                                  "Idempotency-Key": key or uuid.uuid4().hex})
+
+
+def part(area: dict, *points: int) -> dict:
+    """A ballot part giving `points` to the area's projects in order; 0 means the project is not chosen."""
+    return {"area_id": area["area_id"], "choices": [{"project_id": p["proposal_id"], "points": n}
+                                                    for p, n in zip(area["projects"], points) if n]}
+
+
+def voting_db(sql: str, **params):
+    engine = create_engine(os.environ["VOTING_DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql), params).all()
+    finally:
+        engine.dispose()
+
+
+def recount(edition: str) -> str:
+    """`voting-svc recount EDITION`: the vote log replayed into an empty tally, compared with the database."""
+    import subprocess
+
+    import stack
+
+    run = subprocess.run([str(stack.VENV_BIN / "voting-svc"), "recount", edition], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and run.stdout.strip().endswith("identical"), run.stdout + run.stderr
+    return run.stdout
