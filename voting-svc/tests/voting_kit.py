@@ -104,3 +104,16 @@ def recount(edition: str) -> str:
                          timeout=120)
     assert run.returncode == 0 and run.stdout.strip().endswith("identical"), run.stdout + run.stderr
     return run.stdout
+
+
+def seed_voters(edition: str, districts: list[str], tmp_path: Path) -> list[str]:
+    """Online credentials for made-up voters of the given districts, from identity-svc's seed-voters."""
+    import subprocess
+
+    import stack
+
+    listing, out = tmp_path / "districts.txt", tmp_path / "credentials.txt"
+    listing.write_text("\n".join(districts) + "\n", encoding="utf-8")
+    subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-voters", edition, str(listing), "--out", str(out)],
+                   check=True, capture_output=True, timeout=600)
+    return out.read_text().split()

@@ -34,6 +34,49 @@ def _seed(args, settings) -> int:
     return 0
 
 
+def _seed_voters_arguments(parser) -> None:
+    parser.description = ("synthetic voters for load tests and demos (development only): one online credential per "
+                          "line of DISTRICTS, each for a made-up person of that district, written to --out")
+    parser.add_argument("edition_id", type=__import__("uuid").UUID)
+    parser.add_argument("districts", help="a file with one district name per line, one voter each")
+    parser.add_argument("--out", required=True, help="where to write the credentials, one per line")
+    parser.add_argument("--first", type=int, default=0, help="number of the first made-up person (to add more)")
+
+
+def _seed_voters(args, settings) -> int:
+    """Credentials through the same `credentials.issue` as the API, signed with the active key; only the
+    per-person account and login are skipped (argon2 per login would take an hour for a city)."""
+    from datetime import date, timedelta
+
+    from stdnum.pl import pesel as stdnum_pesel
+
+    from glos_chassis.db import make_engine, make_session_factory, session_scope
+
+    from . import credentials
+    from .keys import active_private_key
+    from .personal_data import vault_from
+
+    districts = [line.strip() for line in open(args.districts, encoding="utf-8") if line.strip()]
+    vault = vault_from(settings)
+    factory = make_session_factory(make_engine(settings.database_url.get_secret_value()))
+    with session_scope(factory) as session, open(args.out, "w", encoding="utf-8") as out:
+        signing_key = active_private_key(session, settings.key_passphrase.get_secret_value().encode())
+        for i, district in enumerate(districts, start=args.first):
+            birth = date(1950, 1, 1) + timedelta(days=i % 18000)
+            month = birth.month + (20 if birth.year >= 2000 else 0)
+            digits = f"{birth.year % 100:02d}{month:02d}{birth.day:02d}{i // 18000 % 10000:04d}"
+            pesel = digits + stdnum_pesel.calc_check_digit(digits)
+            person = credentials.RegisteredPerson(birth_date=birth, district=district)
+            issued = credentials.issue(session, vault=vault, settings=settings, edition_id=args.edition_id,
+                                       resident=person, guardian_consent=True, channel="online",
+                                       issued_by="seed-voters", pesel=pesel, signing_key=signing_key)
+            out.write(issued["credential"] + "\n")
+            if i % 5000 == 4999:
+                session.flush()
+    print(f"{len(districts)} credentials for edition {args.edition_id} in {args.out}")
+    return 0
+
+
 def _census_arguments(parser) -> None:
     parser.description = "import the city's register of eligible residents (CSV), replacing the active list"
     parser.add_argument("file")
@@ -117,6 +160,7 @@ def _mail_relay(settings, engine) -> dict:
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="identity-svc", settings_cls=IdentitySettings, service_root=SERVICE_ROOT,
                         outbox=outbox, extra_loops=_mail_relay, commands={"seed-account": (_seed_arguments, _seed),
+                                                                  "seed-voters": (_seed_voters_arguments, _seed_voters),
                                                                   "census-import": (_census_arguments, _census_import),
                                                                   "rotate-key": (_rotate_arguments, _rotate),
                                                                   "retire-key": (_retire_arguments, _retire)})

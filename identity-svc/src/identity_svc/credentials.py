@@ -87,7 +87,8 @@ def voter_at_point(session: Session, vault: Vault, pesel: str) -> tuple[Resident
 
 
 def issue(session: Session, *, vault: Vault, settings, edition_id: uuid.UUID, resident: Resident | RegisteredPerson,
-          guardian_consent: bool, channel: str, issued_by: str, pesel: str | None = None) -> dict:
+          guardian_consent: bool, channel: str, issued_by: str, pesel: str | None = None,
+          signing_key=None) -> dict:
     rules = session.get(EditionEligibility, edition_id)
     if rules is None:
         raise Problem(404, "Ta edycja nie ma jeszcze zasad głosowania w usłudze tożsamości.",
@@ -95,7 +96,7 @@ def issue(session: Session, *, vault: Vault, settings, edition_id: uuid.UUID, re
     age = check_eligibility(rules, resident, guardian_consent=guardian_consent)
     key = voter_key(settings.voter_key_master_secret.get_secret_value().encode(), edition_id,
                     pesel or vault.decrypt(resident.pesel_encrypted))
-    kid, private = active_private_key(session, settings.key_passphrase.get_secret_value().encode())
+    kid, private = signing_key or active_private_key(session, settings.key_passphrase.get_secret_value().encode())
     now = int(time.time())
     claims = {"iss": settings.token_issuer, "aud": settings.credential_audience, "sub": key, "typ": CREDENTIAL_TYPE,
               "edition_id": str(edition_id), "district": resident.district, "age": age,

@@ -37,13 +37,32 @@ class VoteLog:
         self._producer = None
         self._lock = threading.Lock()
 
-    def append(self, envelope, timeout_s: float = 10.0) -> None:
+    def append(self, envelope, timeout_s: float = 9.0) -> None:
         with self._lock:
             if self._producer is None:
-                self._producer = make_producer(self.bootstrap_servers, client_id="voting-svc-votes", linger_ms=1)
+                # Bounded waits: a voter gets an answer (at worst a 503 to retry) within ~10 s, also while
+                # the broker is away — never a request hanging on metadata for a minute.
+                self._producer = make_producer(self.bootstrap_servers, client_id="voting-svc-votes", linger_ms=1,
+                                               max_block_ms=3000, request_timeout_ms=5000,
+                                               delivery_timeout_ms=8000)
+            producer = self._producer
         payload = serialize(envelope)
-        self._producer.send(VOTE_LOG, key=envelope.subject.encode(), value=encode_payload(payload),
-                            headers=payload_headers(payload)).get(timeout=timeout_s)
+        try:
+            producer.send(VOTE_LOG, key=envelope.subject.encode(), value=encode_payload(payload),
+                          headers=payload_headers(payload)).get(timeout=timeout_s)
+        except Exception:
+            self._discard(producer)
+            raise
+
+    def _discard(self, producer) -> None:
+        """After a failed append the idempotent producer may be stuck (expired batches leave its sequence
+        numbers behind the broker's): start afresh with a new producer id for the next vote."""
+        with self._lock:
+            if self._producer is producer:
+                self._producer = None
+            else:
+                return
+        producer.close(timeout=0)
 
 
 def _key(edition_id, voter_key: str) -> str:
