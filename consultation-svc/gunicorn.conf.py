@@ -1,4 +1,4 @@
-# gunicorn settings for consultation-svc (read by `gunicorn -c gunicorn.conf.py 'identity_svc:create_app()'`).
+# gunicorn settings for consultation-svc (read by `gunicorn -c gunicorn.conf.py 'consultation_svc:create_app()'`).
 import os
 
 bind = f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('CONSULTATION_PORT', '8004')}"

@@ -1,4 +1,4 @@
-# gunicorn settings for proposals-svc (read by `gunicorn -c gunicorn.conf.py 'identity_svc:create_app()'`).
+# gunicorn settings for proposals-svc (read by `gunicorn -c gunicorn.conf.py 'proposals_svc:create_app()'`).
 import os
 
 bind = f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PROPOSALS_PORT', '8002')}"

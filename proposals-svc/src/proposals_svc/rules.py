@@ -49,6 +49,10 @@ class BallotRuleSchema(Schema):
 class SelectionSchema(Schema):
     rule = fields.String(required=True, validate=validate.OneOf(SELECTION_RULES))
     min_score = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(0))
+    # a different threshold for one kind of area (Katowice: 200 points city-wide, 50 in a district)
+    min_score_by_kind = fields.Dict(keys=fields.String(validate=validate.OneOf(["city", "district"])),
+                                    values=fields.Integer(strict=True, validate=validate.Range(0)),
+                                    load_default=dict)
     tie_break = fields.List(fields.String(validate=validate.OneOf(["fewer_cost", "more_votes", "draw"])),
                             load_default=lambda: ["draw"], validate=validate.Length(min=1))
     # published before voting closes; the seed itself is revealed after, so anyone can re-run the draw

@@ -58,7 +58,8 @@ def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consume
                    extra_loops: dict[str, Loop] | None = None) -> int:
     """Run a service's outbox relay, its consumers and any loops of its own until told to stop.
 
-    `consumers` is a list of (group_id, topics, processed_table, handlers).
+    `consumers` is a list of (group_id, topics, processed_table, handlers), optionally with a fifth item,
+    a batch handler (see `IdempotentConsumer`).
     """
     from .db import make_session_factory
     from .consumer import IdempotentConsumer
@@ -68,11 +69,12 @@ def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consume
     producer = make_producer(bootstrap_servers, client_id=f"{name}-relay")
     loops: dict[str, Loop] = {"outbox-relay": OutboxRelay(engine, outbox, producer).run, **(extra_loops or {})}
     kafka_consumers = []
-    for group_id, topics, processed, handlers in consumers:
+    for group_id, topics, processed, handlers, *batch_handler in consumers:
         kc = make_consumer(bootstrap_servers, group_id, list(topics))
         kafka_consumers.append(kc)
         loops[f"consumer:{group_id}"] = IdempotentConsumer(
-            kc, producer, make_session_factory(engine), processed, group_id, handlers).run
+            kc, producer, make_session_factory(engine), processed, group_id, handlers,
+            batch_handler=batch_handler[0] if batch_handler else None).run
 
     def close() -> None:
         for kc in kafka_consumers:

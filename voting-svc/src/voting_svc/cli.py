@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="voting-svc", settings_cls=VotingSettings, service_root=SERVICE_ROOT,
                         outbox=outbox, consumers=lambda settings: [
                             (handlers.GROUP_ID, handlers.TOPICS, processed_events, handlers.HANDLERS),
-                            (tally.GROUP_ID, tally.TOPICS, processed_events, tally.HANDLERS)],
+                            (tally.GROUP_ID, tally.TOPICS, processed_events, tally.HANDLERS, tally.on_votes_cast)],
                         commands={"recount": (_recount_arguments, _recount)})
 
 

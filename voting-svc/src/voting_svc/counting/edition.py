@@ -34,6 +34,11 @@ def canonical_json(document) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def min_score_for(rules: dict, kind: str) -> int | None:
+    selection = rules["selection"]
+    return selection.get("min_score_by_kind", {}).get(kind, selection.get("min_score"))
+
+
 def election_of(rules: dict, area: dict, ballots: list[Ballot], seed: str) -> Election:
     selection = rules["selection"]
     return Election(budget=area["budget"],
@@ -42,7 +47,7 @@ def election_of(rules: dict, area: dict, ballots: list[Ballot], seed: str) -> El
                     # a fixed order, so the count never depends on the order ballots arrived in
                     ballots=sorted(ballots, key=lambda b: b.points),
                     vote_type=VOTE_TYPES[rules[area["kind"]]["type"]], rule=selection["rule"],
-                    min_score=selection.get("min_score"), tie_break=TieBreak(tuple(selection["tie_break"]), seed))
+                    min_score=min_score_for(rules, area["kind"]), tie_break=TieBreak(tuple(selection["tie_break"]), seed))
 
 
 def results_document(edition_id: str, rules: dict, rules_sha256: str, areas: list[dict],
@@ -119,8 +124,8 @@ def _area_file(edition: dict, rules: dict, rules_sha256: str, index: int, area: 
             "area_index": str(index), "rules_sha256": rules_sha256}
     if rule.get("max_points"):
         meta["max_sum_points"] = str(rule["max_points"])
-    if rules["selection"].get("min_score") is not None:
-        meta["min_project_score_threshold"] = str(rules["selection"]["min_score"])
+    if min_score_for(rules, area["kind"]) is not None:
+        meta["min_project_score_threshold"] = str(min_score_for(rules, area["kind"]))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(["META"])
