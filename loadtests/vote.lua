@@ -29,7 +29,7 @@ function request()
   next_credential = next_credential + step
   if credential == nil then credential = "exhausted" end
   return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. credential, ["Content-Type"] = "application/json",
-                                  ["Idempotency-Key"] = "bench-" .. n}, body)
+                                  ["Idempotency-Key"] = "benchmark-vote-" .. n}, body)
 end
 
 function response(status, headers, body)
