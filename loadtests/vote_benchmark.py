@@ -66,17 +66,6 @@ def best(steps: list[dict]) -> dict:
     return max(good, key=lambda s: s["rate"]) if good else min(steps, key=lambda s: s["p99_ms"])
 
 
-def voting_db(sql: str, **params):
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(os.environ["VOTING_DATABASE_URL"])
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).all()
-    finally:
-        engine.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", default="test", choices=sorted(stack.PROFILES))
@@ -91,7 +80,7 @@ def main() -> int:
     wrk = ensure_wrk()
 
     from glos_testing import login, seed_account
-    from voting_kit import new_election, seed_voters
+    from voting_kit import new_election, seed_voters, voting_db
 
     seed_account("benchmark@glos.local", "benchmark-haslo-123456", roles="pb_official,coordinator")
     official = {"Authorization": f"Bearer {login(gateway, 'benchmark@glos.local', 'benchmark-haslo-123456')}"}

@@ -27,7 +27,7 @@ import requests
 from glos_testing import wait_until
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "voting-svc" / "tests"))
-from voting_kit import recount, seed_voters  # noqa: E402
+from voting_kit import frozen_edition, recount, seed_voters  # noqa: E402
 from voting_svc.counting import pabulib  # noqa: E402
 from voting_svc.counting.edition import canonical_json, recompute  # noqa: E402
 
@@ -56,24 +56,9 @@ def test_every_katowice_2020_ballot_cast_through_the_gateway_elects_the_official
         gateway, official_headers, tmp_path):
     files = read_files()
     assert len(files) == 23
-    edition = requests.post(f"{gateway}/api/proposals/editions", headers=official_headers, timeout=10, json={
-        "name": f"Budżet Obywatelski Katowice 2020 (pełna edycja {uuid.uuid4().hex[:4]})", "city": "Katowice",
-        "year": 2020}).json()["id"]
-    for path, _ in files.values():
-        r = requests.post(f"{gateway}/api/proposals/editions/{edition}/areas/pabulib", data=path.read_bytes(),
-                          params={"source": path.name}, headers={**official_headers, "Content-Type": "text/plain"},
-                          timeout=60)
-        assert r.status_code == 201, r.text
-    assert requests.put(f"{gateway}/api/proposals/editions/{edition}/voting-rules", headers=official_headers,
-                        json={"rules": RULES, "reason": "zasady BO 2020"}, timeout=10).status_code == 200
-    assert requests.post(f"{gateway}/api/proposals/editions/{edition}/ballot", headers=official_headers,
-                         json={"reason": "start głosowania"}, timeout=30).status_code == 201
-    assert requests.put(f"{gateway}/api/identity/editions/{edition}/eligibility", headers=official_headers,
-                        json={"voting_day": "2020-09-20", "residency": "either", "reason": "BO 2020"},
-                        timeout=10).status_code == 200
-    ballot = wait_until(lambda: (r := requests.get(f"{gateway}/api/voting/editions/{edition}/ballot", timeout=10))
-                        .status_code == 200 and r.json(), timeout=60, message="the ballot in voting-svc")
-    areas = {a["name"]: a for a in ballot["areas"]}
+    edition, areas = frozen_edition(gateway, official_headers, [path for path, _ in files.values()], RULES,
+                                    name=f"Budżet Obywatelski Katowice 2020 (pełna edycja {uuid.uuid4().hex[:4]})",
+                                    year=2020)
     assert set(areas) == set(files)
 
     # every voter's ballot: parts per area, the Pabulib project ids mapped to the published proposal ids

@@ -27,25 +27,33 @@ RULES = {
 }
 
 
+def frozen_edition(gateway: str, official_headers: dict, files, rules: dict, *, name: str, year: int) -> tuple[str, dict]:
+    """An edition built through the API: areas imported from Pabulib files, rules set and frozen, eligibility
+    in identity-svc. Returns its id and the published ballot's areas by name, once voting-svc has them."""
+    edition = requests.post(f"{gateway}/api/proposals/editions", headers=official_headers, timeout=10, json={
+        "name": name, "city": "Katowice", "year": year}).json()["id"]
+    for path in files:
+        r = requests.post(f"{gateway}/api/proposals/editions/{edition}/areas/pabulib", data=path.read_bytes(),
+                          params={"source": path.name}, headers={**official_headers, "Content-Type": "text/plain"},
+                          timeout=60)
+        assert r.status_code == 201, r.text
+    assert requests.put(f"{gateway}/api/proposals/editions/{edition}/voting-rules", headers=official_headers,
+                        json={"rules": rules, "reason": "test"}, timeout=10).status_code == 200
+    assert requests.post(f"{gateway}/api/proposals/editions/{edition}/ballot", headers=official_headers,
+                         json={"reason": "start"}, timeout=30).status_code == 201
+    assert requests.put(f"{gateway}/api/identity/editions/{edition}/eligibility", headers=official_headers,
+                        json={**rules["eligibility"], "reason": "test"}, timeout=10).status_code == 200
+    ballot = wait_until(lambda: (r := requests.get(f"{gateway}/api/voting/editions/{edition}/ballot", timeout=10))
+                        .status_code == 200 and r.json(), timeout=60, message="the ballot in voting-svc")
+    return edition, {a["name"]: a for a in ballot["areas"]}
+
+
 def new_election(gateway: str, official_headers: dict, **rule_changes) -> dict:
     """A frozen edition with Katowice 2020's city-wide pool, Dąb and Załęże, as voting-svc sees it."""
-    edition = requests.post(f"{gateway}/api/proposals/editions", headers=official_headers, timeout=10, json={
-        "name": f"BO głosowanie {uuid.uuid4().hex[:6]}", "city": "Katowice", "year": 2027}).json()["id"]
-    for path in (DATA / "Poland_Katowice_2020.pb", DATA / "Poland_Katowice_2020_Dab.pb",
-                 DATA / "Poland_Katowice_2020_Zaleze.pb"):
-        assert requests.post(f"{gateway}/api/proposals/editions/{edition}/areas/pabulib", data=path.read_bytes(),
-                             params={"source": path.name}, timeout=30,
-                             headers={**official_headers, "Content-Type": "text/plain"}).status_code == 201
-    assert requests.put(f"{gateway}/api/proposals/editions/{edition}/voting-rules", headers=official_headers,
-                        json={"rules": {**RULES, **rule_changes}, "reason": "test"}, timeout=10).status_code == 200
-    assert requests.post(f"{gateway}/api/proposals/editions/{edition}/ballot", headers=official_headers,
-                         json={"reason": "start"}, timeout=10).status_code == 201
-    assert requests.put(f"{gateway}/api/identity/editions/{edition}/eligibility", headers=official_headers,
-                        json={"voting_day": "2027-09-20", "residency": "either", "reason": "test"},
-                        timeout=10).status_code == 200
-    ballot = wait_until(lambda: (r := requests.get(f"{gateway}/api/voting/editions/{edition}/ballot", timeout=10))
-                        .status_code == 200 and r.json(), timeout=30, message="the ballot in voting-svc")
-    areas = {a["name"]: a for a in ballot["areas"]}
+    edition, areas = frozen_edition(
+        gateway, official_headers, [DATA / "Poland_Katowice_2020.pb", DATA / "Poland_Katowice_2020_Dab.pb",
+                                    DATA / "Poland_Katowice_2020_Zaleze.pb"],
+        {**RULES, **rule_changes}, name=f"BO głosowanie {uuid.uuid4().hex[:6]}", year=2027)
     return {"edition": edition, "city": areas["Katowice — ogólnomiejski"], "dab": areas["Dąb"],
             "zaleze": areas["Załęże"]}
 

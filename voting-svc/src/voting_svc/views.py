@@ -61,10 +61,7 @@ class PublishedBallot(MethodView):
     def get(self, edition_id: uuid.UUID):
         """Karta do głosowania z zamrożonymi zasadami / The ballot with its frozen rules"""
         with session_scope(db_sessions()) as session:
-            ballot = session.get(BallotView, edition_id)
-            if ballot is None:
-                raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
-            return ballot
+            return _ballot_in_session(session, edition_id)
 
 
 class ChoiceSchema(Schema):
@@ -93,16 +90,29 @@ class TurnoutSchema(Schema):
     voters = fields.Integer()
 
 
+def _ballot_in_session(session, edition_id: uuid.UUID) -> BallotView:
+    ballot = session.get(BallotView, edition_id)
+    if ballot is None:
+        raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
+    return ballot
+
+
+def _published_results(session, edition_id: uuid.UUID) -> ResultsDocument:
+    result = session.get(ResultsDocument, edition_id)
+    if result is None:
+        raise Problem(404, "Wyników jeszcze nie opublikowano.", "The results are not published yet.")
+    return result
+
+
 _ballots: dict[uuid.UUID, BallotView] = {}  # frozen once published: safe to keep for the process's life
 
 
 def _published_ballot(edition_id: uuid.UUID) -> BallotView:
+    """The hot path's ballot: read once per process (it is frozen)."""
     ballot = _ballots.get(edition_id)
     if ballot is None:
         with session_scope(db_sessions()) as session:
-            ballot = session.get(BallotView, edition_id)
-        if ballot is None:
-            raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
+            ballot = _ballot_in_session(session, edition_id)
         _ballots[edition_id] = ballot
     return ballot
 
@@ -171,20 +181,14 @@ class Results(MethodView):
     def post(self, body, edition_id: uuid.UUID):
         """Policz i opublikuj wyniki, ujawniając ziarno losowania / Count and publish, revealing the draw seed"""
         with session_scope(db_sessions()) as session:
-            ballot = session.get(BallotView, edition_id)
-            if ballot is None:
-                raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
-            return results.publish(session, ballot, seed=body["seed"], actor=current_principal().subject,
+            return results.publish(session, _ballot_in_session(session, edition_id), seed=body["seed"], actor=current_principal().subject,
                                    bootstrap_servers=current_app.extensions["glos.settings"].kafka_bootstrap_servers)
 
     @blp.response(200, ResultsSchema)
     def get(self, edition_id: uuid.UUID):
         """Opublikowane wyniki / The published results"""
         with session_scope(db_sessions()) as session:
-            result = session.get(ResultsDocument, edition_id)
-            if result is None:
-                raise Problem(404, "Wyników jeszcze nie opublikowano.", "The results are not published yet.")
-            return result
+            return _published_results(session, edition_id)
 
 
 @blp.route("/<uuid:edition_id>/results.csv")
@@ -192,18 +196,8 @@ class ResultsCsv(MethodView):
     def get(self, edition_id: uuid.UUID):
         """Wyniki jako CSV / The results as CSV"""
         with session_scope(db_sessions()) as session:
-            result = session.get(ResultsDocument, edition_id)
-            if result is None:
-                raise Problem(404, "Wyników jeszcze nie opublikowano.", "The results are not published yet.")
-            body = results.as_csv(result.document)
+            body = results.as_csv(_published_results(session, edition_id).document)
         return Response(body, mimetype="text/csv")
-
-
-def _ballot_in_session(session, edition_id: uuid.UUID) -> BallotView:
-    ballot = session.get(BallotView, edition_id)
-    if ballot is None:
-        raise Problem(404, "Karta tej edycji nie została opublikowana.", "This edition's ballot is not published.")
-    return ballot
 
 
 class ReasonSchema(Schema):
@@ -265,10 +259,7 @@ class ReceiptProof(MethodView):
     def get(self, edition_id: uuid.UUID, receipt: str):
         """Dowód, że potwierdzenie jest w opublikowanym drzewie / Inclusion proof of a receipt"""
         with session_scope(db_sessions()) as session:
-            result = session.get(ResultsDocument, edition_id)
-            if result is None:
-                raise Problem(404, "Wyników jeszcze nie opublikowano.", "The results are not published yet.")
-            return results.receipt_proof(session, result, receipt)
+            return results.receipt_proof(session, _published_results(session, edition_id), receipt)
 
 
 @blp.route("/<uuid:edition_id>/ballots.zip")
