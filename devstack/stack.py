@@ -16,6 +16,7 @@ Usage:
     python devstack/stack.py [--profile dev|test] status
     python devstack/stack.py [--profile dev|test] env
     python devstack/stack.py [--profile dev|test] reset-databases
+    python devstack/stack.py [--profile dev|test] reset-kafka
     python devstack/stack.py [--profile dev|test] kafka-stop NODE [--kill]
     python devstack/stack.py [--profile dev|test] kafka-start NODE
 """
@@ -406,6 +407,14 @@ def stop_kafka(p: Profile) -> None:
         stop_kafka_node(p, node)
 
 
+def reset_kafka(p: Profile) -> None:
+    """Stop Kafka and forget its log: the test profile starts every run from an empty log, as on a fresh
+    machine (otherwise every run's votes would stay, and a recount would replay all of them)."""
+    stop_kafka(p)
+    for node in (1, 2, 3):
+        shutil.rmtree(p.state / f"kafka-{node}", ignore_errors=True)
+
+
 def wait_for_kafka(p: Profile, brokers: int, timeout: float = 120) -> None:
     """Ready means the broker answers a metadata request with every node alive, not that a port is open."""
     for node in range(1, brokers + 1):
@@ -626,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("status")
     sub.add_parser("env")
     sub.add_parser("reset-databases")
+    sub.add_parser("reset-kafka", help="stop Kafka and delete its data (start formats it afresh)")
     sub.add_parser("services-start")
     sub.add_parser("services-stop")
     sub.add_parser("gateway-config")
@@ -658,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
             stop_services(p)
         elif args.command == "reset-databases":
             reset_databases(p)
+        elif args.command == "reset-kafka":
+            reset_kafka(p)
         elif args.command == "gateway-config":
             print(render_gateway_config(p))
         elif args.command == "kafka-stop":
