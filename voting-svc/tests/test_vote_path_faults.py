@@ -74,7 +74,7 @@ def test_the_tally_worker_killed_mid_vote_counts_every_ballot_exactly_once(gatew
 
     def kill_and_restart():
         assert stack.stop_worker(test_stack, "voting", kill=True)
-        time.sleep(2)
+        time.sleep(2)  # the outage itself: ballots keep arriving while no tally runs
         stack.start_worker(test_stack, "voting")
 
     receipts, statuses = cast_all(gateway, edition, credentials, [part(city, 1, 1, 1)], retry=False,
@@ -90,7 +90,7 @@ def test_a_broker_restart_loses_no_accepted_ballot(gateway, official_headers, te
 
     def restart_broker():
         assert stack.stop_kafka_node(test_stack, 1, kill=True)
-        time.sleep(3)
+        time.sleep(3)  # the outage itself: ballots keep arriving while the log is away
         stack.start_kafka_node(test_stack, 1)
 
     receipts, statuses = cast_all(gateway, edition, credentials, [part(city, 1, 1, 1)], retry=True,

@@ -14,7 +14,7 @@ A person gets one card per edition. Whether a card of someone who also voted onl
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -159,5 +159,5 @@ def resolve(session: Session, redis_client, vote_log, ballot: BallotView, card_n
 
 
 def unresolved_count(session: Session, edition_id) -> int:
-    return len(session.scalars(select(PaperCard.card_number).where(PaperCard.edition_id == edition_id,
-                                                                   PaperCard.status.in_(UNRESOLVED))).all())
+    return session.scalar(select(func.count()).select_from(PaperCard).where(PaperCard.edition_id == edition_id,
+                                                                            PaperCard.status.in_(UNRESOLVED)))
