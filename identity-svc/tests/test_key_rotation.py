@@ -42,8 +42,8 @@ def test_rotate_then_retire(gateway, accounts, platform):
                                      timeout=10).status_code == 422, timeout=45, interval=1,
                message="proposals-svc to accept a token signed with the new key")
 
-    assert identity_cli("retire-key", new_kid).returncode == 2  # the signing key cannot be retired
-    retired = identity_cli("retire-key", old_kid)
+    assert identity_cli("retire-key", "--", new_kid).returncode == 2  # the signing key cannot be retired
+    retired = identity_cli("retire-key", "--", old_kid)
     assert retired.returncode == 0, retired.stderr
     assert kids(gateway) == [new_kid]
 

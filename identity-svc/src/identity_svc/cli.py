@@ -130,7 +130,9 @@ def _rotate(args, settings) -> int:
 
 def _retire_arguments(parser) -> None:
     parser.description = "stop publishing an old signing key (after its last tokens have expired)"
-    parser.add_argument("kid")
+    # A kid is a base64url thumbprint and may begin with "-", which argparse would read as an option:
+    # the help says to put it after "--", as the rotation message and the tests do.
+    parser.add_argument("kid", help='the key id; write "-- KID" if it begins with "-"')
 
 
 def _retire(args, settings) -> int:

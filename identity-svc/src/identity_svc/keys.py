@@ -4,7 +4,7 @@ The kid is the key's RFC 7638 thumbprint, so it names the key itself and
 never collides. Several keys can be published at once (rotation overlap);
 the newest active key whose `signs_from` has come signs. Rotation: `identity-svc rotate-key` publishes a
 new key that starts signing after an overlap longer than verifiers cache the JWKS (5 minutes); after the
-old key's tokens have expired, `identity-svc retire-key KID` stops publishing it.
+old key's tokens have expired, `identity-svc retire-key -- KID` stops publishing it.
 """
 
 from __future__ import annotations
