@@ -47,3 +47,25 @@ def seed_account(email: str, password: str, roles: str = "resident") -> None:
 
     subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password", password,
                     "--name", "Test", "--roles", roles], check=True, capture_output=True)
+
+
+def account_id_of(headers: dict) -> str:
+    """The account id (the token's subject) behind some access headers."""
+    import jwt
+
+    return jwt.decode(headers["Authorization"].split(" ", 1)[1], options={"verify_signature": False})["sub"]
+
+
+def new_resident(gateway: str, district: str = "Dąb", *, roles: str = "resident"):
+    """A new account that declared residency with a fresh PESEL: its headers, PESEL and account id."""
+    import uuid
+    from types import SimpleNamespace
+
+    email = f"mieszkaniec-{uuid.uuid4().hex[:10]}@glos.local"
+    seed_account(email, "haslo-mieszkanca-123456", roles)
+    headers = {"Authorization": f"Bearer {login(gateway, email, 'haslo-mieszkanca-123456')}"}
+    pesel = make_pesel(1980, 1 + uuid.uuid4().int % 12, 1 + uuid.uuid4().int % 28, uuid.uuid4().int % 10000)
+    r = requests.post(f"{gateway}/api/identity/me/resident", headers=headers, timeout=10, json={
+        "pesel": pesel, "first_name": "Jan", "last_name": "Testowy", "address": "ul. Testowa 1", "district": district})
+    assert r.status_code == 201, r.text
+    return SimpleNamespace(headers=headers, pesel=pesel, account_id=account_id_of(headers), email=email)

@@ -85,9 +85,10 @@ def test_errors_are_in_english_when_asked(gateway, official_headers, unchanged):
 
 def test_invalid_proposal_names_every_field(gateway, resident_headers, edition_id, unchanged):
     r = requests.post(f"{gateway}/api/proposals/editions/{edition_id}/proposals", headers=resident_headers,
-                      json={"title": "ab", "cost": -5, "colour": "red"}, timeout=10)
+                      json={"title": "ab", "cost_items": [{"name": "Ławki", "amount": -5}], "colour": "red"},
+                      timeout=10)
     errors = _fields(r)
-    assert set(errors) == {"title", "cost", "colour"}
+    assert set(errors) == {"title", "cost_items.0.amount", "colour"}
 
 
 def test_malformed_json_is_a_400_problem(gateway, official_headers, unchanged):

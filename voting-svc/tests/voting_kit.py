@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import requests
 from sqlalchemy import create_engine, text
 
-from glos_testing import login, make_pesel, seed_account, wait_until
+from glos_testing import new_resident, wait_until  # noqa: F401  (new_resident is part of this kit)
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "pabulib" / "katowice-2020"
 SEED = "seed"
@@ -56,18 +56,6 @@ def new_election(gateway: str, official_headers: dict, **rule_changes) -> dict:
         {**RULES, **rule_changes}, name=f"BO głosowanie {uuid.uuid4().hex[:6]}", year=2027)
     return {"edition": edition, "city": areas["Katowice — ogólnomiejski"], "dab": areas["Dąb"],
             "zaleze": areas["Załęże"]}
-
-
-def new_resident(gateway: str, district: str = "Dąb") -> SimpleNamespace:
-    """A verified resident with an account: their access headers and PESEL."""
-    email = f"wyborca-{uuid.uuid4().hex[:10]}@glos.local"
-    seed_account(email, "haslo-wyborcy-123456")
-    headers = {"Authorization": f"Bearer {login(gateway, email, 'haslo-wyborcy-123456')}"}
-    pesel = make_pesel(1980, 1 + uuid.uuid4().int % 12, 1 + uuid.uuid4().int % 28, uuid.uuid4().int % 10000)
-    assert requests.post(f"{gateway}/api/identity/me/resident", headers=headers, timeout=10, json={
-        "pesel": pesel, "first_name": "W", "last_name": "W", "address": "ul. Testowa 1",
-        "district": district}).status_code == 201
-    return SimpleNamespace(headers=headers, pesel=pesel)
 
 
 def online_credential(gateway: str, edition: str, resident: SimpleNamespace) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ARRAY, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import ARRAY, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -170,3 +170,23 @@ class StreetDistrict(Base):
 
     street: Mapped[str] = mapped_column(String(200), primary_key=True)  # normalised: see addresses.normalise
     district: Mapped[str] = mapped_column(String(100))
+
+
+class SupportSignature(Base):
+    """One line of a proposal's paper support list (lista poparcia), entered by an official. The PESEL and
+    names stay here, encrypted; proposals-svc only learns a pseudonymous reference that counts."""
+
+    __tablename__ = "support_signatures"
+    __table_args__ = (UniqueConstraint("proposal_id", "pesel_hash"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    pesel_hash: Mapped[str] = mapped_column(String(64))
+    pesel_encrypted: Mapped[str] = mapped_column(Text)
+    first_name_encrypted: Mapped[str] = mapped_column(Text)
+    last_name_encrypted: Mapped[str] = mapped_column(Text)
+    sheet: Mapped[str] = mapped_column(String(100))  # which paper sheet, as the office numbers them
+    supporter_ref: Mapped[str] = mapped_column(String(100))
+    entered_by: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -135,3 +135,23 @@ class ForeignerVerificationSchema(Schema):
 
 class StreetsReportSchema(Schema):
     streets = fields.Integer()
+
+
+class SupportLineSchema(Schema):
+    first_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    last_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    pesel = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class SupportListSchema(Schema):
+    edition_id = fields.UUID(required=True)
+    proposal_id = fields.UUID(required=True)
+    sheet = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    entries = fields.List(fields.Nested(SupportLineSchema), required=True, validate=validate.Length(min=1, max=500))
+
+
+class SupportListReportSchema(Schema):
+    proposal_id = fields.UUID()
+    sheet = fields.String()
+    accepted = fields.Integer()
+    rejected = fields.List(fields.Dict())

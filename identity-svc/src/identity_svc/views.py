@@ -11,7 +11,7 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import addresses, audit, census, credentials, privacy, registration, residents, roles, sessions
+from . import addresses, audit, census, credentials, privacy, registration, residents, roles, sessions, support_lists
 from .keys import published_jwks
 from .models import EditionEligibility, Resident
 from .personal_data import vault_from
@@ -20,7 +20,8 @@ from .schemas import (AccountDeletionSchema, CensusQuerySchema, CensusReportSche
                       InPersonVerificationSchema, LogoutRequestSchema, OnBehalfCredentialRequestSchema,
                       RefreshRequestSchema, RegistrationAcceptedSchema, RegistrationSchema,
                       ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
-                      StreetsReportSchema, TokenRequestSchema, TokenResponseSchema)
+                      StreetsReportSchema, SupportListReportSchema, SupportListSchema, TokenRequestSchema,
+                      TokenResponseSchema)
 
 
 blp = Blueprint("identity", __name__, description="Konta i tokeny dostępu / Accounts and access tokens")
@@ -320,3 +321,15 @@ class AccountRole(MethodView):
             left = roles.revoke(session, account_id=account_id, role=role, actor=current_principal().subject,
                                 reason=body["reason"])
             return {"account_id": account_id, "roles": left}
+
+
+@blp.route("/support-lists")
+class SupportLists(MethodView):
+    @require(role="pb_official")
+    @blp.arguments(SupportListSchema)
+    @blp.response(201, SupportListReportSchema)
+    @blp.doc(summary="Wprowadź papierową listę poparcia wniosku (urzędnik) / Enter a proposal's paper support list")
+    def post(self, body):
+        vault = _vault()
+        with session_scope(db_sessions()) as session:
+            return support_lists.enter(session, vault, actor=current_principal().subject, **body)

@@ -6,7 +6,7 @@ from glos_chassis.config import load_settings
 from glos_chassis.web import create_service_app
 
 from .config import ProposalsSettings
-from .views import blp
+from .views import blp, departments_blp, proposals_blp
 
 
 def create_app(settings: ProposalsSettings | None = None):
@@ -14,4 +14,6 @@ def create_app(settings: ProposalsSettings | None = None):
     app, api = create_service_app(settings, title="Glos proposals-svc", description=(
         "Edycje BO, obszary, wnioski i ich weryfikacja / PB editions, areas, proposals, verification"))
     api.register_blueprint(blp)
+    api.register_blueprint(proposals_blp)
+    api.register_blueprint(departments_blp)
     return app

@@ -1,4 +1,4 @@
-"""proposals-svc commands: migrate, worker."""
+"""proposals-svc commands: migrate, worker (outbox relay, identity-event consumer, phase scheduler), import."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 from glos_chassis.cli import service_main
 
 from .config import ProposalsSettings
-from .models import outbox
+from . import handlers
+from .models import outbox, processed_events
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,9 +43,20 @@ def _import(args, settings) -> int:
     return 0
 
 
+def _scheduler(settings, engine) -> dict:
+    from glos_chassis.db import make_session_factory
+
+    from .phases import PhaseScheduler
+
+    return {"phase-scheduler": PhaseScheduler(make_session_factory(engine)).run}
+
+
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="proposals-svc", settings_cls=ProposalsSettings, service_root=SERVICE_ROOT,
-                        outbox=outbox, commands={"import-pabulib": (_import_arguments, _import)})
+                        outbox=outbox, extra_loops=_scheduler,
+                        consumers=lambda settings: [(handlers.GROUP_ID, handlers.TOPICS, processed_events,
+                                                     handlers.HANDLERS)],
+                        commands={"import-pabulib": (_import_arguments, _import)})
 
 
 if __name__ == "__main__":

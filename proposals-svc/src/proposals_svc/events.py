@@ -40,3 +40,24 @@ def ballot_published(session: Session, edition: Edition, areas: list[dict]) -> N
         data={"edition_id": str(edition.id), "name": edition.name, "rules": edition.voting_rules,
               "rules_sha256": edition.rules_sha256, "frozen_at": edition.rules_frozen_at.isoformat(),
               "areas": areas}))
+
+
+def phase_changed(session: Session, edition: Edition, previous: str, *, actor: str) -> None:
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        "edition.phase_changed", str(edition.id), source=SOURCE,
+        data={"edition_id": str(edition.id), "from": previous, "to": edition.current_phase,
+              "changed_at": edition.phase_changed_at.isoformat(), "by": actor}))
+
+
+def proposal_event(session: Session, event_type: str, proposal: Proposal, **data) -> None:
+    """A proposal's state change (verified, changed, appealed…): enough for a notifier to tell the applicant."""
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        event_type, str(proposal.edition_id), source=SOURCE,
+        data={"proposal_id": str(proposal.id), "edition_id": str(proposal.edition_id), "status": proposal.status,
+              "version": proposal.version, "applicant": proposal.author, **data}))
+
+
+def lists_published(session: Session, edition: Edition, publication_id, counts: dict) -> None:
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        "lists.published", str(edition.id), source=SOURCE,
+        data={"edition_id": str(edition.id), "publication_id": str(publication_id), **counts}))

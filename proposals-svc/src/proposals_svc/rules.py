@@ -19,6 +19,7 @@ from glos_chassis.canonical import sha256_hex as rules_hash
 from glos_chassis.errors import Problem
 
 from . import events
+from .conflicts import open_conflicts
 from .models import AuditEntry, Area, Edition, Proposal
 
 SELECTION_RULES = ["greedy", "greedy-no-skip", "greedy-threshold", "equalshares", "equalshares/add1",
@@ -107,6 +108,13 @@ def publish_ballot(session: Session, edition: Edition, *, actor: str, reason: st
         raise Problem(409, "Najpierw ustal zasady głosowania.", "Set the voting rules first.",
                       errors=[{"location": "json", "field": "_rules", "message": "Brak zasad.",
                                "message_en": "No rules."}])
+    conflicts = open_conflicts(session, edition.id)
+    if conflicts:
+        raise Problem(409, f"Najpierw rozstrzygnij konflikty między wnioskami ({len(conflicts)}).",
+                      f"Resolve the conflicts between proposals first ({len(conflicts)}).",
+                      type_="https://glos.pl/problems/open-conflicts",
+                      errors=[{"location": "conflict", "field": str(c.id), "message": c.kind, "message_en": c.kind}
+                              for c in conflicts])
     areas = []
     for area in session.scalars(select(Area).where(Area.edition_id == edition.id).order_by(Area.kind, Area.name)):
         projects = session.scalars(select(Proposal).where(Proposal.area_id == area.id, Proposal.status == "qualified")

@@ -1,43 +1,274 @@
 """The API's contract. Unknown fields are refused (marshmallow's default RAISE) and named in the error."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .lifecycle import EditionSettingsSchema
+from .phases import PHASES
 from .rules import VotingRulesSchema
+
+
+class _Settings(EditionSettingsSchema):
+    class Meta:
+        unknown = "raise"
 
 
 class EditionCreateSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
     city = fields.String(required=True, validate=validate.Length(min=2, max=100))
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    settings = fields.Nested(_Settings, load_default=dict)
 
 
 class EditionSchema(EditionCreateSchema):
     id = fields.UUID(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
+    current_phase = fields.String(dump_only=True)
+    phase_changed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
-class ProposalCreateSchema(Schema):
+class SettingsChangeSchema(Schema):
+    settings = fields.Nested(_Settings, required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class PhaseSchema(Schema):
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+
+
+class ScheduleSchema(Schema):
+    phases = fields.List(fields.Nested(PhaseSchema), required=True, validate=validate.Length(min=1, max=len(PHASES)))
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class ScheduleStateSchema(Schema):
+    current_phase = fields.String()
+    phase_changed_at = fields.AwareDateTime(allow_none=True)
+    phases = fields.List(fields.Nested(PhaseSchema))
+
+
+class PhaseChangeSchema(Schema):
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class CostItemSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000_000_000))
+
+
+class ProposalContentSchema(Schema):
+    """What a resident writes. For a draft everything but the title may be missing; submission checks the rest."""
+
+    title = fields.String(validate=validate.Length(min=3, max=200))
+    description = fields.String(validate=validate.Length(max=20000))
+    justification = fields.String(validate=validate.Length(max=10000))
+    area_id = fields.UUID(allow_none=True)
+    category = fields.String(allow_none=True, validate=validate.Length(max=100))
+    location_address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    cost_items = fields.List(fields.Nested(CostItemSchema), validate=validate.Length(max=50))
+    beneficiaries = fields.String(validate=validate.Length(max=5000))
+    universal_design = fields.String(validate=validate.Length(max=5000))
+    coauthors = fields.List(fields.UUID(), validate=validate.Length(max=2))
+
+
+class DraftCreateSchema(ProposalContentSchema):
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=20000))
-    cost = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000_000_000))
 
 
-class ProposalSchema(ProposalCreateSchema):
-    id = fields.UUID(dump_only=True)
-    edition_id = fields.UUID(dump_only=True)
-    area_id = fields.UUID(dump_only=True, allow_none=True)
-    external_id = fields.String(dump_only=True, allow_none=True)
-    status = fields.String(dump_only=True)
-    created_at = fields.AwareDateTime(dump_only=True)
+class ProposalSchema(Schema):
+    id = fields.UUID()
+    edition_id = fields.UUID()
+    area_id = fields.UUID(allow_none=True)
+    external_id = fields.String(allow_none=True)
+    title = fields.String()
+    description = fields.String()
+    justification = fields.String()
+    category = fields.String(allow_none=True)
+    location_address = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    cost_items = fields.List(fields.Dict())
+    cost = fields.Integer()
+    beneficiaries = fields.String()
+    universal_design = fields.String()
+    status = fields.String()
+    version = fields.Integer()
+    department_code = fields.String(allow_none=True)
+    rejection_stage = fields.String(allow_none=True)
+    rejection_reason = fields.String(allow_none=True)
+    city_cost_estimate = fields.Integer(allow_none=True)
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class ProposalListQuerySchema(Schema):
+    status = fields.String(validate=validate.Length(max=30))
+    area_id = fields.UUID()
+
+
+class SupportStateSchema(Schema):
+    proposal_id = fields.UUID()
+    supporters = fields.Integer()
+
+
+class FormalItemSchema(Schema):
+    passed = fields.Boolean(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class FormalVerificationSchema(Schema):
+    items = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=50)),
+                        values=fields.Nested(FormalItemSchema), required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class FindingSchema(Schema):
+    ok = fields.Boolean(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class SubstantiveReviewSchema(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(["positive", "negative", "returned"]))
+    feasibility = fields.Nested(FindingSchema, required=True)
+    legal = fields.Nested(FindingSchema, required=True)
+    ownership = fields.Nested(FindingSchema, required=True)
+    city_cost_estimate = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                        validate=validate.Range(min=1, max=10_000_000_000))
+    reason = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class ReviewSchema(Schema):
+    id = fields.UUID()
+    stage = fields.String()
+    department_code = fields.String(allow_none=True)
+    reviewer = fields.String()
+    outcome = fields.String()
+    findings = fields.Dict()
+    reason = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class AssignmentSchema(Schema):
+    department = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    reason = fields.String(load_default="przekazanie do weryfikacji merytorycznej", validate=validate.Length(max=1000))
+
+
+class DepartmentSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9_-]{2,40}$"))
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+
+
+class ChangeFieldsSchema(ProposalContentSchema):
+    """What an official may change: scope, cost and location (not who the authors are)."""
+
+    class Meta:
+        exclude = ("coauthors",)
+
+
+class ChangeRequestCreateSchema(Schema):
+    changes = fields.Nested(ChangeFieldsSchema, required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class ChangeResponseSchema(Schema):
+    accept = fields.Boolean(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ChangeRequestSchema(Schema):
+    id = fields.UUID()
+    proposal_id = fields.UUID()
+    changes = fields.Dict()
+    reason = fields.String()
+    respond_by = fields.AwareDateTime()
+    status = fields.String()
+    responded_at = fields.AwareDateTime(allow_none=True)
+    response_note = fields.String(allow_none=True)
+    resulting_version = fields.Integer(allow_none=True)
+
+
+class VersionSchema(Schema):
+    version = fields.Integer()
+    content = fields.Dict()
+    reason = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class AppealCreateSchema(Schema):
+    statement = fields.String(required=True, validate=validate.Length(min=10, max=10000))
+
+
+class AppealDecisionSchema(Schema):
+    upheld = fields.Boolean(required=True)
+    justification = fields.String(required=True, validate=validate.Length(min=10, max=10000))
+
+
+class AppealSchema(Schema):
+    id = fields.UUID()
+    proposal_id = fields.UUID()
+    stage = fields.String()
+    statement = fields.String()
+    filed_at = fields.AwareDateTime()
+    status = fields.String()
+    justification = fields.String(allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+
+
+class ExclusiveMarkSchema(Schema):
+    proposal_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(equal=2))
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class ConflictSchema(Schema):
+    id = fields.UUID()
+    proposal_a = fields.UUID()
+    proposal_b = fields.UUID()
+    kind = fields.String()
+    distance_m = fields.Float(allow_none=True)
+    status = fields.String()
+    resolution = fields.String(allow_none=True)
+
+
+class ResolutionSchema(Schema):
+    resolution = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class ListPublicationSchema(Schema):
+    id = fields.UUID()
+    edition_id = fields.UUID()
+    published_at = fields.AwareDateTime()
+    lists = fields.Dict()
+
+
+class AttachmentSchema(Schema):
+    id = fields.UUID()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
+class AttachmentQuerySchema(Schema):
+    filename = fields.String(required=True, validate=validate.Regexp(r"^[^/\\\x00]{1,200}$"))
 
 
 class AreaSchema(Schema):
     id = fields.UUID(dump_only=True)
     edition_id = fields.UUID(dump_only=True)
-    name = fields.String()
-    kind = fields.String()
-    budget = fields.Integer()
-    max_project_cost = fields.Integer(allow_none=True)
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(["city", "district"]))
+    budget = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000_000_000))
+    max_project_cost = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                      validate=validate.Range(min=1, max=10_000_000_000))
+
+    @validates_schema
+    def limit_within_budget(self, data, **kwargs):
+        if data.get("max_project_cost") and data["max_project_cost"] > data["budget"]:
+            raise ValidationError("Limit na projekt nie może przekraczać puli.", "max_project_cost")
 
 
 class PabulibImportQuerySchema(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlalchemy import select
@@ -10,16 +11,19 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import events
-from .models import Edition, Proposal
+from .lifecycle import EditionSettingsSchema
+from .models import Area, AuditEntry, Department, Edition, Proposal
 
 
-def create_edition(session: Session, *, name: str, city: str, year: int, created_by: str) -> Edition:
+def create_edition(session: Session, *, name: str, city: str, year: int, created_by: str,
+                   settings: dict | None = None) -> Edition:
     """The edition and its `edition.created` event are written together or not at all."""
     if session.scalar(select(Edition.id).where(Edition.name == name)) is not None:
         raise Problem(409, f"Edycja o nazwie „{name}” już istnieje.", f"An edition named '{name}' already exists.",
                       errors=[{"location": "json", "field": "name", "message": "Nazwa jest już zajęta.",
                                "message_en": "The name is taken."}])
-    edition = Edition(name=name, city=city, year=year, created_by=created_by)
+    edition = Edition(name=name, city=city, year=year, created_by=created_by,
+                      settings=json.loads(json.dumps(EditionSettingsSchema().dump(settings or {}))))
     session.add(edition)
     session.flush()
     events.edition_created(session, edition)
@@ -33,21 +37,52 @@ def get_edition(session: Session, edition_id: uuid.UUID) -> Edition:
     return edition
 
 
-def submit_proposal(session: Session, edition_id: uuid.UUID, *, title: str, description: str, cost: int,
-                    author: str) -> Proposal:
-    edition = get_edition(session, edition_id)
-    proposal = Proposal(edition_id=edition.id, title=title, description=description, cost=cost, author=author)
-    session.add(proposal)
-    session.flush()
-    events.proposal_submitted(session, proposal)
-    return proposal
-
-
 def list_editions(session: Session) -> list[Edition]:
     return list(session.scalars(select(Edition).order_by(Edition.year.desc(), Edition.name)))
 
 
-def list_proposals(session: Session, edition_id: uuid.UUID) -> list[Proposal]:
+def list_proposals(session: Session, edition_id: uuid.UUID, *, status: str | None = None,
+                   area_id: uuid.UUID | None = None) -> list[Proposal]:
+    """The public list: submitted proposals onward, never drafts."""
     get_edition(session, edition_id)
-    return list(session.scalars(select(Proposal).where(Proposal.edition_id == edition_id)
-                                .order_by(Proposal.created_at)))
+    query = select(Proposal).where(Proposal.edition_id == edition_id, Proposal.status != "draft")
+    if status:
+        query = query.where(Proposal.status == status)
+    if area_id:
+        query = query.where(Proposal.area_id == area_id)
+    return list(session.scalars(query.order_by(Proposal.created_at)))
+
+
+def change_settings(session: Session, edition: Edition, settings: dict, *, actor: str, reason: str) -> Edition:
+    session.refresh(edition, with_for_update=True)
+    edition.settings = json.loads(json.dumps(EditionSettingsSchema().dump(settings)))
+    session.add(AuditEntry(actor=actor, action="edition.settings_changed", target=str(edition.id), reason=reason,
+                           details=edition.settings))
+    return edition
+
+
+def create_area(session: Session, edition: Edition, *, actor: str, **fields) -> Area:
+    if edition.rules_frozen_at is not None:
+        raise Problem(409, "Karta do głosowania jest już opublikowana.", "The ballot is already published.")
+    if session.scalar(select(Area.id).where(Area.edition_id == edition.id, Area.name == fields["name"])) is not None:
+        raise Problem(409, f"Obszar „{fields['name']}” już istnieje.", f"Area '{fields['name']}' already exists.",
+                      errors=[{"location": "json", "field": "name", "message": "Nazwa zajęta.",
+                               "message_en": "The name is taken."}])
+    area = Area(edition_id=edition.id, **fields)
+    session.add(area)
+    session.flush()
+    session.add(AuditEntry(actor=actor, action="area.created", target=str(area.id), reason="utworzenie obszaru",
+                           details={"name": area.name, "budget": area.budget}))
+    events.area_created(session, area)
+    return area
+
+
+def create_department(session: Session, *, code: str, name: str, actor: str) -> Department:
+    if session.get(Department, code) is not None:
+        raise Problem(409, f"Komórka {code} już istnieje.", f"Department {code} already exists.",
+                      errors=[{"location": "json", "field": "code", "message": "Kod zajęty.",
+                               "message_en": "The code is taken."}])
+    department = Department(code=code, name=name)
+    session.add(department)
+    session.add(AuditEntry(actor=actor, action="department.created", target=code, reason=name, details={}))
+    return department

@@ -93,6 +93,23 @@ def current_principal() -> Principal:
     return g.principal
 
 
+def _verified_principal() -> Principal:
+    verifier: TokenVerifier = current_app.extensions["glos.token_verifier"]
+    claims = verifier.verify(bearer_token())
+    redis_client = current_app.extensions.get("glos.redis")
+    if redis_client is not None and claims.get("jti") and redis_client.exists(REVOKED_JTI_PREFIX + claims["jti"]):
+        raise _unauthorized("Token został unieważniony (wylogowanie).", "The token was revoked (logged out).")
+    return Principal(subject=claims["sub"], roles=frozenset(claims.get("roles", [])), claims=claims)
+
+
+def optional_principal() -> Principal | None:
+    """The caller of a public endpoint that shows more to some callers (an author sees their own draft):
+    None without an Authorization header; a bad token is still a 401, never silently anonymous."""
+    if not request.headers.get("Authorization"):
+        return None
+    return _verified_principal()
+
+
 def require(role: str | None = None, *, any_of: tuple[str, ...] = ()):
     """Only callers with a valid access token (and the role, when given) get through."""
     needed = set(any_of) | ({role} if role else set())
@@ -100,12 +117,7 @@ def require(role: str | None = None, *, any_of: tuple[str, ...] = ()):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            verifier: TokenVerifier = current_app.extensions["glos.token_verifier"]
-            claims = verifier.verify(bearer_token())
-            redis_client = current_app.extensions.get("glos.redis")
-            if redis_client is not None and claims.get("jti") and redis_client.exists(REVOKED_JTI_PREFIX + claims["jti"]):
-                raise _unauthorized("Token został unieważniony (wylogowanie).", "The token was revoked (logged out).")
-            principal = Principal(subject=claims["sub"], roles=frozenset(claims.get("roles", [])), claims=claims)
+            principal = _verified_principal()
             if needed and not (needed & principal.roles):
                 raise Problem(403, f"Wymagana rola: {', '.join(sorted(needed))}.",
                               f"Required role: {', '.join(sorted(needed))}.",

@@ -1,0 +1,70 @@
+"""Events proposals-svc consumes, as an explicit table. Each handler runs inside the consumer's transaction,
+after the event id was recorded as processed; unknown fields are ignored (tolerant reader)."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields
+from sqlalchemy import delete, func
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from glos_chassis.events import Envelope
+
+from .models import Proposal, ResidentView, Support
+
+GROUP_ID = "proposals-svc.identity"
+TOPICS = ["identity.events"]
+
+
+class _ResidentVerified(Schema):
+    """Our copy of the fields we read from identity-svc's `resident.verified` (v1)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    account_id = fields.UUID(required=True)
+    level = fields.String(required=True)
+    district = fields.String(required=True)
+
+
+class _SupportListEntered(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    proposal_id = fields.UUID(required=True)
+    supporters = fields.List(fields.String(), required=True)
+
+
+class _UserDeleted(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    account_id = fields.UUID(required=True)
+
+
+def on_resident_verified(session: Session, event: Envelope) -> None:
+    data = _ResidentVerified().load(event.data)
+    session.execute(insert(ResidentView).values(**data).on_conflict_do_update(
+        index_elements=[ResidentView.account_id],
+        set_={"level": data["level"], "district": data["district"], "updated_at": func.now()}))
+
+
+def on_support_list_entered(session: Session, event: Envelope) -> None:
+    data = _SupportListEntered().load(event.data)
+    if session.get(Proposal, data["proposal_id"]) is None:
+        # identity-svc cannot know our proposals; a list entered for a mistyped id counts for nothing
+        raise ValueError(f"support list for unknown proposal {data['proposal_id']}")
+    session.execute(insert(Support).values([
+        {"proposal_id": data["proposal_id"], "supporter_ref": ref, "channel": "paper"} for ref in data["supporters"]
+    ]).on_conflict_do_nothing())
+
+
+def on_user_deleted(session: Session, event: Envelope) -> None:
+    session.execute(delete(ResidentView).where(ResidentView.account_id == _UserDeleted().load(event.data)["account_id"]))
+
+
+HANDLERS = {
+    "resident.verified": on_resident_verified,
+    "support.list_entered": on_support_list_entered,
+    "user.deleted": on_user_deleted,
+}

@@ -1,0 +1,152 @@
+"""An edition's schedule: dated phases in a fixed order, and where the edition is now.
+
+The worker's scheduler moves an edition forward when a phase's start date has passed (never backward);
+an official can move it by hand, with a reason (a court ruling, a postponed vote). Every change is an
+`edition.phase_changed` event and, when made by a person, an audit row. Deadlines are checked against
+the dates themselves, not only the current phase, so a late scheduler never lets a late proposal in.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from glos_chassis.db import session_scope
+from glos_chassis.errors import Problem
+
+from . import events
+from .models import AuditEntry, Edition, EditionPhase
+
+log = logging.getLogger(__name__)
+
+PHASES = ["preparation", "submission", "formal_verification", "substantive_verification", "appeals",
+          "lists_published", "voting", "results", "implementation"]
+PHASE_NAMES_PL = {"preparation": "przygotowanie", "submission": "składanie wniosków",
+                  "formal_verification": "weryfikacja formalna", "substantive_verification": "weryfikacja merytoryczna",
+                  "appeals": "odwołania", "lists_published": "publikacja list", "voting": "głosowanie",
+                  "results": "wyniki", "implementation": "realizacja"}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def set_schedule(session: Session, edition: Edition, schedule: list[dict], *, actor: str, reason: str) -> list[EditionPhase]:
+    """Replace the edition's dated phases. Dates must follow the phases' order and not overlap."""
+    ordered = sorted(schedule, key=lambda p: PHASES.index(p["phase"]))
+    errors = []
+    for i, entry in enumerate(schedule):
+        if entry["ends_at"] <= entry["starts_at"]:
+            errors.append({"location": "json", "field": f"phases.{i}.ends_at",
+                           "message": "Koniec musi być po początku.", "message_en": "The end must follow the start."})
+    if len({p["phase"] for p in schedule}) != len(schedule):
+        errors.append({"location": "json", "field": "phases", "message": "Każda faza może wystąpić raz.",
+                       "message_en": "Each phase may appear once."})
+    for earlier, later in zip(ordered, ordered[1:]):
+        if later["starts_at"] < earlier["ends_at"]:
+            errors.append({"location": "json", "field": f"phases.{schedule.index(later)}.starts_at",
+                           "message": f"Faza „{PHASE_NAMES_PL[later['phase']]}” zaczyna się przed końcem "
+                                      f"„{PHASE_NAMES_PL[earlier['phase']]}”.",
+                           "message_en": f"'{later['phase']}' starts before '{earlier['phase']}' ends."})
+    if errors:
+        raise Problem(422, "Harmonogram jest niespójny.", "The schedule is inconsistent.",
+                      type_="https://glos.pl/problems/validation", errors=errors)
+    session.query(EditionPhase).filter(EditionPhase.edition_id == edition.id).delete()
+    rows = [EditionPhase(edition_id=edition.id, **entry) for entry in ordered]
+    session.add_all(rows)
+    session.add(AuditEntry(actor=actor, action="edition.schedule_set", target=str(edition.id), reason=reason,
+                           details={"phases": [{"phase": p["phase"], "starts_at": p["starts_at"].isoformat(),
+                                                "ends_at": p["ends_at"].isoformat()} for p in ordered]}))
+    return rows
+
+
+def schedule_of(session: Session, edition_id) -> list[EditionPhase]:
+    rows = session.scalars(select(EditionPhase).where(EditionPhase.edition_id == edition_id)).all()
+    return sorted(rows, key=lambda p: PHASES.index(p.phase))
+
+
+def change_phase(session: Session, edition: Edition, phase: str, *, actor: str, reason: str) -> Edition:
+    session.refresh(edition, with_for_update=True)
+    if phase == edition.current_phase:
+        raise Problem(409, "Edycja jest już w tej fazie.", "The edition is already in this phase.",
+                      errors=[{"location": "json", "field": "phase", "message": "Bez zmian.", "message_en": "No change."}])
+    previous = edition.current_phase
+    _move(session, edition, phase, actor=actor)
+    session.add(AuditEntry(actor=actor, action="edition.phase_changed", target=str(edition.id), reason=reason,
+                           details={"from": previous, "to": phase}))
+    return edition
+
+
+def _move(session: Session, edition: Edition, phase: str, *, actor: str) -> None:
+    previous = edition.current_phase
+    edition.current_phase = phase
+    edition.phase_changed_at = now()
+    events.phase_changed(session, edition, previous, actor=actor)
+
+
+def due_phase(schedule: list[EditionPhase], current: str, at: datetime) -> str | None:
+    """The latest phase whose start has passed, if it comes after the current one."""
+    started = [p.phase for p in schedule if p.starts_at <= at]
+    if not started:
+        return None
+    latest = max(started, key=PHASES.index)
+    return latest if PHASES.index(latest) > PHASES.index(current) else None
+
+
+def advance_due_editions(factory: sessionmaker, at: datetime | None = None) -> int:
+    """One pass of the scheduler: every edition whose next phase has started moves to it. Each edition in its
+    own transaction, locked, so two workers never announce the same change twice."""
+    at = at or now()
+    with session_scope(factory) as session:
+        candidates = session.scalars(select(EditionPhase.edition_id).where(EditionPhase.starts_at <= at)
+                                     .distinct()).all()
+    moved = 0
+    for edition_id in candidates:
+        with session_scope(factory) as session:
+            edition = session.get(Edition, edition_id, with_for_update={"skip_locked": True})
+            if edition is None:
+                continue
+            target = due_phase(schedule_of(session, edition_id), edition.current_phase, at)
+            if target is not None:
+                log.info("edition %s: phase %s -> %s (scheduled)", edition_id, edition.current_phase, target)
+                _move(session, edition, target, actor="scheduler")
+                moved += 1
+    return moved
+
+
+class PhaseScheduler:
+    """The worker loop: checks the schedules every `interval_s` seconds."""
+
+    def __init__(self, factory: sessionmaker, interval_s: float = 2.0):
+        self.factory = factory
+        self.interval_s = interval_s
+
+    def run(self, stop) -> None:
+        while not stop.is_set():
+            try:
+                advance_due_editions(self.factory)
+            except Exception:  # a database hiccup must not kill the worker; the next pass retries
+                log.exception("phase scheduler pass failed")
+            stop.wait(self.interval_s)
+
+
+def require_open(session: Session, edition: Edition, phase: str, *, field: str = "_phase") -> None:
+    """Refuse unless the edition is in `phase` and, if the phase is dated, its end has not passed."""
+    dated = next((p for p in schedule_of(session, edition.id) if p.phase == phase), None)
+    moment = now()
+    if dated is not None and moment >= dated.ends_at:
+        raise Problem(409, f"Termin fazy „{PHASE_NAMES_PL[phase]}” minął {dated.ends_at:%Y-%m-%d %H:%M} UTC.",
+                      f"The '{phase}' phase ended at {dated.ends_at.isoformat()}.",
+                      type_="https://glos.pl/problems/deadline-passed",
+                      errors=[{"location": "phase", "field": field, "message": "Termin minął.",
+                               "message_en": "The deadline has passed."}])
+    if edition.current_phase != phase:
+        raise Problem(409, f"Edycja jest w fazie „{PHASE_NAMES_PL.get(edition.current_phase, edition.current_phase)}”, "
+                           f"a nie „{PHASE_NAMES_PL[phase]}”.",
+                      f"The edition is in the '{edition.current_phase}' phase, not '{phase}'.",
+                      type_="https://glos.pl/problems/wrong-phase",
+                      errors=[{"location": "phase", "field": field, "message": "Niewłaściwa faza.",
+                               "message_en": "Wrong phase."}])
