@@ -6,7 +6,7 @@ from glos_chassis.config import load_settings
 from glos_chassis.web import create_service_app
 
 from .config import ProposalsSettings
-from .views import blp, departments_blp, proposals_blp
+from .views import blp, departments_blp, implementations_blp, proposals_blp
 
 
 def create_app(settings: ProposalsSettings | None = None):
@@ -16,4 +16,5 @@ def create_app(settings: ProposalsSettings | None = None):
     api.register_blueprint(blp)
     api.register_blueprint(proposals_blp)
     api.register_blueprint(departments_blp)
+    api.register_blueprint(implementations_blp)
     return app

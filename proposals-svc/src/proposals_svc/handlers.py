@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from glos_chassis.events import Envelope
 
+from . import implementation
 from .models import Proposal, ResidentView, Support
 
-GROUP_ID = "proposals-svc.identity"
-TOPICS = ["identity.events"]
+GROUP_ID = "proposals-svc.projections"
+TOPICS = ["identity.events", "voting.events"]
 
 
 class _ResidentVerified(Schema):
@@ -59,12 +60,27 @@ def on_support_list_entered(session: Session, event: Envelope) -> None:
     ]).on_conflict_do_nothing())
 
 
+class _ResultsPublished(Schema):
+    """Our copy of what we read from voting-svc's `results.published` (v1): the winners per area."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    edition_id = fields.UUID(required=True)
+    winners = fields.List(fields.Dict(), required=True)
+
+
+def on_results_published(session: Session, event: Envelope) -> None:
+    implementation.on_results_published(session, _ResultsPublished().load(event.data)["winners"])
+
+
 def on_user_deleted(session: Session, event: Envelope) -> None:
     session.execute(delete(ResidentView).where(ResidentView.account_id == _UserDeleted().load(event.data)["account_id"]))
 
 
 HANDLERS = {
     "resident.verified": on_resident_verified,
+    "results.published": on_results_published,
     "support.list_entered": on_support_list_entered,
     "user.deleted": on_user_deleted,
 }

@@ -22,13 +22,20 @@ from .models import Area, Edition, Proposal, ProposalVersion, ResidentView, Supp
 
 # The parts of a proposal a resident writes; what a version keeps and a change request may change.
 CONTENT_FIELDS = ("title", "description", "justification", "area_id", "category", "location_address", "latitude",
-                  "longitude", "cost_items", "beneficiaries", "universal_design", "coauthors")
+                  "longitude", "cost_items", "beneficiaries", "universal_design", "coauthors", "contribution")
 
 
 class ChecklistItemSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{2,50}$"))
     label = fields.String(required=True, validate=validate.Length(min=3, max=300))
     label_en = fields.String(required=True, validate=validate.Length(min=3, max=300))
+
+
+class CriterionSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{2,50}$"))
+    label = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    label_en = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    max_points = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
 
 
 class EditionSettingsSchema(Schema):
@@ -52,6 +59,13 @@ class EditionSettingsSchema(Schema):
     appeal_days = fields.Integer(load_default=7, strict=True, validate=validate.Range(1, 60))
     change_request_days = fields.Integer(load_default=7, strict=True, validate=validate.Range(1, 60))
     conflict_distance_m = fields.Integer(load_default=100, strict=True, validate=validate.Range(0, 10_000))
+    # local initiatives: the city's published criteria and the score an application needs
+    scoring_criteria = fields.List(fields.Nested(CriterionSchema), load_default=lambda: [
+        {"code": "public_benefit", "label": "Pożytek dla mieszkańców", "label_en": "Benefit to residents", "max_points": 10},
+        {"code": "own_contribution", "label": "Wkład własny wnioskodawców", "label_en": "The applicants' own contribution",
+         "max_points": 10},
+        {"code": "durability", "label": "Trwałość efektów", "label_en": "Lasting effects", "max_points": 5}])
+    min_score = fields.Integer(load_default=13, strict=True, validate=validate.Range(0, 1000))
 
 
 def settings_of(edition: Edition) -> dict:
@@ -168,6 +182,11 @@ def completeness_errors(session: Session, edition: Edition, proposal: Proposal) 
             errors.append(_error("cost_items", f"Łączny koszt {proposal.cost:,} zł przekracza limit obszaru "
                                                f"{limit:,} zł.".replace(",", " "),
                                  f"The total cost {proposal.cost} exceeds the area's limit {limit}."))
+    if edition.kind == "local_initiative":
+        contribution = proposal.contribution or {}
+        if not (contribution.get("work") or contribution.get("goods") or contribution.get("money")):
+            errors.append(_error("contribution", "Inicjatywa lokalna wymaga wkładu własnego: pracy, rzeczy lub pieniędzy.",
+                                 "A local initiative needs the applicants' own contribution: work, goods or money."))
     for i, coauthor in enumerate(proposal.coauthors or []):
         if coauthor == proposal.author:
             errors.append(_error(f"coauthors.{i}", "Autor nie jest swoim współautorem.",

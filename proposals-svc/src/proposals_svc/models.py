@@ -38,6 +38,8 @@ class Edition(Base):
     voting_rules: Mapped[dict | None] = mapped_column(JSONB, nullable=True)
     rules_frozen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     rules_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # participatory_budget (with a vote) | local_initiative (the same pipeline, then scoring and agreed terms)
+    kind: Mapped[str] = mapped_column(String(30), default="participatory_budget", server_default="participatory_budget")
     # where the edition is now (see phases.PHASES); moved by the worker's scheduler at the phases' dates or by
     # an official
     current_phase: Mapped[str] = mapped_column(String(40), default="preparation", server_default="preparation")
@@ -123,6 +125,8 @@ class Proposal(Base):
     rejection_stage: Mapped[str | None] = mapped_column(String(20), nullable=True)
     rejection_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     city_cost_estimate: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # a local initiative's applicants' own contribution: {"work": str, "goods": str, "money": int}
+    contribution: Mapped[dict | None] = mapped_column(JSONB, nullable=True)
 
 
 class ProposalVersion(Base):
@@ -259,3 +263,52 @@ class ResidentView(Base):
     district: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Implementation(Base):
+    """The realisation of a winning PB project or an agreed local initiative: what residents follow after the
+    vote. Departments report dated updates; each is kept."""
+
+    __tablename__ = "implementations"
+    __table_args__ = (CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id"), unique=True)
+    edition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("editions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # pb_project | local_initiative
+    department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), nullable=True, index=True)
+    # planned | in_preparation | in_progress | completed | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ImplementationUpdate(Base):
+    """One dated report on a project's realisation, by the department (or the office)."""
+
+    __tablename__ = "implementation_updates"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    implementation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("implementations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InitiativeTerms(Base):
+    """The terms of a local initiative's agreement (umowa), proposed by the office, accepted by the applicant."""
+
+    __tablename__ = "initiative_terms"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id"), index=True)
+    terms: Mapped[dict] = mapped_column(JSONB)
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed | accepted | refused
+    response_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

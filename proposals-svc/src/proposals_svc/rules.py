@@ -89,7 +89,14 @@ def _frozen(edition: Edition) -> Problem:
                             "message_en": "The rules are frozen."}])
 
 
+def _no_vote(edition: Edition) -> None:
+    if edition.kind != "participatory_budget":
+        raise Problem(409, "Inicjatywy lokalne nie są poddawane głosowaniu.", "Local initiatives are not voted on.",
+                      type_="https://glos.pl/problems/wrong-kind")
+
+
 def set_rules(session: Session, edition: Edition, rules: dict, *, actor: str, reason: str) -> Edition:
+    _no_vote(edition)
     session.refresh(edition, with_for_update=True)  # serialises with a concurrent publication
     if edition.rules_frozen_at is not None:
         raise _frozen(edition)
@@ -101,6 +108,7 @@ def set_rules(session: Session, edition: Edition, rules: dict, *, actor: str, re
 
 def publish_ballot(session: Session, edition: Edition, *, actor: str, reason: str) -> Edition:
     """Freeze the rules and announce the ballot: per area, its qualified projects with id, title and cost."""
+    _no_vote(edition)
     session.refresh(edition, with_for_update=True)
     if edition.rules_frozen_at is not None:
         raise _frozen(edition)

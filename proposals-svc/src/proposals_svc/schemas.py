@@ -17,6 +17,8 @@ class EditionCreateSchema(Schema):
     city = fields.String(required=True, validate=validate.Length(min=2, max=100))
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
     settings = fields.Nested(_Settings, load_default=dict)
+    kind = fields.String(load_default="participatory_budget",
+                         validate=validate.OneOf(["participatory_budget", "local_initiative"]))
 
 
 class EditionSchema(EditionCreateSchema):
@@ -58,6 +60,14 @@ class CostItemSchema(Schema):
     amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000_000_000))
 
 
+class ContributionSchema(Schema):
+    """A local initiative's own contribution (wkład własny)."""
+
+    work = fields.String(load_default="", validate=validate.Length(max=2000))
+    goods = fields.String(load_default="", validate=validate.Length(max=2000))
+    money = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 10_000_000))
+
+
 class ProposalContentSchema(Schema):
     """What a resident writes. For a draft everything but the title may be missing; submission checks the rest."""
 
@@ -73,6 +83,7 @@ class ProposalContentSchema(Schema):
     beneficiaries = fields.String(validate=validate.Length(max=5000))
     universal_design = fields.String(validate=validate.Length(max=5000))
     coauthors = fields.List(fields.UUID(), validate=validate.Length(max=2))
+    contribution = fields.Nested(ContributionSchema, allow_none=True)
 
 
 class DraftCreateSchema(ProposalContentSchema):
@@ -101,6 +112,7 @@ class ProposalSchema(Schema):
     rejection_stage = fields.String(allow_none=True)
     rejection_reason = fields.String(allow_none=True)
     city_cost_estimate = fields.Integer(allow_none=True)
+    contribution = fields.Dict(allow_none=True)
     submitted_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
 
@@ -289,3 +301,75 @@ class RulesStateSchema(Schema):
     voting_rules = fields.Dict(allow_none=True)
     rules_frozen_at = fields.AwareDateTime(allow_none=True)
     rules_sha256 = fields.String(allow_none=True)
+
+
+class ImplementationReportSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["planned", "in_preparation", "in_progress",
+                                                                   "completed", "cancelled"]))
+    progress = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100))
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class ImplementationUpdateSchema(Schema):
+    status = fields.String()
+    progress = fields.Integer()
+    note = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class ImplementationSchema(Schema):
+    id = fields.UUID()
+    proposal_id = fields.UUID()
+    edition_id = fields.UUID()
+    kind = fields.String()
+    title = fields.String()
+    area_id = fields.UUID(allow_none=True)
+    department_code = fields.String(allow_none=True)
+    status = fields.String()
+    progress = fields.Integer()
+    cancel_reason = fields.String(allow_none=True)
+    updated_at = fields.AwareDateTime()
+    updates = fields.List(fields.Nested(ImplementationUpdateSchema))
+
+
+class ImplementationQuerySchema(Schema):
+    edition_id = fields.UUID(required=True)
+    status = fields.String(validate=validate.OneOf(["planned", "in_preparation", "in_progress", "completed",
+                                                    "cancelled"]))
+
+
+class ScoreSchema(Schema):
+    points = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ScoringSchema(Schema):
+    scores = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=50)), values=fields.Nested(ScoreSchema),
+                         required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class TermsBodySchema(Schema):
+    city_contribution = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10_000_000_000))
+    applicant_obligations = fields.String(required=True, validate=validate.Length(min=10, max=10000))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+
+    @validates_schema
+    def dates_in_order(self, data, **kwargs):
+        if data["ends_on"] < data["starts_on"]:
+            raise ValidationError("Koniec nie może poprzedzać początku.", "ends_on")
+
+
+class TermsProposalSchema(Schema):
+    terms = fields.Nested(TermsBodySchema, required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class TermsSchema(Schema):
+    id = fields.UUID()
+    proposal_id = fields.UUID()
+    terms = fields.Dict()
+    status = fields.String()
+    response_note = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()

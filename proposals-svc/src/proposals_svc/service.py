@@ -16,13 +16,13 @@ from .models import Area, AuditEntry, Department, Edition, Proposal
 
 
 def create_edition(session: Session, *, name: str, city: str, year: int, created_by: str,
-                   settings: dict | None = None) -> Edition:
+                   settings: dict | None = None, kind: str = "participatory_budget") -> Edition:
     """The edition and its `edition.created` event are written together or not at all."""
     if session.scalar(select(Edition.id).where(Edition.name == name)) is not None:
         raise Problem(409, f"Edycja o nazwie „{name}” już istnieje.", f"An edition named '{name}' already exists.",
                       errors=[{"location": "json", "field": "name", "message": "Nazwa jest już zajęta.",
                                "message_en": "The name is taken."}])
-    edition = Edition(name=name, city=city, year=year, created_by=created_by,
+    edition = Edition(name=name, city=city, year=year, created_by=created_by, kind=kind,
                       settings=json.loads(json.dumps(EditionSettingsSchema().dump(settings or {}))))
     session.add(edition)
     session.flush()

@@ -15,9 +15,11 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import changes, conflicts, lifecycle, lists, pabulib, phases, rules, service, verification
-from .models import Appeal, Area, Attachment, ChangeRequest, Conflict, Department, Proposal
-from .schemas import (AppealCreateSchema, AppealDecisionSchema, AppealSchema, AreaSchema, AssignmentSchema,
+from . import changes, conflicts, implementation, initiatives, lifecycle, lists, pabulib, phases, rules, service, verification
+from .models import (Appeal, Area, Attachment, ChangeRequest, Conflict, Department, Implementation, InitiativeTerms,
+                     Proposal)
+from .schemas import (ScoringSchema, TermsProposalSchema, TermsSchema, ImplementationQuerySchema, ImplementationReportSchema, ImplementationSchema,
+                      ImplementationUpdateSchema, AppealCreateSchema, AppealDecisionSchema, AppealSchema, AreaSchema, AssignmentSchema,
                       AttachmentQuerySchema, AttachmentSchema, ChangeRequestCreateSchema, ChangeRequestSchema,
                       ChangeResponseSchema, ConflictSchema, DepartmentSchema, DraftCreateSchema, EditionCreateSchema,
                       EditionSchema, ExclusiveMarkSchema, FormalVerificationSchema, ListPublicationSchema,
@@ -32,6 +34,8 @@ blp = Blueprint("editions", __name__, url_prefix="/editions",
 proposals_blp = Blueprint("proposals", __name__, url_prefix="/proposals",
                           description="Wnioski: weryfikacja, uzgodnienia, odwołania / Proposals: verification, "
                                       "changes, appeals")
+implementations_blp = Blueprint("implementations", __name__, url_prefix="/implementations",
+                                description="Monitorowanie realizacji / Implementation monitoring")
 departments_blp = Blueprint("departments", __name__, url_prefix="/departments",
                             description="Komórki merytoryczne / Departments")
 
@@ -572,6 +576,58 @@ class AppealDecision(MethodView):
             return verification.decide_appeal(session, proposal, appeal, actor=current_principal().subject, **body)
 
 
+@proposals_blp.route("/<uuid:proposal_id>/scoring")
+class Scoring(MethodView):
+    @require(role="pb_official")
+    @proposals_blp.arguments(ScoringSchema)
+    @proposals_blp.response(201, ReviewSchema)
+    def post(self, body, proposal_id: uuid.UUID):
+        """Ocena inicjatywy lokalnej według kryteriów miasta / Score a local initiative against the criteria"""
+        with session_scope(db_sessions()) as session:
+            proposal = lifecycle.get_proposal(session, proposal_id, for_update=True)
+            return initiatives.score(session, _edition_of(session, proposal), proposal,
+                                     actor=current_principal().subject, **body)
+
+
+@proposals_blp.route("/<uuid:proposal_id>/terms")
+class Terms(MethodView):
+    @require()
+    @proposals_blp.response(200, TermsSchema(many=True))
+    def get(self, proposal_id: uuid.UUID):
+        """Warunki umowy (wnioskodawca i urząd) / The agreement's terms (the applicant and the office)"""
+        with session_scope(db_sessions()) as session:
+            proposal = lifecycle.get_proposal(session, proposal_id)
+            principal = current_principal()
+            if proposal.author != principal.subject and not ({"pb_official", "coordinator"} & principal.roles):
+                raise Problem(403, "Tylko wnioskodawca i urząd.", "The applicant and the office only.")
+            return initiatives.terms_of(session, proposal)
+
+    @require(role="pb_official")
+    @proposals_blp.arguments(TermsProposalSchema)
+    @proposals_blp.response(201, TermsSchema)
+    def post(self, body, proposal_id: uuid.UUID):
+        """Zaproponuj warunki realizacji (urząd) / Propose the terms (the office)"""
+        with session_scope(db_sessions()) as session:
+            proposal = lifecycle.get_proposal(session, proposal_id, for_update=True)
+            return initiatives.propose_terms(session, _edition_of(session, proposal), proposal,
+                                             actor=current_principal().subject, **body)
+
+
+@proposals_blp.route("/<uuid:proposal_id>/terms/<uuid:terms_id>/response")
+class TermsResponse(MethodView):
+    @require(role="resident")
+    @proposals_blp.arguments(ChangeResponseSchema)
+    @proposals_blp.response(200, TermsSchema)
+    def post(self, body, proposal_id: uuid.UUID, terms_id: uuid.UUID):
+        """Przyjmij lub odrzuć warunki (wnioskodawca) / Accept or refuse the terms (the applicant)"""
+        with session_scope(db_sessions()) as session:
+            proposal = lifecycle.get_proposal(session, proposal_id, for_update=True)
+            offer = session.get(InitiativeTerms, terms_id, with_for_update=True)
+            if offer is None or offer.proposal_id != proposal.id:
+                raise Problem(404, "Nie ma takich warunków.", "No such terms.")
+            return initiatives.answer_terms(session, proposal, offer, actor=current_principal().subject, **body)
+
+
 @departments_blp.route("")
 class Departments(MethodView):
     @departments_blp.response(200, DepartmentSchema(many=True))
@@ -602,3 +658,62 @@ class DepartmentQueue(MethodView):
         with session_scope(db_sessions()) as session:
             return list(session.scalars(select(Proposal).where(Proposal.department_code == code)
                                         .order_by(Proposal.submitted_at)))
+
+
+def _implementation_view(session, item: Implementation, *, with_updates: bool = False) -> dict:
+    proposal = session.get(Proposal, item.proposal_id)
+    view = {name: getattr(item, name) for name in ("id", "proposal_id", "edition_id", "kind", "department_code",
+                                                   "status", "progress", "cancel_reason", "updated_at")}
+    view.update(title=proposal.title, area_id=proposal.area_id)
+    if with_updates:
+        view["updates"] = implementation.updates_of(session, item)
+    return view
+
+
+@implementations_blp.route("")
+class Implementations(MethodView):
+    @implementations_blp.arguments(ImplementationQuerySchema, location="query")
+    @implementations_blp.response(200, ImplementationSchema(many=True))
+    def get(self, query):
+        """Realizacja zwycięskich projektów edycji (publicznie) / How the winners are being carried out"""
+        with session_scope(db_sessions()) as session:
+            service.get_edition(session, query["edition_id"])
+            statement = select(Implementation).where(Implementation.edition_id == query["edition_id"])
+            if query.get("status"):
+                statement = statement.where(Implementation.status == query["status"])
+            return [_implementation_view(session, i) for i in session.scalars(statement.order_by(Implementation.created_at))]
+
+
+@implementations_blp.route("/<uuid:implementation_id>")
+class ImplementationById(MethodView):
+    @implementations_blp.response(200, ImplementationSchema)
+    def get(self, implementation_id: uuid.UUID):
+        """Realizacja projektu z historią aktualizacji / One project's implementation and its updates"""
+        with session_scope(db_sessions()) as session:
+            return _implementation_view(session, implementation.get(session, implementation_id), with_updates=True)
+
+
+@implementations_blp.route("/<uuid:implementation_id>/assignment")
+class ImplementationAssignment(MethodView):
+    @require(role="pb_official")
+    @implementations_blp.arguments(AssignmentSchema)
+    @implementations_blp.response(200, ImplementationSchema)
+    def post(self, body, implementation_id: uuid.UUID):
+        """Przypisz realizację komórce / Assign the implementation to a department"""
+        with session_scope(db_sessions()) as session:
+            item = implementation.get(session, implementation_id, for_update=True)
+            implementation.assign(session, item, code=body["department"], actor=current_principal().subject,
+                                  reason=body["reason"])
+            return _implementation_view(session, item)
+
+
+@implementations_blp.route("/<uuid:implementation_id>/updates")
+class ImplementationUpdates(MethodView):
+    @require(any_of=("department_reviewer", "pb_official", "coordinator"))
+    @implementations_blp.arguments(ImplementationReportSchema)
+    @implementations_blp.response(201, ImplementationUpdateSchema)
+    def post(self, body, implementation_id: uuid.UUID):
+        """Zaraportuj postęp realizacji (komórka) / Report progress (the department)"""
+        with session_scope(db_sessions()) as session:
+            item = implementation.get(session, implementation_id, for_update=True)
+            return implementation.report(session, item, principal=current_principal(), **body)

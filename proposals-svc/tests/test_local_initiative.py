@@ -1,0 +1,101 @@
+"""A local initiative (inicjatywa lokalna) on the real stack: the proposals' pipeline without a vote — own
+contribution required, verification, scoring against the city's criteria, terms agreed with the applicant,
+then implementation monitoring."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from edition_kit import all_items_pass, api, department, full_content, proposals_db, reviewer, verified_resident
+from glos_testing import wait_until
+
+
+def _programme(gateway, official):
+    r = api(gateway, "POST", "/editions", official, json={
+        "name": f"Inicjatywa lokalna Kalisz {datetime.now(UTC):%H%M%S%f}", "city": "Kalisz", "year": 2027,
+        "kind": "local_initiative", "settings": {"min_score": 15}})
+    assert r.status_code == 201, r.text
+    programme = r.json()
+    area = api(gateway, "POST", f"/editions/{programme['id']}/areas", official,
+               json={"name": "Cały Kalisz", "kind": "city", "budget": 300_000, "max_project_cost": 50_000}).json()
+    now = datetime.now(UTC)
+    assert api(gateway, "PUT", f"/editions/{programme['id']}/schedule", official, json={
+        "reason": "nabór ciągły", "phases": [{"phase": "submission", "starts_at": (now - timedelta(hours=1)).isoformat(),
+                                              "ends_at": (now + timedelta(days=300)).isoformat()}]}).status_code == 200
+    wait_until(lambda: api(gateway, "GET", f"/editions/{programme['id']}/schedule").json()["current_phase"]
+               == "submission", timeout=30, message="the programme opening")
+    return programme, area
+
+
+def _through_review(gateway, official, zzm, zzm_reviewer, applicant, area, title):
+    content = {**full_content(area["id"], title=title, lat=51.76, lon=18.09), "category": None,
+               "contribution": {"work": "Sadzenie przez 20 mieszkańców w dwie soboty.", "goods": "Narzędzia",
+                                "money": 2_000}}
+    draft = api(gateway, "POST", f"/editions/{area['edition_id']}/proposals", applicant.headers, json=content).json()
+    assert api(gateway, "POST", f"/proposals/{draft['id']}/submission", applicant.headers).status_code == 200
+    assert api(gateway, "POST", f"/proposals/{draft['id']}/formal-verification", official,
+               json=all_items_pass()).json()["outcome"] == "positive"
+    api(gateway, "POST", f"/proposals/{draft['id']}/assignment", official, json={"department": zzm})
+    assert api(gateway, "POST", f"/proposals/{draft['id']}/reviews", zzm_reviewer, json={
+        "outcome": "positive", "feasibility": {"ok": True}, "legal": {"ok": True}, "ownership": {"ok": True},
+        "city_cost_estimate": 30_000}).status_code == 201
+    return draft["id"]
+
+
+def test_a_local_initiative_from_application_to_monitored_realisation(gateway, official_headers):
+    official = official_headers
+    programme, area = _programme(gateway, official)
+    applicant = verified_resident(gateway)
+
+    # the own contribution is what makes it a local initiative: without it, no submission
+    bare = api(gateway, "POST", f"/editions/{programme['id']}/proposals", applicant.headers,
+               json={**full_content(area["id"], title="Łąka kwietna", lat=51.76, lon=18.09), "category": None})
+    refused = api(gateway, "POST", f"/proposals/{bare.json()['id']}/submission", applicant.headers)
+    assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == ["contribution"]
+
+    zzm = department(gateway, official, "ZZM")
+    zzm_reviewer = reviewer(gateway, official, zzm)
+    initiative = _through_review(gateway, official, zzm, zzm_reviewer, applicant, area, "Łąka kwietna nad Prosną")
+    weak = _through_review(gateway, official, zzm, zzm_reviewer, verified_resident(gateway), area, "Ławka")
+
+    # scoring against the city's published criteria (default: benefit 10, contribution 10, durability 5)
+    partial = api(gateway, "POST", f"/proposals/{initiative}/scoring", official,
+                  json={"scores": {"public_benefit": {"points": 11}, "own_contribution": {"points": 8}}})
+    assert partial.status_code == 422
+    assert {e["field"] for e in partial.json()["errors"]} == {"scores.durability", "scores.public_benefit.points"}
+    scored = api(gateway, "POST", f"/proposals/{initiative}/scoring", official, json={"scores": {
+        "public_benefit": {"points": 9}, "own_contribution": {"points": 8}, "durability": {"points": 4}}})
+    assert scored.status_code == 201 and scored.json()["findings"]["total"] == 21
+    low = api(gateway, "POST", f"/proposals/{weak}/scoring", official, json={"scores": {
+        "public_benefit": {"points": 5}, "own_contribution": {"points": 5}, "durability": {"points": 2}}})
+    assert low.json()["outcome"] == "negative"
+    assert api(gateway, "GET", f"/proposals/{weak}").json()["rejection_reason"] == "Ocena 12 pkt, wymagane 15 pkt."
+
+    # terms: the applicant refuses the first offer, accepts the second
+    terms = {"city_contribution": 28_000, "applicant_obligations": "Przygotowanie terenu i sadzenie roślin.",
+             "starts_on": "2027-04-01", "ends_on": "2027-06-30"}
+    backwards = api(gateway, "POST", f"/proposals/{initiative}/terms", official,
+                    json={"terms": {**terms, "ends_on": "2027-03-01"}, "reason": "umowa"})
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "terms.ends_on"
+    first = api(gateway, "POST", f"/proposals/{initiative}/terms", official, json={"terms": terms, "reason": "umowa"})
+    assert first.status_code == 201
+    assert api(gateway, "POST", f"/proposals/{initiative}/terms/{first.json()['id']}/response", applicant.headers,
+               json={"accept": False, "note": "Termin zbyt krótki."}).json()["status"] == "refused"
+    second = api(gateway, "POST", f"/proposals/{initiative}/terms", official,
+                 json={"terms": {**terms, "ends_on": "2027-08-31"}, "reason": "umowa po negocjacjach"}).json()
+    accepted = api(gateway, "POST", f"/proposals/{initiative}/terms/{second['id']}/response", applicant.headers,
+                   json={"accept": True})
+    assert accepted.status_code == 200 and api(gateway, "GET", f"/proposals/{initiative}").json()["status"] == "agreed"
+
+    # no vote for local initiatives
+    assert api(gateway, "POST", f"/editions/{programme['id']}/ballot", official,
+               json={"reason": "głosowanie?"}).status_code == 409
+
+    # realisation monitored like a PB winner
+    (record,) = api(gateway, "GET", "/implementations", params={"edition_id": programme["id"]}).json()
+    assert record["proposal_id"] == initiative and record["kind"] == "local_initiative" and record["department_code"] == zzm
+    assert api(gateway, "POST", f"/implementations/{record['id']}/updates", zzm_reviewer,
+               json={"status": "in_progress", "progress": 50, "note": "Posadzono połowę."}).status_code == 201
+    assert api(gateway, "GET", f"/implementations/{record['id']}").json()["progress"] == 50
+    types = [r[0] for r in proposals_db("SELECT event_type FROM outbox WHERE key = :k ORDER BY id", k=programme["id"])]
+    assert {"initiative.terms_proposed", "initiative.terms_refused", "implementation.updated"} <= set(types)
