@@ -138,6 +138,6 @@ def test_concurrent_identical_editions_make_one_edition(gateway, official_header
 
 def test_proposal_for_an_unknown_edition_is_a_404_problem(gateway, resident_headers, unchanged):
     r = requests.post(f"{gateway}/api/proposals/editions/{uuid.uuid4()}/proposals", headers=resident_headers,
-                      json={"title": "Ławki", "cost": 1000}, timeout=10)
+                      json={"title": "Ławki"}, timeout=10)
     assert r.status_code == 404
     assert r.headers["Content-Type"].startswith("application/problem+json")
