@@ -107,8 +107,9 @@ class Proposer(HttpUser):
     def submit(self):
         self.client.post(f"/api/proposals/editions/{_smoke['edition_id']}/proposals",
                          headers={"Authorization": f"Bearer {_smoke['resident_token']}"},
-                         name="/api/proposals/editions/[id]/proposals (submit)",
-                         json={"title": f"Projekt {random.randint(1, 10**6)}", "cost": random.randint(1000, 900000)})
+                         name="/api/proposals/editions/[id]/proposals (draft)",
+                         json={"title": f"Projekt {random.randint(1, 10**6)}",
+                               "cost_items": [{"name": "Realizacja", "amount": random.randint(1000, 900000)}]})
 
 
 class LastEvening(LoadTestShape):

@@ -25,7 +25,7 @@ def test_smoke_scenario_runs_clean_through_the_gateway(gateway, accounts, tmp_pa
     total = rows["Aggregated"]
     assert int(total["Request Count"]) > 20
     assert int(total["Failure Count"]) == 0
-    assert "/api/proposals/editions/[id]/proposals (submit)" in rows
+    assert "/api/proposals/editions/[id]/proposals (draft)" in rows
 
 
 def test_last_evening_scenario_casts_ballots_through_the_gateway(gateway, accounts, official_headers, tmp_path):
@@ -48,4 +48,4 @@ def test_last_evening_scenario_casts_ballots_through_the_gateway(gateway, accoun
     votes = rows["/api/voting/editions/[id]/votes"]
     assert int(votes["Request Count"]) > 50 and int(votes["Failure Count"]) == 0
     assert int(rows["Aggregated"]["Failure Count"]) == 0
-    assert "/api/proposals/editions/[id]/proposals (submit)" in rows
+    assert "/api/proposals/editions/[id]/proposals (draft)" in rows

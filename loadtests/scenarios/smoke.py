@@ -1,4 +1,4 @@
-"""Smoke scenario against the walking skeleton: residents browse editions and projects, a few submit
+"""Smoke scenario against the walking skeleton: residents browse editions and projects, a few draft
 proposals, and voting-svc's projection is read back through the gateway."""
 
 from __future__ import annotations
@@ -61,10 +61,11 @@ class Resident(HttpUser):
                         name="/api/proposals/editions/[id]/proposals")
 
     @task(2)
-    def submit_proposal(self):
+    def draft_proposal(self):
         self.client.post(f"/api/proposals/editions/{self.edition}/proposals", headers=self.headers,
-                         name="/api/proposals/editions/[id]/proposals (submit)",
-                         json={"title": f"Projekt {random.randint(1, 10**6)}", "cost": random.randint(1000, 900000)})
+                         name="/api/proposals/editions/[id]/proposals (draft)",
+                         json={"title": f"Projekt {random.randint(1, 10**6)}",
+                               "cost_items": [{"name": "Realizacja", "amount": random.randint(1000, 900000)}]})
 
     @task(3)
     def read_ballot_projection(self):

@@ -4,7 +4,7 @@ them in person. One PESEL belongs to one account."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,8 +64,7 @@ def declare_residency(session: Session, vault: Vault, account_id: uuid.UUID, *, 
         resident.verification_method = "census match"
         resident.district = registered_district
     session.flush()
-    events.publish(session, "resident.verified", str(account_id),
-                   {"account_id": str(account_id), "level": resident.verification_level, "district": district})
+    _announce(session, resident)
     return resident
 
 
@@ -81,9 +80,24 @@ def verify_in_person(session: Session, *, account_id: uuid.UUID, official: str, 
     resident.verified_at = datetime.now(UTC)
     audit.record(session, actor=official, action="resident.verified_in_person", target=str(account_id),
                  reason=reason, document=document)
-    events.publish(session, "resident.verified", str(account_id),
-                   {"account_id": str(account_id), "level": "in_person", "district": resident.district})
+    _announce(session, resident)
     return resident
+
+
+AGE_BANDS = ((18, "<18"), (30, "18-29"), (45, "30-44"), (60, "45-59"), (75, "60-74"))
+
+
+def age_band(birth_date: date, on: date) -> str:
+    """A coarse band, enough for consultation statistics and never enough to find a person."""
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    return next((band for limit, band in AGE_BANDS if age < limit), "75+")
+
+
+def _announce(session: Session, resident: Resident) -> None:
+    """`resident.verified`: the account, its district, level and age band — the facts other services act on."""
+    events.publish(session, "resident.verified", str(resident.account_id), {
+        "account_id": str(resident.account_id), "level": resident.verification_level, "district": resident.district,
+        "age_band": age_band(resident.birth_date, datetime.now(UTC).date())})
 
 
 def masked_pesel(vault: Vault, resident: Resident) -> str:
@@ -133,6 +147,5 @@ def verify_foreigner(session: Session, vault: Vault, *, account_id: uuid.UUID, o
     session.flush()
     audit.record(session, actor=official, action="resident.foreigner_verified", target=str(account_id),
                  reason=reason, document_type=document_type, country=country.strip().upper())
-    events.publish(session, "resident.verified", str(account_id),
-                   {"account_id": str(account_id), "level": "in_person", "district": district})
+    _announce(session, resident)
     return resident

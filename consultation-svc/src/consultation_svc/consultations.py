@@ -1,0 +1,177 @@
+"""Consultations: created by a coordinator, run by the moderators assigned to them.
+
+    announced ──opens_at──▶ open ──closes_at──▶ closed ──report──▶ report_published
+
+The worker moves a consultation at its dates; a coordinator may open or close it by hand with a reason.
+Each change is an event (`consultation.opened`, `consultation.closed`). At the close, every published
+comment and every open survey answer becomes a remark the report must answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from glos_chassis.auth import Principal
+from glos_chassis.db import session_scope
+from glos_chassis.errors import Problem
+
+from . import events
+from .models import AuditEntry, Consultation, ConsultationModerator, ResidentView
+
+log = logging.getLogger(__name__)
+STAFF = frozenset({"coordinator", "admin"})
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def error(field: str, pl: str, en: str, location: str = "json") -> dict:
+    return {"location": location, "field": field, "message": pl, "message_en": en}
+
+
+def forbidden(pl: str, en: str) -> Problem:
+    return Problem(403, pl, en, type_="https://glos.pl/problems/forbidden")
+
+
+def audit(session: Session, actor: str, action: str, target, reason: str, **details) -> None:
+    session.add(AuditEntry(actor=actor, action=action, target=str(target), reason=reason, details=details))
+
+
+def get(session: Session, consultation_id: uuid.UUID, *, for_update: bool = False) -> Consultation:
+    found = session.get(Consultation, consultation_id, with_for_update=for_update or None)
+    if found is None:
+        raise Problem(404, "Nie ma takiej konsultacji.", "No such consultation.")
+    return found
+
+
+def create(session: Session, *, actor: str, **fields) -> Consultation:
+    if fields.get("opens_at") and fields.get("closes_at") and fields["closes_at"] <= fields["opens_at"]:
+        raise Problem(422, "Konsultacje muszą się kończyć po rozpoczęciu.", "The consultation must close after it opens.",
+                      type_="https://glos.pl/problems/validation",
+                      errors=[error("closes_at", "Data zamknięcia przed otwarciem.", "Closes before it opens.")])
+    consultation = Consultation(created_by=actor, status="announced", **fields)
+    session.add(consultation)
+    session.flush()
+    audit(session, actor, "consultation.created", consultation.id, "ogłoszenie konsultacji", subject=consultation.subject)
+    events.publish(session, "consultation.announced", consultation, subject=consultation.subject,
+                   scope_districts=consultation.scope_districts, opens_at=_iso(consultation.opens_at),
+                   closes_at=_iso(consultation.closes_at))
+    return consultation
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def assign_moderator(session: Session, consultation: Consultation, *, account_id: str, actor: str,
+                     reason: str) -> None:
+    if session.get(ConsultationModerator, (consultation.id, account_id)) is None:
+        session.add(ConsultationModerator(consultation_id=consultation.id, account_id=account_id, assigned_by=actor))
+        audit(session, actor, "consultation.moderator_assigned", consultation.id, reason, moderator=account_id)
+
+
+def moderators(session: Session, consultation: Consultation) -> list[str]:
+    return list(session.scalars(select(ConsultationModerator.account_id)
+                                .where(ConsultationModerator.consultation_id == consultation.id)))
+
+
+def is_staff_of(session: Session, consultation: Consultation, principal: Principal) -> bool:
+    """Coordinators run every consultation; a moderator only those assigned to them."""
+    if STAFF & principal.roles:
+        return True
+    return "moderator" in principal.roles and session.get(
+        ConsultationModerator, (consultation.id, principal.subject)) is not None
+
+
+def require_staff(session: Session, consultation: Consultation, principal: Principal) -> None:
+    if not is_staff_of(session, consultation, principal):
+        raise forbidden("Tę konsultację prowadzą przypisani do niej moderatorzy i koordynatorzy.",
+                        "Only this consultation's moderators and the coordinators may do this.")
+
+
+def require_open(consultation: Consultation) -> None:
+    if consultation.status != "open" or (consultation.closes_at and now() >= consultation.closes_at):
+        raise Problem(409, "Konsultacje nie są teraz otwarte.", "The consultation is not open.",
+                      type_="https://glos.pl/problems/not-open",
+                      errors=[error("_status", consultation.status, consultation.status, "consultation")])
+
+
+def participant(session: Session, consultation: Consultation, principal: Principal | None, *,
+                anonymous_allowed: bool = False) -> ResidentView | None:
+    """May this caller take part? Returns their resident record when known (for statistics)."""
+    if principal is None:
+        if anonymous_allowed and consultation.participation == "anonymous_survey":
+            return None
+        raise Problem(401, "Zaloguj się, aby wziąć udział.", "Log in to take part.",
+                      headers={"WWW-Authenticate": "Bearer"})
+    resident = session.get(ResidentView, principal.subject)
+    if consultation.participation == "residents_in_scope":
+        if resident is None:
+            raise forbidden("W tych konsultacjach biorą udział zweryfikowani mieszkańcy.",
+                            "Only verified residents take part in this consultation.")
+        if consultation.scope_districts and resident.district not in consultation.scope_districts:
+            raise forbidden(f"Konsultacje dotyczą osiedli: {', '.join(consultation.scope_districts)}.",
+                            f"The consultation concerns: {', '.join(consultation.scope_districts)}.")
+    return resident
+
+
+def change_status(session: Session, consultation: Consultation, target: str, *, actor: str, reason: str) -> Consultation:
+    order = ["announced", "open", "closed"]
+    allowed = consultation.status in order[:-1] and target == order[order.index(consultation.status) + 1]
+    if not allowed:
+        raise Problem(409, f"Nie można przejść z „{consultation.status}” do „{target}”.",
+                      f"Cannot go from '{consultation.status}' to '{target}'.", type_="https://glos.pl/problems/wrong-status")
+    _move(session, consultation, target, actor=actor)
+    audit(session, actor, f"consultation.{target}", consultation.id, reason)
+    return consultation
+
+
+def _move(session: Session, consultation: Consultation, target: str, *, actor: str) -> None:
+    from .remarks import collect_at_close
+
+    consultation.status = target
+    if target == "closed":
+        consultation.closes_at = min(consultation.closes_at or now(), now())
+        collect_at_close(session, consultation)
+    events.publish(session, "consultation.opened" if target == "open" else "consultation.closed", consultation,
+                   by=actor, at=now().isoformat())
+
+
+def advance_due(factory: sessionmaker) -> int:
+    moment, moved = now(), 0
+    with session_scope(factory) as session:
+        due = session.execute(select(Consultation.id, Consultation.status).where(
+            ((Consultation.status == "announced") & (Consultation.opens_at <= moment))
+            | ((Consultation.status == "open") & (Consultation.closes_at <= moment)))).all()
+    for consultation_id, status in due:
+        with session_scope(factory) as session:
+            consultation = session.get(Consultation, consultation_id, with_for_update={"skip_locked": True})
+            if consultation is None or consultation.status != status:
+                continue
+            _move(session, consultation, "open" if status == "announced" else "closed", actor="scheduler")
+            moved += 1
+    return moved
+
+
+class Scheduler:
+    """The worker loop that opens and closes consultations at their dates and sends meeting reminders."""
+
+    def __init__(self, factory: sessionmaker, interval_s: float = 2.0):
+        self.factory, self.interval_s = factory, interval_s
+
+    def run(self, stop) -> None:
+        from .meetings import send_reminders
+
+        while not stop.is_set():
+            try:
+                advance_due(self.factory)
+                send_reminders(self.factory)
+            except Exception:  # a database hiccup must not end the worker; the next pass retries
+                log.exception("consultation scheduler pass failed")
+            stop.wait(self.interval_s)

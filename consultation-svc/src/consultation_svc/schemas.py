@@ -1,0 +1,232 @@
+"""The API's contract. Unknown fields are refused and named in the error."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .remarks import OUTCOMES
+from .surveys import AGE_BANDS, TYPES
+
+_reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class ConsultationCreateSchema(Schema):
+    subject = fields.String(required=True, validate=validate.Length(min=5, max=300))
+    description = fields.String(load_default="", validate=validate.Length(max=20000))
+    scope_districts = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list,
+                                  validate=validate.Length(max=100))
+    forms = fields.List(fields.String(validate=validate.OneOf(["survey", "comments", "meetings", "debate"])),
+                        required=True, validate=validate.Length(min=1))
+    participation = fields.String(load_default="residents_in_scope",
+                                  validate=validate.OneOf(["residents_in_scope", "registered", "anonymous_survey"]))
+    department = fields.String(required=True, validate=validate.Length(min=2, max=100))
+    moderation = fields.String(load_default="post", validate=validate.OneOf(["pre", "post"]))
+    flag_threshold = fields.Integer(load_default=3, strict=True, validate=validate.Range(1, 100))
+    responses_editable = fields.Boolean(load_default=True)
+    opens_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    closes_at = fields.AwareDateTime(required=True)
+
+
+class ConsultationSchema(ConsultationCreateSchema):
+    id = fields.UUID()
+    status = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class ModeratorSchema(Schema):
+    account_id = fields.UUID(required=True)
+    reason = _reason
+
+
+class StatusChangeSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["open", "closed"]))
+    reason = _reason
+
+
+class ConditionSchema(Schema):
+    question = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    any_of = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1))
+
+
+class QuestionSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,50}$"))
+    type = fields.String(required=True, validate=validate.OneOf(TYPES))
+    text = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    required = fields.Boolean(load_default=False)
+    spec = fields.Dict(load_default=dict)
+    condition = fields.Nested(ConditionSchema, load_default=None, allow_none=True)
+
+
+class SurveySchema(Schema):
+    questions = fields.List(fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, max=200))
+
+
+class ResponseSchema(Schema):
+    answers = fields.Dict(keys=fields.String(), required=True)
+    # only for an anonymous survey: what the respondent chooses to say about themselves, for the statistics
+    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    age_band = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(AGE_BANDS))
+
+
+class ResponseOutSchema(Schema):
+    id = fields.UUID()
+    answers = fields.Dict()
+    submitted_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class ResultsQuerySchema(Schema):
+    by = fields.String(load_default=None, validate=validate.OneOf(["district", "age_band"]))
+
+
+class SectionInSchema(Schema):
+    anchor = fields.String(load_default=None, validate=validate.Regexp(r"^[a-z0-9-]{1,50}$"))
+    heading = fields.String(load_default="", validate=validate.Length(max=300))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=50000))
+
+
+class DocumentCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    sections = fields.List(fields.Nested(SectionInSchema), required=True, validate=validate.Length(min=1, max=500))
+
+    @validates_schema
+    def anchors_unique(self, data, **kwargs):
+        anchors = [s["anchor"] for s in data["sections"] if s.get("anchor")]
+        if len(anchors) != len(set(anchors)):
+            raise ValidationError("Kotwice fragmentów muszą być różne.", "sections")
+
+
+class SectionSchema(Schema):
+    anchor = fields.String()
+    version = fields.Integer()
+    position = fields.Integer()
+    heading = fields.String()
+    body = fields.String()
+
+
+class DocumentSchema(Schema):
+    id = fields.UUID()
+    consultation_id = fields.UUID()
+    title = fields.String()
+    sections = fields.List(fields.Nested(SectionSchema))
+
+
+class SectionRevisionSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=50000))
+    reason = _reason
+
+
+class CommentCreateSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=2, max=5000))
+    section = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    parent_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class CommentSchema(Schema):
+    id = fields.UUID()
+    document_id = fields.UUID()
+    section_anchor = fields.String(allow_none=True)
+    section_version = fields.Integer(allow_none=True)
+    parent_id = fields.UUID(allow_none=True)
+    body = fields.String()
+    status = fields.String()
+    held_for = fields.String(allow_none=True)
+    hidden_reason = fields.String(allow_none=True)
+    moderator_note = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class ReactionSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["support", "oppose"]))
+
+
+class ReactionCountSchema(Schema):
+    support = fields.Integer()
+    oppose = fields.Integer()
+
+
+class FlagSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class ModerationSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["publish", "hide", "redact"]))
+    reason = _reason
+    redacted_body = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=2, max=5000))
+
+
+class BannedWordSchema(Schema):
+    stem = fields.String(required=True, validate=validate.Length(min=3, max=100))
+
+
+class MeetingCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    online_link = fields.Url(load_default=None, allow_none=True, schemes={"https"})
+    starts_at = fields.AwareDateTime(required=True)
+    registration_closes_at = fields.AwareDateTime(required=True)
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10_000))
+
+
+class MeetingSchema(MeetingCreateSchema):
+    id = fields.UUID()
+    consultation_id = fields.UUID()
+    minutes = fields.String(allow_none=True)
+    confirmed = fields.Integer()
+    waitlisted = fields.Integer()
+
+
+class RegistrationSchema(Schema):
+    id = fields.UUID()
+    account_id = fields.String()
+    status = fields.String()
+    attended = fields.Boolean(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class AttendanceSchema(Schema):
+    present = fields.List(fields.String(validate=validate.Length(max=64)), required=True)
+
+
+class MinutesSchema(Schema):
+    minutes = fields.String(required=True, validate=validate.Length(min=10, max=100000))
+
+
+class MeetingRemarkSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=3, max=10000))
+    speaker = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+
+
+class EmailRemarkSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=3, max=20000))
+    sender = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    received = fields.String(required=True, validate=validate.Length(min=4, max=100))
+
+
+class RemarkSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    source = fields.String()
+    body = fields.String()
+    status = fields.String()
+    reply = fields.String(allow_none=True)
+    approved_at = fields.AwareDateTime(allow_none=True)
+
+
+class RemarkQuerySchema(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(["pending", *OUTCOMES]))
+
+
+class ReplySchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    reply = fields.String(required=True, validate=validate.Length(min=10, max=20000))
+
+
+class ReportSchema(Schema):
+    consultation_id = fields.UUID()
+    version = fields.Integer()
+    sha256 = fields.String()
+    published = fields.Boolean()
+    created_at = fields.AwareDateTime()
+
+
+class ReportQuerySchema(Schema):
+    draft = fields.Boolean(load_default=False)

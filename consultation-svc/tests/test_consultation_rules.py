@@ -1,0 +1,92 @@
+"""Who may take part and who may moderate — one test per rule, on the real stack through nginx."""
+
+from __future__ import annotations
+
+import pytest
+
+from consultation_kit import api, consultation_db, new_consultation, resident, staff
+from glos_testing import account_id_of
+
+ONE_QUESTION = [{"code": "q1", "type": "scale", "text": "Jak ocenia Pan/Pani pomysł?", "required": True,
+                 "spec": {"min": 1, "max": 5}}]
+
+
+def _open_with_document(gateway, coordinator, **overrides):
+    consultation = new_consultation(gateway, coordinator, **overrides)
+    cid = consultation["id"]
+    assert api(gateway, "PUT", f"/consultations/{cid}/survey", coordinator, json={"questions": ONE_QUESTION}).status_code == 200
+    document = api(gateway, "POST", f"/consultations/{cid}/documents", coordinator,
+                   json={"title": "Uchwała", "sections": [{"body": "§1. Treść."}]}).json()
+    assert api(gateway, "POST", f"/consultations/{cid}/status", coordinator,
+               json={"status": "open", "reason": "start"}).status_code == 200
+    return cid, document["id"]
+
+
+@pytest.fixture(scope="module")
+def restricted(gateway, official_headers):
+    return _open_with_document(gateway, official_headers)
+
+
+def test_a_resident_outside_the_scope_cannot_take_part(gateway, official_headers, restricted):
+    cid, did = restricted
+    outsider, insider = resident(gateway, "Ligota"), resident(gateway, "Dąb")
+    meeting = api(gateway, "POST", f"/consultations/{cid}/meetings", official_headers, json={
+        "title": "Spotkanie", "place": "Szkoła", "capacity": 10, "starts_at": "2099-01-01T18:00:00+00:00",
+        "registration_closes_at": "2099-01-01T12:00:00+00:00"}).json()
+    for method, path, body in ((("POST", f"/consultations/{cid}/responses", {"answers": {"q1": 3}})),
+                               ("POST", f"/consultations/{cid}/documents/{did}/comments", {"body": "Mam zdanie."}),
+                               ("POST", f"/meetings/{meeting['id']}/registrations", None)):
+        refused = api(gateway, method, path, outsider.headers, json=body)
+        assert refused.status_code == 403 and "Dąb" in refused.json()["detail"], path
+        assert api(gateway, method, path, insider.headers, json=body).status_code == 201, path
+    assert api(gateway, "POST", f"/consultations/{cid}/responses", json={"answers": {"q1": 3}}).status_code == 401
+
+
+def test_a_moderator_acts_only_on_their_own_consultations(gateway, official_headers, restricted):
+    cid, did = restricted
+    theirs = staff(gateway, official_headers, "moderator")
+    other_cid, _ = _open_with_document(gateway, official_headers)
+    api(gateway, "POST", f"/consultations/{other_cid}/moderators", official_headers,
+        json={"account_id": theirs.account_id, "reason": "inna konsultacja"})
+    comment = api(gateway, "POST", f"/consultations/{cid}/documents/{did}/comments", resident(gateway).headers,
+                  json={"body": "Komentarz do moderacji."}).json()
+    assert api(gateway, "GET", f"/consultations/{cid}/moderation-queue", theirs.headers).status_code == 403
+    assert api(gateway, "POST", f"/comments/{comment['id']}/moderation", theirs.headers,
+               json={"decision": "hide", "reason": "próba"}).status_code == 403
+    assert api(gateway, "POST", f"/consultations/{cid}/meetings", theirs.headers, json={
+        "title": "Nie moje", "place": "X", "capacity": 5, "starts_at": "2099-01-01T18:00:00+00:00",
+        "registration_closes_at": "2099-01-01T12:00:00+00:00"}).status_code == 403
+    assert api(gateway, "GET", f"/consultations/{other_cid}/moderation-queue", theirs.headers).status_code == 200
+    assert consultation_db("SELECT status FROM comments WHERE id = :i", i=comment["id"])[0][0] == "published"
+
+
+def test_anonymous_survey_responses_cannot_be_linked_to_a_person(gateway, official_headers):
+    cid, _ = _open_with_document(gateway, official_headers, participation="anonymous_survey", scope_districts=[])
+    person = resident(gateway, "Dąb")
+    logged_in = api(gateway, "POST", f"/consultations/{cid}/responses", person.headers, json={"answers": {"q1": 4}})
+    anonymous = api(gateway, "POST", f"/consultations/{cid}/responses", json={"answers": {"q1": 2}, "age_band": "30-44"})
+    assert logged_in.status_code == 201 and anonymous.status_code == 201
+    assert "id" not in logged_in.json() and "id" not in anonymous.json()  # nothing to come back with
+    rows = consultation_db("SELECT row_to_json(r)::text FROM survey_responses r WHERE consultation_id = :c", c=cid)
+    assert len(rows) == 2
+    for (row,) in rows:
+        assert person.account_id not in row and '"respondent":null' in row.replace(" ", "")
+    assert not consultation_db("SELECT 1 FROM survey_responses WHERE consultation_id = :c AND district IS NOT NULL",
+                               c=cid)  # not even the logged-in person's district was taken from their account
+    token_subject = account_id_of(person.headers)
+    assert not consultation_db("SELECT 1 FROM audit_log WHERE actor = :a OR details::text LIKE :p",
+                               a=token_subject, p=f"%{token_subject}%")
+    # abuse limit: at most 10 an hour from one address
+    answers = [api(gateway, "POST", f"/consultations/{cid}/responses", json={"answers": {"q1": 1}}).status_code
+               for _ in range(10)]
+    assert answers.count(201) == 8 and answers.count(429) == 2
+
+
+def test_bad_input_names_the_field_and_leaves_nothing(gateway, official_headers):
+    before = consultation_db("SELECT count(*) FROM consultations")[0][0]
+    r = api(gateway, "POST", "/consultations", official_headers, json={
+        "subject": "Hm", "forms": ["referendum"], "participation": "wszyscy", "closes_at": "jutro", "flag_threshold": 0})
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"subject", "forms.0", "participation", "closes_at",
+                                                        "flag_threshold", "department"}
+    assert consultation_db("SELECT count(*) FROM consultations")[0][0] == before
