@@ -21,6 +21,8 @@ from .consultations import audit, forbidden, is_staff_of, now
 from .models import Comment, Consultation, Question, Remark, SurveyResponse
 
 OUTCOMES = ("accepted", "partly_accepted", "not_accepted", "not_applicable")
+KIND_PL = {"comment": "komentarz", "open_answer": "odpowiedź w ankiecie", "meeting": "uwaga na spotkaniu",
+           "email": "e-mail"}
 OUTCOME_PL = {"accepted": "uwzględniona", "partly_accepted": "uwzględniona częściowo",
               "not_accepted": "nieuwzględniona", "not_applicable": "nie dotyczy", "pending": "bez odpowiedzi"}
 

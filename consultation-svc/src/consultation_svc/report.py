@@ -61,6 +61,7 @@ def _context(session: Session, consultation: Consultation, version: int) -> dict
     tally = {outcome: sum(1 for r in all_remarks if r.status == outcome) for outcome in remarks.OUTCOMES}
     return {"c": consultation, "version": version, "results": results, "meetings": meetings,
             "attendance": attendance, "remarks": all_remarks, "tally": tally, "outcome_pl": remarks.OUTCOME_PL,
+            "kind_pl": remarks.KIND_PL,
             "made_at": datetime.now(UTC)}
 
 
@@ -99,14 +100,17 @@ def render_pdf(context: dict) -> bytes:
     for summary in context["results"]["questions"]:
         story.append(p(f"{summary['code']}. {summary['text']} (odpowiedzi: {summary['answered']})", body))
         if summary["bars"]:
-            drawing = Drawing(160 * mm, 8 * mm * len(summary["bars"]) + 6 * mm)
+            drawing = Drawing(160 * mm, 8 * mm * len(summary["bars"]) + 12 * mm)  # room below for the axis labels
             chart = HorizontalBarChart()
-            chart.x, chart.y = 55 * mm, 3 * mm
+            chart.x, chart.y = 55 * mm, 8 * mm
             chart.width, chart.height = 95 * mm, 8 * mm * len(summary["bars"])
             chart.data = [[value for _, _, value in reversed(summary["bars"])]]
             chart.categoryAxis.categoryNames = [label[:40] for label, _, _ in reversed(summary["bars"])]
             chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = "DejaVu"
             chart.valueAxis.valueMin = 0
+            top = max(value for _, _, value in summary["bars"]) or 1
+            if all(float(value).is_integer() for _, _, value in summary["bars"]):  # counts: whole-number steps
+                chart.valueAxis.valueStep = max(1, round(top / 5))
             chart.bars[0].fillColor = colors.HexColor("#1f5fa8")
             drawing.add(chart)
             story.append(drawing)
@@ -120,7 +124,7 @@ def render_pdf(context: dict) -> bytes:
     story.append(p("Uwagi i odpowiedzi miasta", h2))
     story.append(p(" · ".join(f"{context['outcome_pl'][k]}: {v}" for k, v in context["tally"].items())))
     rows = [[p("Rodzaj"), p("Uwaga"), p("Rozstrzygnięcie"), p("Odpowiedź i uzasadnienie")]]
-    rows += [[p(r.kind), p(r.body), p(context["outcome_pl"][r.status]), p(r.reply or "")] for r in context["remarks"]]
+    rows += [[p(context["kind_pl"][r.kind]), p(r.body), p(context["outcome_pl"][r.status]), p(r.reply or "")] for r in context["remarks"]]
     table = Table(rows, colWidths=[22 * mm, 62 * mm, 28 * mm, 62 * mm], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6"))]))
