@@ -90,3 +90,33 @@ def test_bad_input_names_the_field_and_leaves_nothing(gateway, official_headers)
     assert {e["field"] for e in r.json()["errors"]} == {"subject", "forms.0", "participation", "closes_at",
                                                         "flag_threshold", "department"}
     assert consultation_db("SELECT count(*) FROM consultations")[0][0] == before
+
+
+def test_the_scheduler_opens_and_closes_at_the_dates_and_comments_keep_their_section_version(gateway, official_headers):
+    from datetime import UTC, datetime, timedelta
+
+    from glos_testing import wait_until
+
+    closes = datetime.now(UTC) + timedelta(seconds=12)
+    consultation = new_consultation(gateway, official_headers, opens_at=(datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+                                    closes_at=closes.isoformat())
+    cid = consultation["id"]
+    document = api(gateway, "POST", f"/consultations/{cid}/documents", official_headers,
+                   json={"title": "Uchwała", "sections": [{"anchor": "cel", "body": "Celem jest zieleń."}]}).json()
+    wait_until(lambda: api(gateway, "GET", f"/consultations/{cid}").json()["status"] == "open", timeout=30,
+               message="the scheduler opening the consultation at its date")
+    person = resident(gateway)
+    url = f"/consultations/{cid}/documents/{document['id']}/comments"
+    first = api(gateway, "POST", url, person.headers, json={"section": "cel", "body": "Więcej drzew."}).json()
+    revised = api(gateway, "PUT", f"/consultations/{cid}/documents/{document['id']}/sections/cel", official_headers,
+                  json={"body": "Celem jest zieleń i cień.", "reason": "uwzględnienie uwag"})
+    assert revised.status_code == 200 and revised.json()["version"] == 2
+    second = api(gateway, "POST", url, person.headers, json={"section": "cel", "body": "Teraz lepiej."}).json()
+    assert (first["section_version"], second["section_version"]) == (1, 2)
+    wait_until(lambda: api(gateway, "GET", f"/consultations/{cid}").json()["status"] == "closed", timeout=40,
+               message="the scheduler closing the consultation at its date")
+    late = api(gateway, "POST", url, person.headers, json={"section": "cel", "body": "Spóźniona uwaga."})
+    assert late.status_code == 409
+    kinds = [r[0] for r in consultation_db("SELECT event_type FROM outbox WHERE key = :k ORDER BY id", k=cid)]
+    assert kinds.index("consultation.opened") < kinds.index("consultation.closed")
+    assert len(consultation_db("SELECT 1 FROM remarks WHERE consultation_id = :c AND kind = 'comment'", c=cid)) == 2
