@@ -52,7 +52,8 @@ def test_an_edition_and_a_proposal_reach_voting_svc_through_kafka(gateway, offic
         rows = conn.execute(text("SELECT event_type, sent_at IS NOT NULL FROM outbox WHERE key = :k ORDER BY id"),
                             {"k": edition_id}).all()
     assert [tuple(r) for r in rows] == [("edition.created", True), ("area.created", True),
-                                        ("edition.phase_changed", True), ("proposal.submitted", True)]
+                                        ("edition.phase_changed", True), ("proposal.drafted", True),
+                                        ("proposal.submitted", True)]
     with create_engine(os.environ["VOTING_DATABASE_URL"]).connect() as conn:
         processed = conn.execute(text(
             "SELECT count(*) FROM processed_events p JOIN edition_views e ON true "

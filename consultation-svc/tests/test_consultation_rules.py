@@ -120,3 +120,29 @@ def test_the_scheduler_opens_and_closes_at_the_dates_and_comments_keep_their_sec
     kinds = [r[0] for r in consultation_db("SELECT event_type FROM outbox WHERE key = :k ORDER BY id", k=cid)]
     assert kinds.index("consultation.opened") < kinds.index("consultation.closed")
     assert len(consultation_db("SELECT 1 FROM remarks WHERE consultation_id = :c AND kind = 'comment'", c=cid)) == 2
+
+
+def test_the_banned_word_list_ships_and_coordinators_edit_it(gateway, official_headers):
+    moderator = staff(gateway, official_headers, "moderator")
+    shipped = {w["stem"] for w in api(gateway, "GET", "/banned-words", moderator.headers).json()}
+    assert {"kurw", "chuj", "pierdol"} <= shipped  # the Polish list that ships with the project
+    assert api(gateway, "POST", "/banned-words", moderator.headers, json={"stem": "betonoz"}).status_code == 403
+    assert api(gateway, "POST", "/banned-words", official_headers, json={"stem": "Betonoz"}).status_code == 201
+    cid, did = _open_with_document(gateway, official_headers)
+    person = resident(gateway)
+    held = api(gateway, "POST", f"/consultations/{cid}/documents/{did}/comments", person.headers,
+               json={"body": "Znowu ta betonoza na placu!"}).json()
+    assert held["status"] == "pending" and held["held_for"] == "banned_words"
+    assert api(gateway, "DELETE", "/banned-words/betonoz", official_headers).status_code == 204
+    assert api(gateway, "POST", f"/consultations/{cid}/documents/{did}/comments", person.headers,
+               json={"body": "Znowu ta betonoza na placu!"}).json()["status"] == "published"
+
+
+def test_a_response_cannot_be_changed_when_the_consultation_says_so(gateway, official_headers):
+    cid, _ = _open_with_document(gateway, official_headers, responses_editable=False)
+    person = resident(gateway)
+    assert api(gateway, "POST", f"/consultations/{cid}/responses", person.headers,
+               json={"answers": {"q1": 2}}).status_code == 201
+    again = api(gateway, "POST", f"/consultations/{cid}/responses", person.headers, json={"answers": {"q1": 5}})
+    assert again.status_code == 409
+    assert consultation_db("SELECT answers->>'q1' FROM survey_responses WHERE consultation_id = :c", c=cid) == [("2",)]

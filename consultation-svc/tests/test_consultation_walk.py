@@ -27,14 +27,14 @@ def test_a_consultation_from_announcement_to_published_report(gateway, official_
 
     # -- what is consulted: a survey with every question type (q7 only for those who never use the square) and a
     #    document in sections
-    survey = api(gateway, "PUT", f"/consultations/{cid}/survey", moderator.headers, json={"questions": EVERY_TYPE})
+    survey = api(gateway, "PUT", f"/consultations/{cid}/survey", coordinator, json={"questions": EVERY_TYPE})
     assert survey.status_code == 200, survey.text
-    broken = api(gateway, "PUT", f"/consultations/{cid}/survey", moderator.headers, json={"questions": [
+    broken = api(gateway, "PUT", f"/consultations/{cid}/survey", coordinator, json={"questions": [
         {"code": "a", "type": "single", "text": "Tak czy nie?", "spec": {"options": ["tak"]}},
         {"code": "b", "type": "short_text", "text": "Dlaczego?", "condition": {"question": "a", "any_of": ["może"]}}]})
     assert broken.status_code == 422
     assert {e["field"] for e in broken.json()["errors"]} == {"questions.0.spec.options", "questions.1.condition.any_of"}
-    document = api(gateway, "POST", f"/consultations/{cid}/documents", moderator.headers, json={
+    document = api(gateway, "POST", f"/consultations/{cid}/documents", coordinator, json={
         "title": "Koncepcja przebudowy placu", "sections": [
             {"heading": "§1", "body": "Plac zostanie wyłożony kostką granitową."},
             {"heading": "§2", "body": "Wzdłuż placu powstanie szpaler 20 lip."},
@@ -120,7 +120,7 @@ def test_a_consultation_from_announcement_to_published_report(gateway, official_
     # -- the meeting: two places, the third waits and moves up when someone cancels (it starts in a few seconds,
     #    so that attendance and minutes can follow in this test)
     start = datetime.now(UTC) + timedelta(seconds=10)
-    meeting = api(gateway, "POST", f"/consultations/{cid}/meetings", moderator.headers, json={
+    meeting = api(gateway, "POST", f"/consultations/{cid}/meetings", coordinator, json={
         "title": "Spacer studyjny po placu", "place": "Plac przed szkołą, ul. Dębowa 1", "capacity": 2,
         "starts_at": start.isoformat(), "registration_closes_at": (start - timedelta(seconds=3)).isoformat()})
     assert meeting.status_code == 201, meeting.text

@@ -63,7 +63,7 @@ def get(session: Session, remark_id: uuid.UUID) -> Remark:
     return found
 
 
-def _may_answer(session: Session, consultation: Consultation, principal: Principal) -> bool:
+def may_answer(session: Session, consultation: Consultation, principal: Principal) -> bool:
     department = (principal.claims.get("scopes") or {}).get("department_reviewer", [])
     return is_staff_of(session, consultation, principal) or (
         "department_reviewer" in principal.roles and consultation.department in department)
@@ -71,7 +71,7 @@ def _may_answer(session: Session, consultation: Consultation, principal: Princip
 
 def answer(session: Session, consultation: Consultation, remark: Remark, *, principal: Principal, status: str,
            reply: str) -> Remark:
-    if not _may_answer(session, consultation, principal):
+    if not may_answer(session, consultation, principal):
         raise forbidden("Odpowiedź pisze komórka odpowiedzialna za konsultacje lub ich moderator.",
                         "The responsible department or the consultation's moderator writes the reply.")
     if consultation.status == "report_published":

@@ -517,7 +517,7 @@ class Remarks(MethodView):
         with session_scope(db_sessions()) as session:
             consultation = consultations.get(session, consultation_id)
             principal = current_principal()
-            if not remarks._may_answer(session, consultation, principal):
+            if not remarks.may_answer(session, consultation, principal):
                 raise Problem(403, "Tylko prowadzący i komórka odpowiedzialna.", "Staff and the department only.",
                               type_="https://glos.pl/problems/forbidden")
             return remarks.of(session, consultation, status=query["status"])

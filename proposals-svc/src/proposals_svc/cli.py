@@ -38,7 +38,7 @@ def _import(args, settings) -> int:
         edition = service.create_edition(session, name=args.name, city=args.city, year=args.year,
                                          created_by="import:pabulib")
         files = [(Path(f).name, Path(f).read_text(encoding="utf-8-sig")) for f in sorted(args.files)]
-        areas = pabulib.import_areas(session, edition, files)
+        areas = pabulib.import_areas(session, edition, files, actor="import:pabulib")
         print(f"edition {edition.name} ({edition.id}): {len(areas)} areas imported")
     return 0
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
 
+from . import events
 from .lifecycle import settings_of
 from .models import AuditEntry, Conflict, Edition, Proposal
 
@@ -50,6 +51,8 @@ def mark_exclusive(session: Session, edition: Edition, a: Proposal, b: Proposal,
         raise Problem(409, "Te wnioski już oznaczono jako wykluczające się.", "These proposals are already marked.")
     session.add(AuditEntry(actor=actor, action="conflict.marked", target=str(conflict.id), reason=reason,
                            details={"proposals": [str(first), str(second)]}))
+    events.edition_event(session, "conflict.recorded", edition.id, conflict_id=str(conflict.id), kind="exclusive",
+                         proposals=[str(first), str(second)])
     return conflict
 
 
@@ -69,6 +72,8 @@ def check_nearby(session: Session, edition: Edition, *, actor: str) -> list[Conf
                 distance_m=round(meters, 1), status="open").on_conflict_do_nothing().returning(Conflict))
             if conflict is not None:
                 found.append(conflict)
+                events.edition_event(session, "conflict.recorded", edition.id, conflict_id=str(conflict.id),
+                                     kind="nearby", distance_m=conflict.distance_m, proposals=[str(first), str(second)])
     session.add(AuditEntry(actor=actor, action="conflict.check", target=str(edition.id),
                            reason=f"odległość {limit} m", details={"new": len(found), "located": len(located)}))
     return found
@@ -80,6 +85,8 @@ def resolve(session: Session, conflict: Conflict, *, actor: str, resolution: str
     conflict.status, conflict.resolution, conflict.resolved_by = "resolved", resolution, actor
     session.add(AuditEntry(actor=actor, action="conflict.resolved", target=str(conflict.id), reason=resolution,
                            details={}))
+    events.edition_event(session, "conflict.resolved", conflict.edition_id, conflict_id=str(conflict.id),
+                         resolution=resolution)
     return conflict
 
 

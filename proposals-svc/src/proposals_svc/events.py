@@ -61,3 +61,14 @@ def lists_published(session: Session, edition: Edition, publication_id, counts: 
     add_to_outbox(session, outbox, TOPIC, new_event(
         "lists.published", str(edition.id), source=SOURCE,
         data={"edition_id": str(edition.id), "publication_id": str(publication_id), **counts}))
+
+
+def edition_event(session: Session, event_type: str, edition_id, **data) -> None:
+    """Any other change within an edition (settings, schedule, support, conflicts, attachments…)."""
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        event_type, str(edition_id), source=SOURCE, data={"edition_id": str(edition_id), **data}))
+
+
+def department_created(session: Session, code: str, name: str) -> None:
+    add_to_outbox(session, outbox, TOPIC, new_event(
+        "department.created", f"department:{code}", source=SOURCE, data={"code": code, "name": name}))

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from glos_chassis.events import Envelope
 
-from . import implementation
+from . import events, implementation
+from .lifecycle import support_count
 from .models import Proposal, ResidentView, Support
 
 GROUP_ID = "proposals-svc.projections"
@@ -58,6 +59,9 @@ def on_support_list_entered(session: Session, event: Envelope) -> None:
     session.execute(insert(Support).values([
         {"proposal_id": data["proposal_id"], "supporter_ref": ref, "channel": "paper"} for ref in data["supporters"]
     ]).on_conflict_do_nothing())
+    proposal = session.get(Proposal, data["proposal_id"])
+    events.proposal_event(session, "proposal.supported", proposal, channel="paper",
+                          supporters=support_count(session, proposal.id))
 
 
 class _ResultsPublished(Schema):

@@ -20,7 +20,7 @@ from glos_chassis.auth import Principal
 from glos_chassis.errors import Problem
 
 from . import events
-from .lifecycle import _error
+from .problems import field_error
 from .models import AuditEntry, Department, Implementation, ImplementationUpdate, Proposal
 from .verification import reviewer_departments
 
@@ -62,10 +62,12 @@ def get(session: Session, implementation_id: uuid.UUID, *, for_update: bool = Fa
 def assign(session: Session, implementation: Implementation, *, code: str, actor: str, reason: str) -> Implementation:
     if session.get(Department, code) is None:
         raise Problem(422, "Nie ma takiej komórki.", "No such department.", type_="https://glos.pl/problems/validation",
-                      errors=[_error("department", "Nieznana komórka.", "Unknown department.")])
+                      errors=[field_error("department", "Nieznana komórka.", "Unknown department.")])
     implementation.department_code = code
     session.add(AuditEntry(actor=actor, action="implementation.assigned", target=str(implementation.id),
                            reason=reason, details={"department": code}))
+    events.edition_event(session, "implementation.assigned", implementation.edition_id,
+                         implementation_id=str(implementation.id), department=code)
     return implementation
 
 
@@ -82,15 +84,15 @@ def report(session: Session, implementation: Implementation, *, principal: Princ
                       type_="https://glos.pl/problems/wrong-status")
     errors = []
     if status != "cancelled" and ORDER.index(status) < ORDER.index(implementation.status):
-        errors.append(_error("status", f"Nie można wrócić z „{implementation.status}” do „{status}”.",
+        errors.append(field_error("status", f"Nie można wrócić z „{implementation.status}” do „{status}”.",
                              f"Cannot go back from '{implementation.status}' to '{status}'."))
     if progress < implementation.progress:
-        errors.append(_error("progress", f"Postęp nie maleje (był {implementation.progress}%); korektę opisz w notatce.",
+        errors.append(field_error("progress", f"Postęp nie maleje (był {implementation.progress}%); korektę opisz w notatce.",
                              f"Progress does not decrease (it was {implementation.progress}%)."))
     if status == "completed" and progress != 100:
-        errors.append(_error("progress", "Zrealizowany projekt ma postęp 100%.", "A completed project is at 100%."))
+        errors.append(field_error("progress", "Zrealizowany projekt ma postęp 100%.", "A completed project is at 100%."))
     if status == "cancelled" and not note.strip():
-        errors.append(_error("note", "Podaj powód rezygnacji z realizacji.", "Give the reason for the cancellation."))
+        errors.append(field_error("note", "Podaj powód rezygnacji z realizacji.", "Give the reason for the cancellation."))
     if errors:
         raise Problem(422, "Aktualizacja realizacji jest niespójna.", "The update is inconsistent.",
                       type_="https://glos.pl/problems/validation", errors=errors)

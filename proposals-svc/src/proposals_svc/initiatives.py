@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import events, implementation, phases
-from .lifecycle import _error, _forbidden, settings_of
+from .lifecycle import settings_of
 from .models import AuditEntry, Edition, InitiativeTerms, Proposal, Review
-from .verification import _reject, _require_status
+from .problems import field_error, forbidden
+from .verification import reject, require_status
 
 
 def _require_initiative(edition: Edition) -> None:
@@ -31,14 +32,14 @@ def _require_initiative(edition: Edition) -> None:
 
 def score(session: Session, edition: Edition, proposal: Proposal, *, actor: str, scores: dict, reason: str) -> Review:
     _require_initiative(edition)
-    _require_status(proposal, "qualified")
+    require_status(proposal, "qualified")
     settings = settings_of(edition)
     criteria = {c["code"]: c for c in settings["scoring_criteria"]}
-    errors = [_error(f"scores.{code}", f"Oceń kryterium: {c['label']}.", f"Score: {c['label_en']}.")
+    errors = [field_error(f"scores.{code}", f"Oceń kryterium: {c['label']}.", f"Score: {c['label_en']}.")
               for code, c in criteria.items() if code not in scores]
-    errors += [_error(f"scores.{code}", "Nie ma takiego kryterium.", "No such criterion.")
+    errors += [field_error(f"scores.{code}", "Nie ma takiego kryterium.", "No such criterion.")
                for code in scores if code not in criteria]
-    errors += [_error(f"scores.{code}.points", f"Najwyżej {criteria[code]['max_points']} pkt.",
+    errors += [field_error(f"scores.{code}.points", f"Najwyżej {criteria[code]['max_points']} pkt.",
                       f"At most {criteria[code]['max_points']} points.")
                for code, s in scores.items() if code in criteria and s["points"] > criteria[code]["max_points"]]
     if errors:
@@ -49,7 +50,7 @@ def score(session: Session, edition: Edition, proposal: Proposal, *, actor: str,
     if passed:
         proposal.status = "scored"
     else:
-        _reject(proposal, "substantive", f"Ocena {total} pkt, wymagane {settings['min_score']} pkt.")
+        reject(proposal, "substantive", f"Ocena {total} pkt, wymagane {settings['min_score']} pkt.")
     review = Review(proposal_id=proposal.id, stage="scoring", reviewer=actor, outcome="positive" if passed else "negative",
                     findings={"scores": {code: dict(s) for code, s in scores.items()}, "total": total,
                               "min_score": settings["min_score"]}, reason=reason or f"{total} pkt")
@@ -63,7 +64,7 @@ def score(session: Session, edition: Edition, proposal: Proposal, *, actor: str,
 def propose_terms(session: Session, edition: Edition, proposal: Proposal, *, actor: str, terms: dict,
                   reason: str) -> InitiativeTerms:
     _require_initiative(edition)
-    _require_status(proposal, "scored", "terms_refused")
+    require_status(proposal, "scored", "terms_refused")
     offer = InitiativeTerms(proposal_id=proposal.id, terms=json.loads(json.dumps(terms, default=str)), proposed_by=actor)
     session.add(offer)
     proposal.status = "terms_proposed"
@@ -77,7 +78,7 @@ def propose_terms(session: Session, edition: Edition, proposal: Proposal, *, act
 def answer_terms(session: Session, proposal: Proposal, offer: InitiativeTerms, *, actor: str, accept: bool,
                  note: str) -> InitiativeTerms:
     if proposal.author != actor:
-        raise _forbidden("Na warunki odpowiada wnioskodawca.", "Only the applicant answers the terms.")
+        raise forbidden("Na warunki odpowiada wnioskodawca.", "Only the applicant answers the terms.")
     if offer.status != "proposed":
         raise Problem(409, "Na te warunki już odpowiedziano.", "These terms were already answered.")
     offer.status, offer.response_note, offer.responded_at = ("accepted" if accept else "refused"), note, phases.now()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import events, phases
+from .problems import field_error, forbidden
 from .models import Area, Edition, Proposal, ProposalVersion, ResidentView, Support
 
 # The parts of a proposal a resident writes; what a version keeps and a change request may change.
@@ -72,18 +73,10 @@ def settings_of(edition: Edition) -> dict:
     return EditionSettingsSchema().load(edition.settings or {})
 
 
-def _error(field: str, pl: str, en: str) -> dict:
-    return {"location": "json", "field": field, "message": pl, "message_en": en}
-
-
-def _forbidden(pl: str, en: str) -> Problem:
-    return Problem(403, pl, en, type_="https://glos.pl/problems/forbidden")
-
-
 def verified_resident(session: Session, edition: Edition, account_id: str) -> ResidentView:
     resident = session.get(ResidentView, uuid.UUID(account_id))
     if resident is None or resident.level not in settings_of(edition)["resident_levels"]:
-        raise _forbidden("Wnioski składają i popierają zweryfikowani mieszkańcy: złóż deklarację zamieszkania "
+        raise forbidden("Wnioski składają i popierają zweryfikowani mieszkańcy: złóż deklarację zamieszkania "
                          "w swoim profilu (po weryfikacji odczekaj chwilę).",
                          "Only verified residents submit and support proposals: declare your residency first "
                          "(allow a moment after the verification).")
@@ -97,7 +90,7 @@ def get_proposal(session: Session, proposal_id: uuid.UUID, *, for_update: bool =
     return proposal
 
 
-def visible_to(proposal: Proposal, subject: str | None, roles: frozenset[str]) -> bool:
+def visible_to(proposal: Proposal, subject: str | None) -> bool:
     """A draft is its author's alone (the office sees it only once submitted)."""
     return proposal.status != "draft" or proposal.author == subject
 
@@ -105,7 +98,7 @@ def visible_to(proposal: Proposal, subject: str | None, roles: frozenset[str]) -
 def own_draft(session: Session, proposal_id: uuid.UUID, subject: str) -> Proposal:
     proposal = get_proposal(session, proposal_id, for_update=True)
     if proposal.author != subject:
-        raise _forbidden("Możesz zmieniać tylko własne wnioski.", "You can only change your own proposals.")
+        raise forbidden("Możesz zmieniać tylko własne wnioski.", "You can only change your own proposals.")
     if proposal.status != "draft":
         raise Problem(409, "Wniosek został już złożony; zmiany tylko w drodze uzgodnień z urzędem.",
                       "The proposal was submitted; it changes only through change requests.",
@@ -113,13 +106,13 @@ def own_draft(session: Session, proposal_id: uuid.UUID, subject: str) -> Proposa
     return proposal
 
 
-def _apply_content(session: Session, proposal: Proposal, content: dict) -> None:
+def apply_content(session: Session, proposal: Proposal, content: dict) -> None:
     if "area_id" in content and content["area_id"] is not None:
         area = session.get(Area, content["area_id"])
         if area is None or area.edition_id != proposal.edition_id:
             raise Problem(422, "Nie ma takiego obszaru w tej edycji.", "No such area in this edition.",
                           type_="https://glos.pl/problems/validation",
-                          errors=[_error("area_id", "Nieznany obszar.", "Unknown area.")])
+                          errors=[field_error("area_id", "Nieznany obszar.", "Unknown area.")])
     for name, value in content.items():
         if name == "coauthors":
             value = [str(v) for v in value]
@@ -134,14 +127,15 @@ def create_draft(session: Session, edition: Edition, *, author: str, content: di
         raise Problem(409, "Nabór wniosków w tej edycji się zakończył.", "This edition no longer takes proposals.",
                       type_="https://glos.pl/problems/wrong-phase")
     proposal = Proposal(edition_id=edition.id, author=author, status="draft", cost=0, cost_items=[], coauthors=[])
-    _apply_content(session, proposal, content)  # before add(): the area lookup must not flush a half-made row
+    apply_content(session, proposal, content)  # before add(): the area lookup must not flush a half-made row
     session.add(proposal)
     session.flush()
+    events.edition_event(session, "proposal.drafted", edition.id, proposal_id=str(proposal.id), applicant=author)
     return proposal
 
 
 def update_draft(session: Session, proposal: Proposal, content: dict) -> Proposal:
-    _apply_content(session, proposal, content)
+    apply_content(session, proposal, content)
     return proposal
 
 
@@ -161,40 +155,40 @@ def completeness_errors(session: Session, edition: Edition, proposal: Proposal) 
                               ("beneficiaries", 3, "Wskaż, komu projekt posłuży."),
                               ("universal_design", 3, "Opisz, jak projekt uwzględnia projektowanie uniwersalne.")):
         if len((getattr(proposal, name) or "").strip()) < minimum:
-            errors.append(_error(name, pl, f"'{name}' is missing or shorter than {minimum} characters."))
+            errors.append(field_error(name, pl, f"'{name}' is missing or shorter than {minimum} characters."))
     area = session.get(Area, proposal.area_id) if proposal.area_id else None
     if area is None:
-        errors.append(_error("area_id", "Wybierz obszar (ogólnomiejski lub osiedle).", "Choose an area."))
+        errors.append(field_error("area_id", "Wybierz obszar (ogólnomiejski lub osiedle).", "Choose an area."))
     if not proposal.location_address and (proposal.latitude is None or proposal.longitude is None):
-        errors.append(_error("location_address", "Podaj adres lub współrzędne miejsca realizacji.",
+        errors.append(field_error("location_address", "Podaj adres lub współrzędne miejsca realizacji.",
                              "Give an address or the coordinates of the location."))
     if (proposal.latitude is None) != (proposal.longitude is None):
-        errors.append(_error("longitude" if proposal.longitude is None else "latitude",
+        errors.append(field_error("longitude" if proposal.longitude is None else "latitude",
                              "Podaj obie współrzędne.", "Give both coordinates."))
     if settings["categories"] and proposal.category not in settings["categories"]:
-        errors.append(_error("category", f"Wybierz kategorię: {', '.join(settings['categories'])}.",
+        errors.append(field_error("category", f"Wybierz kategorię: {', '.join(settings['categories'])}.",
                              f"Choose a category: {', '.join(settings['categories'])}."))
     if not proposal.cost_items:
-        errors.append(_error("cost_items", "Rozpisz koszt na pozycje.", "Itemise the cost."))
+        errors.append(field_error("cost_items", "Rozpisz koszt na pozycje.", "Itemise the cost."))
     elif area is not None:
         limit = min(area.budget, area.max_project_cost or area.budget)
         if proposal.cost > limit:
-            errors.append(_error("cost_items", f"Łączny koszt {proposal.cost:,} zł przekracza limit obszaru "
+            errors.append(field_error("cost_items", f"Łączny koszt {proposal.cost:,} zł przekracza limit obszaru "
                                                f"{limit:,} zł.".replace(",", " "),
                                  f"The total cost {proposal.cost} exceeds the area's limit {limit}."))
     if edition.kind == "local_initiative":
         contribution = proposal.contribution or {}
         if not (contribution.get("work") or contribution.get("goods") or contribution.get("money")):
-            errors.append(_error("contribution", "Inicjatywa lokalna wymaga wkładu własnego: pracy, rzeczy lub pieniędzy.",
+            errors.append(field_error("contribution", "Inicjatywa lokalna wymaga wkładu własnego: pracy, rzeczy lub pieniędzy.",
                                  "A local initiative needs the applicants' own contribution: work, goods or money."))
     for i, coauthor in enumerate(proposal.coauthors or []):
         if coauthor == proposal.author:
-            errors.append(_error(f"coauthors.{i}", "Autor nie jest swoim współautorem.",
+            errors.append(field_error(f"coauthors.{i}", "Autor nie jest swoim współautorem.",
                                  "The author cannot be their own co-author."))
         else:
             resident = session.get(ResidentView, uuid.UUID(coauthor))
             if resident is None or resident.level not in settings["resident_levels"]:
-                errors.append(_error(f"coauthors.{i}", "Współautor musi być zweryfikowanym mieszkańcem.",
+                errors.append(field_error(f"coauthors.{i}", "Współautor musi być zweryfikowanym mieszkańcem.",
                                      "A co-author must be a verified resident."))
     return errors
 
@@ -233,4 +227,6 @@ def support_online(session: Session, edition: Edition, proposal: Proposal, *, su
     if inserted is None:
         raise Problem(409, "Już popierasz ten wniosek.", "You already support this proposal.",
                       type_="https://glos.pl/problems/already-supported")
-    return support_count(session, proposal.id)
+    count = support_count(session, proposal.id)
+    events.proposal_event(session, "proposal.supported", proposal, channel="online", supporters=count)
+    return count

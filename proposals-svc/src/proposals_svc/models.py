@@ -201,6 +201,8 @@ class ChangeRequest(Base):
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     response_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     resulting_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # who must agree: the applicant, and for a merge each merged proposal's applicant too ({account: true|null})
+    consents: Mapped[dict] = mapped_column(JSONB, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import events
-from .models import Area, Edition, Proposal
+from .models import Area, AuditEntry, Edition, Proposal
 
 
 @dataclass
@@ -69,7 +69,7 @@ def read(text: str, source: str = "file") -> PabulibArea:
     return PabulibArea(meta, projects)
 
 
-def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]]) -> list[Area]:
+def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]], *, actor: str) -> list[Area]:
     """Each file becomes an area of the edition with its projects as qualified proposals — all or nothing."""
     areas = []
     for source, text in files:
@@ -82,6 +82,8 @@ def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]
         session.add(area)
         session.flush()
         events.area_created(session, area)
+        session.add(AuditEntry(actor=actor, action="area.imported", target=str(area.id), reason=f"Pabulib: {source}",
+                               details={"name": area.name, "projects": len(parsed.projects)}))
         for project in parsed.projects:
             proposal = Proposal(edition_id=edition.id, area_id=area.id, external_id=project["project_id"],
                                 title=(project.get("name") or f"Projekt {project['project_id']}")[:200],

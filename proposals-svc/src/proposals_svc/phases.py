@@ -60,6 +60,9 @@ def set_schedule(session: Session, edition: Edition, schedule: list[dict], *, ac
     session.add(AuditEntry(actor=actor, action="edition.schedule_set", target=str(edition.id), reason=reason,
                            details={"phases": [{"phase": p["phase"], "starts_at": p["starts_at"].isoformat(),
                                                 "ends_at": p["ends_at"].isoformat()} for p in ordered]}))
+    events.edition_event(session, "edition.schedule_set", edition.id, phases=[
+        {"phase": p["phase"], "starts_at": p["starts_at"].isoformat(), "ends_at": p["ends_at"].isoformat()}
+        for p in ordered])
     return rows
 
 

@@ -180,6 +180,9 @@ class ChangeFieldsSchema(ProposalContentSchema):
     class Meta:
         exclude = ("coauthors",)
 
+    # proposals to merge into this one (same area); each applicant must agree
+    merge_with = fields.List(fields.UUID(), validate=validate.Length(min=1, max=5))
+
 
 class ChangeRequestCreateSchema(Schema):
     changes = fields.Nested(ChangeFieldsSchema, required=True)
@@ -201,6 +204,7 @@ class ChangeRequestSchema(Schema):
     responded_at = fields.AwareDateTime(allow_none=True)
     response_note = fields.String(allow_none=True)
     resulting_version = fields.Integer(allow_none=True)
+    consents = fields.Dict()
 
 
 class VersionSchema(Schema):

@@ -58,6 +58,7 @@ def change_settings(session: Session, edition: Edition, settings: dict, *, actor
     edition.settings = json.loads(json.dumps(EditionSettingsSchema().dump(settings)))
     session.add(AuditEntry(actor=actor, action="edition.settings_changed", target=str(edition.id), reason=reason,
                            details=edition.settings))
+    events.edition_event(session, "edition.settings_changed", edition.id, settings=edition.settings)
     return edition
 
 
@@ -85,4 +86,5 @@ def create_department(session: Session, *, code: str, name: str, actor: str) -> 
     department = Department(code=code, name=name)
     session.add(department)
     session.add(AuditEntry(actor=actor, action="department.created", target=code, reason=name, details={}))
+    events.department_created(session, code, name)
     return department

@@ -23,13 +23,14 @@ from glos_chassis.auth import Principal
 from glos_chassis.errors import Problem
 
 from . import events, phases
-from .lifecycle import _error, _forbidden, settings_of, support_count
+from .lifecycle import settings_of, support_count
+from .problems import field_error, forbidden
 from .models import Appeal, AuditEntry, Department, Edition, Proposal, Review
 
 REJECTED = ("formally_rejected", "substantively_rejected", "rejected")
 
 
-def _require_status(proposal: Proposal, *allowed: str) -> None:
+def require_status(proposal: Proposal, *allowed: str) -> None:
     if proposal.status not in allowed:
         raise Problem(409, f"Wniosek ma status „{proposal.status}”; ta czynność wymaga: {', '.join(allowed)}.",
                       f"The proposal is '{proposal.status}'; this needs: {', '.join(allowed)}.",
@@ -42,7 +43,7 @@ def _audit(session: Session, actor: str, action: str, proposal: Proposal, reason
     session.add(AuditEntry(actor=actor, action=action, target=str(proposal.id), reason=reason, details=details))
 
 
-def _reject(proposal: Proposal, stage: str, reason: str) -> None:
+def reject(proposal: Proposal, stage: str, reason: str) -> None:
     proposal.status = {"formal": "formally_rejected", "substantive": "substantively_rejected"}[stage]
     proposal.rejection_stage = stage
     proposal.rejection_reason = reason
@@ -52,13 +53,13 @@ def _reject(proposal: Proposal, stage: str, reason: str) -> None:
 def formal_verification(session: Session, edition: Edition, proposal: Proposal, *, actor: str, items: dict,
                         reason: str) -> Review:
     """`items` maps every checklist code to {"passed": bool, "note": str}. A failed item needs a note."""
-    _require_status(proposal, "submitted")
+    require_status(proposal, "submitted")
     checklist = settings_of(edition)["formal_checklist"]
-    errors = [_error(f"items.{item['code']}", f"Oceń punkt: {item['label']}.", f"Assess: {item['label_en']}.")
+    errors = [field_error(f"items.{item['code']}", f"Oceń punkt: {item['label']}.", f"Assess: {item['label_en']}.")
               for item in checklist if item["code"] not in items]
-    errors += [_error(f"items.{code}", "Nie ma takiego punktu na liście kontrolnej.", "Not a checklist item.")
+    errors += [field_error(f"items.{code}", "Nie ma takiego punktu na liście kontrolnej.", "Not a checklist item.")
                for code in items if code not in {item["code"] for item in checklist}]
-    errors += [_error(f"items.{code}.note", "Podaj powód negatywnej oceny.", "Give the reason for the failure.")
+    errors += [field_error(f"items.{code}.note", "Podaj powód negatywnej oceny.", "Give the reason for the failure.")
                for code, verdict in items.items() if not verdict["passed"] and not verdict.get("note", "").strip()]
     if errors:
         raise Problem(422, "Ocena formalna jest niepełna.", "The formal assessment is incomplete.",
@@ -71,7 +72,7 @@ def formal_verification(session: Session, edition: Edition, proposal: Proposal, 
     failed = {code: f for code, f in findings.items() if not f["passed"]}
     outcome = "negative" if failed else "positive"
     if failed:
-        _reject(proposal, "formal", "; ".join(f"{code}: {f['note']}" for code, f in failed.items()))
+        reject(proposal, "formal", "; ".join(f"{code}: {f['note']}" for code, f in failed.items()))
     else:
         proposal.status = "formally_accepted"
     review = Review(proposal_id=proposal.id, stage="formal", reviewer=actor, outcome=outcome, findings=findings,
@@ -85,10 +86,10 @@ def formal_verification(session: Session, edition: Edition, proposal: Proposal, 
 
 
 def assign_department(session: Session, proposal: Proposal, *, code: str, actor: str, reason: str) -> Proposal:
-    _require_status(proposal, "formally_accepted", "in_review")
+    require_status(proposal, "formally_accepted", "in_review")
     if session.get(Department, code) is None:
         raise Problem(422, "Nie ma takiej komórki merytorycznej.", "No such department.",
-                      type_="https://glos.pl/problems/validation", errors=[_error("department", "Nieznana komórka.",
+                      type_="https://glos.pl/problems/validation", errors=[field_error("department", "Nieznana komórka.",
                                                                                    "Unknown department.")])
     proposal.department_code = code
     proposal.status = "in_review"
@@ -106,28 +107,28 @@ def require_department(principal: Principal, proposal: Proposal) -> None:
     if "pb_official" in principal.roles or "coordinator" in principal.roles:
         return
     if proposal.department_code is None or proposal.department_code not in reviewer_departments(principal):
-        raise _forbidden("Ten wniosek nie jest przypisany do Twojej komórki.",
+        raise forbidden("Ten wniosek nie jest przypisany do Twojej komórki.",
                          "This proposal is not assigned to your department.")
 
 
 def substantive_review(session: Session, proposal: Proposal, *, principal: Principal, outcome: str, findings: dict,
                        city_cost_estimate: int | None, reason: str) -> Review:
     if "department_reviewer" not in principal.roles:
-        raise _forbidden("Ocenę merytoryczną wydaje komórka merytoryczna.", "A department records the review.")
+        raise forbidden("Ocenę merytoryczną wydaje komórka merytoryczna.", "A department records the review.")
     require_department(principal, proposal)
-    _require_status(proposal, "in_review")
+    require_status(proposal, "in_review")
     if outcome == "positive" and city_cost_estimate is None:
         raise Problem(422, "Podaj szacunkowy koszt według miasta.", "Give the city's cost estimate.",
                       type_="https://glos.pl/problems/validation",
-                      errors=[_error("city_cost_estimate", "Wymagany przy ocenie pozytywnej.", "Required when positive.")])
+                      errors=[field_error("city_cost_estimate", "Wymagany przy ocenie pozytywnej.", "Required when positive.")])
     if outcome != "positive" and not reason.strip():
         raise Problem(422, "Podaj uzasadnienie.", "Give the justification.", type_="https://glos.pl/problems/validation",
-                      errors=[_error("reason", "Wymagane.", "Required.")])
+                      errors=[field_error("reason", "Wymagane.", "Required.")])
     if outcome == "positive":
         proposal.status = "qualified"
         proposal.city_cost_estimate = city_cost_estimate
     elif outcome == "negative":
-        _reject(proposal, "substantive", reason)
+        reject(proposal, "substantive", reason)
     else:  # returned: the office takes it back (wrong department, a change to agree first)
         proposal.status = "formally_accepted"
         proposal.department_code = None
@@ -149,8 +150,8 @@ def reviews_of(session: Session, proposal: Proposal) -> list[Review]:
 
 def file_appeal(session: Session, edition: Edition, proposal: Proposal, *, actor: str, statement: str) -> Appeal:
     if proposal.author != actor:
-        raise _forbidden("Odwołanie składa autor wniosku.", "Only the proposal's author can appeal.")
-    _require_status(proposal, "formally_rejected", "substantively_rejected")
+        raise forbidden("Odwołanie składa autor wniosku.", "Only the proposal's author can appeal.")
+    require_status(proposal, "formally_rejected", "substantively_rejected")
     deadline = proposal.decided_at + timedelta(days=settings_of(edition)["appeal_days"])
     if phases.now() > deadline:
         raise Problem(409, f"Termin na odwołanie minął {deadline:%Y-%m-%d %H:%M} UTC.",

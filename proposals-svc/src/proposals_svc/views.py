@@ -15,7 +15,7 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import changes, conflicts, implementation, initiatives, lifecycle, lists, pabulib, phases, rules, service, verification
+from . import changes, conflicts, events, implementation, initiatives, lifecycle, lists, pabulib, phases, rules, service, verification
 from .models import (Appeal, Area, Attachment, ChangeRequest, Conflict, Department, Implementation, InitiativeTerms,
                      Proposal)
 from .schemas import (ScoringSchema, TermsProposalSchema, TermsSchema, ImplementationQuerySchema, ImplementationReportSchema, ImplementationSchema,
@@ -46,6 +46,21 @@ ATTACHMENTS_PER_PROPOSAL = 10
 
 def _edition_of(session, proposal: Proposal):
     return service.get_edition(session, proposal.edition_id)
+
+
+def _part_of(session, model, row_id: uuid.UUID, proposal: Proposal, missing_pl: str, missing_en: str):
+    """A row that belongs to the proposal (an appeal, a change request, terms), locked; 404 otherwise."""
+    row = session.get(model, row_id, with_for_update=True)
+    if row is None or row.proposal_id != proposal.id:
+        raise Problem(404, missing_pl, missing_en)
+    return row
+
+
+def _require_author_or_office(proposal: Proposal) -> None:
+    principal = current_principal()
+    if proposal.author != principal.subject and not ({"pb_official", "coordinator"} & principal.roles):
+        raise Problem(403, "Tylko wnioskodawca i urząd.", "The applicant and the office only.",
+                      type_="https://glos.pl/problems/forbidden")
 
 
 @blp.route("")
@@ -266,7 +281,8 @@ class AreaImport(MethodView):
             raise Problem(422, "Plik nie jest w UTF-8.", "The file is not UTF-8.") from None
         with session_scope(db_sessions()) as session:
             edition = service.get_edition(session, edition_id)
-            (area,) = pabulib.import_areas(session, edition, [(query["source"], text)])
+            (area,) = pabulib.import_areas(session, edition, [(query["source"], text)],
+                                             actor=current_principal().subject)
             return area
 
 
@@ -323,8 +339,7 @@ class ProposalById(MethodView):
         principal = optional_principal()
         with session_scope(db_sessions()) as session:
             proposal = lifecycle.get_proposal(session, proposal_id)
-            if not lifecycle.visible_to(proposal, principal.subject if principal else None,
-                                        principal.roles if principal else frozenset()):
+            if not lifecycle.visible_to(proposal, principal.subject if principal else None):
                 raise Problem(404, "Nie ma takiego wniosku.", "No such proposal.")
             return proposal
 
@@ -358,7 +373,7 @@ class Attachments(MethodView):
         principal = optional_principal()
         with session_scope(db_sessions()) as session:
             proposal = lifecycle.get_proposal(session, proposal_id)
-            if not lifecycle.visible_to(proposal, principal.subject if principal else None, frozenset()):
+            if not lifecycle.visible_to(proposal, principal.subject if principal else None):
                 raise Problem(404, "Nie ma takiego wniosku.", "No such proposal.")
             return list(session.scalars(select(Attachment).where(Attachment.proposal_id == proposal_id)
                                         .order_by(Attachment.created_at)))
@@ -389,6 +404,9 @@ class Attachments(MethodView):
                                     uploaded_by=current_principal().subject)
             session.add(attachment)
             session.flush()
+            events.edition_event(session, "proposal.attachment_added", proposal.edition_id, proposal_id=str(proposal.id),
+                                 attachment_id=str(attachment.id), content_type=attachment.content_type,
+                                 size=attachment.size)
             return attachment
 
 
@@ -401,7 +419,7 @@ class AttachmentContent(MethodView):
             proposal = lifecycle.get_proposal(session, proposal_id)
             attachment = session.get(Attachment, attachment_id)
             if (attachment is None or attachment.proposal_id != proposal.id
-                    or not lifecycle.visible_to(proposal, principal.subject if principal else None, frozenset())):
+                    or not lifecycle.visible_to(proposal, principal.subject if principal else None)):
                 raise Problem(404, "Nie ma takiego załącznika.", "No such attachment.")
             return Response(attachment.content, mimetype=attachment.content_type, headers={
                 "Content-Disposition": f'attachment; filename="{attachment.id}"',
@@ -486,9 +504,7 @@ class ChangeRequests(MethodView):
         """Propozycje zmian (autor i urząd) / Change requests (the author and the office)"""
         with session_scope(db_sessions()) as session:
             proposal = lifecycle.get_proposal(session, proposal_id)
-            principal = current_principal()
-            if proposal.author != principal.subject and not ({"pb_official", "coordinator"} & principal.roles):
-                raise Problem(403, "Tylko autor i urząd.", "The author and the office only.")
+            _require_author_or_office(proposal)
             return list(session.scalars(select(ChangeRequest).where(ChangeRequest.proposal_id == proposal_id)
                                         .order_by(ChangeRequest.created_at)))
 
@@ -513,9 +529,8 @@ class ChangeRequestResponse(MethodView):
         """Przyjmij lub odrzuć zmianę (autor) / Accept or refuse the change (the author)"""
         with session_scope(db_sessions()) as session:
             proposal = lifecycle.get_proposal(session, proposal_id, for_update=True)
-            change = session.get(ChangeRequest, request_id, with_for_update=True)
-            if change is None or change.proposal_id != proposal.id:
-                raise Problem(404, "Nie ma takiej propozycji zmian.", "No such change request.")
+            change = _part_of(session, ChangeRequest, request_id, proposal, "Nie ma takiej propozycji zmian.",
+                              "No such change request.")
             return changes.respond(session, _edition_of(session, proposal), proposal, change,
                                    actor=current_principal().subject, **body)
 
@@ -570,9 +585,7 @@ class AppealDecision(MethodView):
         """Rozstrzygnij odwołanie z uzasadnieniem (koordynator) / Decide an appeal (coordinator)"""
         with session_scope(db_sessions()) as session:
             proposal = lifecycle.get_proposal(session, proposal_id, for_update=True)
-            appeal = session.get(Appeal, appeal_id, with_for_update=True)
-            if appeal is None or appeal.proposal_id != proposal.id:
-                raise Problem(404, "Nie ma takiego odwołania.", "No such appeal.")
+            appeal = _part_of(session, Appeal, appeal_id, proposal, "Nie ma takiego odwołania.", "No such appeal.")
             return verification.decide_appeal(session, proposal, appeal, actor=current_principal().subject, **body)
 
 
@@ -597,9 +610,7 @@ class Terms(MethodView):
         """Warunki umowy (wnioskodawca i urząd) / The agreement's terms (the applicant and the office)"""
         with session_scope(db_sessions()) as session:
             proposal = lifecycle.get_proposal(session, proposal_id)
-            principal = current_principal()
-            if proposal.author != principal.subject and not ({"pb_official", "coordinator"} & principal.roles):
-                raise Problem(403, "Tylko wnioskodawca i urząd.", "The applicant and the office only.")
+            _require_author_or_office(proposal)
             return initiatives.terms_of(session, proposal)
 
     @require(role="pb_official")
@@ -622,9 +633,7 @@ class TermsResponse(MethodView):
         """Przyjmij lub odrzuć warunki (wnioskodawca) / Accept or refuse the terms (the applicant)"""
         with session_scope(db_sessions()) as session:
             proposal = lifecycle.get_proposal(session, proposal_id, for_update=True)
-            offer = session.get(InitiativeTerms, terms_id, with_for_update=True)
-            if offer is None or offer.proposal_id != proposal.id:
-                raise Problem(404, "Nie ma takich warunków.", "No such terms.")
+            offer = _part_of(session, InitiativeTerms, terms_id, proposal, "Nie ma takich warunków.", "No such terms.")
             return initiatives.answer_terms(session, proposal, offer, actor=current_principal().subject, **body)
 
 
