@@ -415,6 +415,15 @@ def reset_kafka(p: Profile) -> None:
         shutil.rmtree(p.state / f"kafka-{node}", ignore_errors=True)
 
 
+def reset_logs(p: Profile) -> None:
+    """Empty the profile's log files: a test run scans every log line for personal data, and logs kept from
+    earlier runs (nginx's access log grows by hundreds of MB over a few load tests) would only slow it down.
+    Truncated, not deleted: a process still writing keeps its file."""
+    for path in (p.state / "log").glob("*.log"):
+        with open(path, "r+b") as f:
+            f.truncate(0)
+
+
 def wait_for_kafka(p: Profile, brokers: int, timeout: float = 120) -> None:
     """Ready means the broker answers a metadata request with every node alive, not that a port is open."""
     for node in range(1, brokers + 1):
@@ -636,6 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("env")
     sub.add_parser("reset-databases")
     sub.add_parser("reset-kafka", help="stop Kafka and delete its data (start formats it afresh)")
+    sub.add_parser("reset-logs", help="empty the profile's log files")
     sub.add_parser("services-start")
     sub.add_parser("services-stop")
     sub.add_parser("gateway-config")
@@ -670,6 +680,8 @@ def main(argv: list[str] | None = None) -> int:
             reset_databases(p)
         elif args.command == "reset-kafka":
             reset_kafka(p)
+        elif args.command == "reset-logs":
+            reset_logs(p)
         elif args.command == "gateway-config":
             print(render_gateway_config(p))
         elif args.command == "kafka-stop":
