@@ -10,6 +10,7 @@ rounding can never flip a choice — the classic trap being 3 × (50 − 50/3) <
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
@@ -104,12 +105,17 @@ class _Instance:
         self.total_utility = {pid: sum(self.group_weights[g] * u for g, u in sup)
                               for pid, sup in self.supporters.items()}
         self.candidates = [pid for pid in election.projects if self.total_utility[pid] > 0 and self.costs[pid] > 0]
-        # The same, as arrays, for the floating-point run.
+        # The same, as arrays, for the floating-point run: each project's supporter groups, their weights,
+        # and their utilities as an index into the project's few distinct utility values (one value with
+        # cost utilities, a handful with points).
         weights = np.array(self.group_weights, dtype=np.float64)
-        self.np_groups = {pid: np.array([g for g, _ in sup], dtype=np.int64) for pid, sup in self.supporters.items()}
-        self.np_utility = {pid: np.array([u for _, u in sup], dtype=np.float64)
-                           for pid, sup in self.supporters.items()}
-        self.np_weight = {pid: weights[self.np_groups[pid]] for pid in self.supporters}
+        self.np_groups, self.np_weight, self.np_utility_index, self.np_utility_values = {}, {}, {}, {}
+        for pid, sup in self.supporters.items():
+            values, index = np.unique(np.array([u for _, u in sup], dtype=np.float64), return_inverse=True)
+            self.np_groups[pid] = np.array([g for g, _ in sup], dtype=np.int64)
+            self.np_weight[pid] = weights[self.np_groups[pid]]
+            self.np_utility_index[pid] = index.astype(np.int64)
+            self.np_utility_values[pid] = values
 
 
 class _Ambiguous(Exception):
@@ -188,51 +194,93 @@ def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], exact: b
 
 
 def _mes_run_float(inst: _Instance, share, order_key: Callable[[str], tuple]) -> list[str]:
-    """`_mes_run` in numpy floats: the same steps, vectorised over each project's supporter groups.
+    """`_mes_run` in numpy floats, with voter groups pooled by the money they hold.
 
-    Raises `_Ambiguous` wherever a deciding comparison is within FLOAT_MARGIN, exactly as `_mes_run` does.
+    Groups that hold the same money and value a project alike are interchangeable when its rho is worked
+    out, and there are few such pools: every group starts in one (the share), and each purchase splits the
+    winner's supporters by (pool, utility). So each group carries a money class; a project's supporters are
+    summed per (class, utility) with one bincount, and rho is found over a few hundred pools instead of
+    thousands of groups. The decisions are `_mes_run`'s, and a comparison within FLOAT_MARGIN raises
+    `_Ambiguous` exactly as there.
     """
-    money = np.full(len(inst.group_weights), float(share))
-    last_rho = {pid: inst.costs[pid] / inst.total_utility[pid] for pid in inst.candidates}
+    money_class = np.ones(len(inst.group_weights), dtype=np.int64)  # class 0 holds nothing, class 1 the share
+    class_money = np.zeros(1024)
+    class_money[1] = float(share)
+    classes = 2
     winners: list[str] = []
 
     def close(a, b) -> bool:
         return abs(a - b) <= FLOAT_MARGIN * max(abs(a), abs(b))
 
-    while last_rho:
-        best, best_rho = None, None
-        for pid in sorted(last_rho, key=lambda p: (last_rho[p], order_key(p))):
-            if best_rho is not None and last_rho[pid] > best_rho:
-                if close(last_rho[pid], best_rho):
+    def pools(pid: str):
+        """The project's supporters pooled: pool key per supporter, and per pool its key, money class,
+        utility and total weight."""
+        values = inst.np_utility_values[pid]
+        groups_class = money_class[inst.np_groups[pid]]
+        if len(values) == 1:
+            key = groups_class
+        else:
+            key = groups_class * len(values) + inst.np_utility_index[pid]
+        weight = np.bincount(key, weights=inst.np_weight[pid])
+        present = np.flatnonzero(weight)
+        if len(values) == 1:
+            return key, present, present, np.full(len(present), values[0]), weight[present]
+        return key, present, present // len(values), values[present % len(values)], weight[present]
+
+    # (last rho, tie-break order, project): the candidates, cheapest first; rho only grows, so an entry is
+    # a lower bound and only the front of the heap needs working out again in each step
+    heap = [(inst.costs[pid] / inst.total_utility[pid], order_key(pid), pid) for pid in inst.candidates]
+    heapq.heapify(heap)
+    while heap:
+        best, best_rho, best_pools = None, None, None
+        looked_at = []
+        while heap:
+            if best_rho is not None and heap[0][0] > best_rho:
+                if close(heap[0][0], best_rho):
                     raise _Ambiguous
                 break
+            _, rank, pid = heapq.heappop(heap)
             cost = inst.costs[pid]
-            groups, u, w = inst.np_groups[pid], inst.np_utility[pid], inst.np_weight[pid]
-            b = money[groups]
-            available = float(np.dot(w, b))
+            groups, w = inst.np_groups[pid], inst.np_weight[pid]
+            available = float(np.dot(w, class_money[money_class[groups]]))
             if close(available, cost):
                 raise _Ambiguous
             if available < cost:
-                del last_rho[pid]
-                continue
-            order = np.argsort(b / u, kind="stable")
+                continue  # money only shrinks: it will never be affordable again
+            pooled = pools(pid)
+            _, _, cls, u, w = pooled
+            b = class_money[cls]
+            order = np.argsort(b / u)
             bs, us, ws = b[order], u[order], w[order]
-            paid_before = np.concatenate(([0.0], np.cumsum(ws * bs)[:-1]))
-            utility_left = inst.total_utility[pid] - np.concatenate(([0.0], np.cumsum(ws * us)[:-1]))
+            wb, wu = ws * bs, ws * us
+            paid_before = np.cumsum(wb) - wb
+            utility_left = inst.total_utility[pid] - (np.cumsum(wu) - wu)
             rhos = (cost - paid_before) / utility_left
             fits = rhos * us <= bs  # from here on every supporter can pay rho × utility
             rho = float(rhos[int(np.argmax(fits))]) if fits.any() else float(rhos[-1])
-            last_rho[pid] = rho
+            looked_at.append((rho, rank, pid))
             if _beats(pid, rho, best, best_rho, order_key, close):
-                best, best_rho = pid, rho
+                best, best_rho, best_pools = pid, rho, pooled
+        for entry in looked_at:
+            if entry[2] != best:
+                heapq.heappush(heap, entry)
         if best is None:
             break
         winners.append(best)
-        del last_rho[best]
-        groups, u = inst.np_groups[best], inst.np_utility[best]
+        # Each pool of the winner's supporters pays and becomes a class of its own (or class 0 if it is
+        # left with nothing).
+        key, present, cls, u, _ = best_pools
+        b = class_money[cls]
         due = best_rho * u
-        b = money[groups]
-        money[groups] = np.where(due >= b, 0.0, b - due)
+        left = np.where(due >= b, 0.0, b - due)
+        if classes + len(present) > len(class_money):
+            class_money = np.concatenate((class_money, np.zeros(max(len(class_money), len(present)))))
+        new_class = np.where(left > 0, np.arange(classes, classes + len(present)), 0)
+        class_money[classes:classes + len(present)] = left
+        classes += len(present)
+        lookup = np.zeros(int(present[-1]) + 1, dtype=np.int64)
+        lookup[present] = new_class
+        money_class[inst.np_groups[best]] = lookup[key]
     return winners
 
 
