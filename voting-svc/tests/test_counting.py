@@ -199,3 +199,61 @@ def test_the_float_run_decides_exactly_like_the_exact_run(election):
     inst = _Instance(election, utility)
     share = election.budget // max(len(election.ballots), 1)
     assert mes_run(inst, share, lambda p: p)[0] == _mes_run(inst, share, lambda p: p, exact=True)
+
+
+@FAST
+@given(st.one_of(instances("approval"), instances("cumulative")))
+def test_runs_together_decide_like_the_exact_run_share_by_share(election):
+    """Add1's batched runs (several shares in lockstep, splitting where they choose differently) give each
+    share the winners the exact run gives it; a share too close to call in floats is left to the caller."""
+    from voting_svc.counting.rules import _mes_runs_together
+
+    _, utility = _utility_for(election)
+    inst = _Instance(election, utility)
+    first = election.budget // max(len(election.ballots), 1)
+    shares = list(range(first, first + 24))
+    together = _mes_runs_together(inst, shares, lambda p: p)
+    assert len(together) == len(shares)
+    for share, winners in zip(shares, together):
+        if winners is not None:
+            assert winners == _mes_run(inst, share, lambda p: p, exact=True), share
+
+
+def _add1_one_share_at_a_time(election):
+    """Add1 as it is defined, for comparison: raise the share by 1 and re-run while the outcome fits."""
+    from voting_svc.counting.rules import mes_run
+
+    _, utility = _utility_for(election)
+    inst = _Instance(election, utility)
+    order = {pid: i for i, pid in enumerate(ranking(election, election.scores(), election.projects))}
+    share = election.budget // max(len(election.ballots), 1)
+    winners, _ = mes_run(inst, share, order.get)
+    while set(winners) != set(inst.candidates):
+        candidate, _ = mes_run(inst, share + 1, order.get)
+        if sum(inst.costs[p] for p in candidate) > election.budget:
+            break
+        share, winners = share + 1, candidate
+    return share, winners
+
+
+@FAST
+@given(st.one_of(instances("approval"), instances("cumulative")))
+def test_batched_add1_is_add1_one_share_at_a_time(election):
+    outcome = equal_shares(election, add1=True, completion=False)
+    share, winners = _add1_one_share_at_a_time(election)
+    assert outcome.details["final_share"] == share
+    assert outcome.selected == winners
+
+
+REAL_APPROVAL = ["Poland_Swiecie_2023", "Poland_Warszawa_2023_Rembertow", "Poland_Warszawa_2019_Anin",
+                 "Poland_Lodz_2023_Baluty-Doly"]
+
+
+@pytest.mark.parametrize("name", REAL_APPROVAL)
+def test_batched_add1_is_add1_one_share_at_a_time_on_real_votes(name):
+    """(Świecie counted this way; the others are approval votes counted here with MES+Add1 as well.)"""
+    election = pabulib.load(DATA / f"{name}.pb")
+    outcome = equal_shares(election, add1=True, completion=False)
+    share, winners = _add1_one_share_at_a_time(election)
+    assert (outcome.details["final_share"], outcome.selected) == (share, winners)
+    assert outcome.details["add1_rounds"] > 10

@@ -6,6 +6,11 @@ for speed, but every comparison that decides something (which project is cheapes
 whether its supporters can afford it) is checked against a relative margin; if any decision in a run falls
 inside the margin, that run is repeated in exact rational arithmetic (`fractions.Fraction`). So a float
 rounding can never flip a choice — the classic trap being 3 × (50 − 50/3) < 100 in floats.
+
+Speed (Add1 re-runs MES hundreds of times): voter groups with identical ballots are one group; groups are
+pooled by the money they hold, so a project's rho is found over a few hundred pools; candidates wait in a
+heap keyed by their last rho (a lower bound); and Add1's consecutive shares run together in lockstep, one
+numpy row per share, until their choices differ.
 """
 
 from __future__ import annotations
@@ -21,6 +26,12 @@ from .model import BELOW_THRESHOLD, DID_NOT_FIT, NO_SUPPORT, NOT_REACHED, Electi
 
 # Relative margin under which a float comparison is not trusted (the exact run decides instead).
 FLOAT_MARGIN = 1e-9
+
+# Add1 runs MES for a batch of consecutive shares at once: small first (the outcome may stop fitting after
+# a few rounds), doubling up to the size measured fastest on a Warsaw-district-sized vote (larger batches
+# split into more diverging sub-batches).
+ADD1_FIRST_BATCH = 16
+ADD1_LAST_BATCH = 64
 
 
 # --------------------------------------------------------------------------- ordering and greedy
@@ -96,26 +107,33 @@ class _Instance:
         self.voters = len(election.ballots)
         self.group_weights: list[int] = []
         self.supporters: dict[str, list[tuple[int, int]]] = {pid: [] for pid in election.projects}
+        utilities: dict[tuple[str, int], int] = {}
         for g, (points, weight) in enumerate(groups.items()):
             self.group_weights.append(weight)
-            for pid, pts in points:
-                self.supporters[pid].append((g, utility(pid, pts)))
+            for vote in points:
+                u = utilities.get(vote)
+                if u is None:
+                    u = utilities[vote] = utility(*vote)
+                self.supporters[vote[0]].append((g, u))
         self.costs = {pid: p.cost for pid, p in election.projects.items()}
-        # total utility of a project over all its supporters: the bound for its first rho
-        self.total_utility = {pid: sum(self.group_weights[g] * u for g, u in sup)
-                              for pid, sup in self.supporters.items()}
-        self.candidates = [pid for pid in election.projects if self.total_utility[pid] > 0 and self.costs[pid] > 0]
         # The same, as arrays, for the floating-point run: each project's supporter groups, their weights,
         # and their utilities as an index into the project's few distinct utility values (one value with
         # cost utilities, a handful with points).
-        weights = np.array(self.group_weights, dtype=np.float64)
+        int_weights = np.array(self.group_weights, dtype=np.int64)
+        weights = int_weights.astype(np.float64)
         self.np_groups, self.np_weight, self.np_utility_index, self.np_utility_values = {}, {}, {}, {}
+        # total utility of a project over all its supporters (a whole number): the bound for its first rho
+        self.total_utility: dict[str, int] = {}
         for pid, sup in self.supporters.items():
-            values, index = np.unique(np.array([u for _, u in sup], dtype=np.float64), return_inverse=True)
-            self.np_groups[pid] = np.array([g for g, _ in sup], dtype=np.int64)
-            self.np_weight[pid] = weights[self.np_groups[pid]]
+            group_ids = np.fromiter((g for g, _ in sup), dtype=np.int64, count=len(sup))
+            utility_of = np.fromiter((u for _, u in sup), dtype=np.int64, count=len(sup))
+            values, index = np.unique(utility_of, return_inverse=True)
+            self.total_utility[pid] = int(np.dot(int_weights[group_ids], utility_of))
+            self.np_groups[pid] = group_ids
+            self.np_weight[pid] = weights[group_ids]
             self.np_utility_index[pid] = index.astype(np.int64)
-            self.np_utility_values[pid] = values
+            self.np_utility_values[pid] = values.astype(np.float64)
+        self.candidates = [pid for pid in election.projects if self.total_utility[pid] > 0 and self.costs[pid] > 0]
 
 
 class _Ambiguous(Exception):
@@ -284,6 +302,148 @@ def _mes_run_float(inst: _Instance, share, order_key: Callable[[str], tuple]) ->
     return winners
 
 
+class _Batch:
+    """Shares whose MES runs have made the same choices so far, run together: one row per share."""
+
+    def __init__(self, rows, class_money, classes, money_class, lower_bound, winners):
+        self.rows = rows  # positions in the caller's list of shares
+        self.class_money = class_money  # rows × money classes
+        self.classes = classes  # how many columns of class_money are in use
+        self.money_class = money_class  # per voter group (the same in every row: it follows the winners)
+        self.lower_bound = lower_bound  # candidates × rows: each project's last rho, inf once out
+        self.winners = winners
+
+
+def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[str], tuple]) -> list:
+    """`_mes_run_float` for several shares at once, as Add1 needs: each numpy operation works on every
+    share's row together, so Python's per-operation cost is paid once rather than once per share.
+
+    The runs stay together while every share buys the same project in each step; where they choose
+    differently the batch splits. The money classes follow only the winners (a class whose money runs out
+    keeps its own column), so they are the same in every row of a batch. Each share's decisions are
+    `_mes_run_float`'s; a share for which a deciding comparison falls within FLOAT_MARGIN gets None, and the
+    caller runs it alone.
+    """
+    candidates = sorted(inst.candidates, key=order_key)  # a candidate's index is its tie-break rank
+    results: list = [None] * len(shares)
+    first_rho = np.array([inst.costs[pid] / inst.total_utility[pid] for pid in candidates])
+    width = 256
+    class_money = np.zeros((len(shares), width))  # class 0: no money left; class 1: the whole share
+    class_money[:, 1] = shares
+    pending = [(_Batch(np.arange(len(shares)), class_money, 2, np.ones(len(inst.group_weights), dtype=np.int64),
+                       np.repeat(first_rho[:, None], len(shares), axis=1), []), None, None)]
+
+    row_index = np.arange(len(shares))[:, None]
+
+    def close(a, b):
+        return np.abs(a - b) <= FLOAT_MARGIN * np.maximum(np.abs(a), np.abs(b))
+
+    def pools(batch: _Batch, pid: str):
+        values = inst.np_utility_values[pid]
+        groups_class = batch.money_class[inst.np_groups[pid]]
+        key = groups_class if len(values) == 1 else groups_class * len(values) + inst.np_utility_index[pid]
+        weight = np.bincount(key, weights=inst.np_weight[pid])
+        present = np.flatnonzero(weight)
+        if len(values) == 1:
+            return key, present, present, np.full(len(present), values[0]), weight[present]
+        return key, present, present // len(values), values[present % len(values)], weight[present]
+
+    def pay(batch: _Batch, index: int, rho: np.ndarray) -> None:
+        pid = candidates[index]
+        key, present, cls, u, _ = pools(batch, pid)
+        b = batch.class_money[:, cls]
+        due = rho[:, None] * u
+        fresh = len(present)
+        if batch.classes + fresh > batch.class_money.shape[1]:
+            grow = max(batch.class_money.shape[1], fresh)
+            batch.class_money = np.concatenate((batch.class_money, np.zeros((len(batch.rows), grow))), axis=1)
+        left = np.where(due >= b, 0.0, b - due)
+        batch.class_money[:, batch.classes:batch.classes + fresh] = left
+        lookup = np.zeros(int(present[-1]) + 1, dtype=np.int64)
+        # a pool left with nothing in every row joins class 0 (no money), which keeps the pools few
+        lookup[present] = np.where((left > 0).any(axis=0), np.arange(batch.classes, batch.classes + fresh), 0)
+        batch.money_class[inst.np_groups[pid]] = lookup[key]
+        batch.classes += fresh
+        batch.lower_bound[index, :] = np.inf
+        batch.winners.append(pid)
+
+    while pending:
+        batch, buy, rho_of_buy = pending.pop()
+        if buy is not None:
+            pay(batch, buy, rho_of_buy)
+        while True:
+            k = len(batch.rows)
+            lower_bound = batch.lower_bound
+            best = np.full(k, -1)
+            best_rho = np.full(k, np.inf)
+            failed = np.zeros(k, dtype=bool)
+            fronts = lower_bound.min(axis=1)
+            heap = [(fronts[i], i) for i in np.flatnonzero(np.isfinite(fronts))]
+            heapq.heapify(heap)
+            top = None  # the highest best rho over the shares, once every share has one
+
+            def settle() -> float | None:
+                going = ~failed
+                if not going.any() or (best[going] < 0).any():
+                    return None
+                return float(best_rho[going].max())
+
+            while heap:
+                # every share's best is below the front of the heap, by more than the margin: the projects
+                # not looked at cannot beat it in any share
+                if top is not None and heap[0][0] > top and heap[0][0] - top > FLOAT_MARGIN * heap[0][0]:
+                    break
+                _, index = heapq.heappop(heap)
+                pid = candidates[index]
+                cost = inst.costs[pid]
+                alive = np.isfinite(lower_bound[index])
+                _, _, cls, u, w = pools(batch, pid)
+                b = batch.class_money[:, cls]
+                available = b @ w
+                too_close = alive & (np.abs(available - cost) <= FLOAT_MARGIN * np.maximum(available, cost))
+                if too_close.any():
+                    failed |= too_close
+                    top = settle()
+                affordable = alive & (available >= cost)
+                lower_bound[index, alive & ~affordable] = np.inf  # money only shrinks: out for good
+                if not affordable.any():
+                    continue
+                # (with one utility value, as with cost utilities, money alone gives the order)
+                order = np.argsort(b if len(inst.np_utility_values[pid]) == 1 else b / u, axis=1)
+                bs = b[row_index[:k], order]
+                us, ws = u[order], w[order]
+                wb, wu = ws * bs, ws * us
+                paid_before = np.cumsum(wb, axis=1) - wb
+                utility_left = inst.total_utility[pid] - (np.cumsum(wu, axis=1) - wu)
+                rhos = (cost - paid_before) / utility_left
+                fits = rhos * us <= bs
+                first_fit = np.where(fits.any(axis=1), np.argmax(fits, axis=1), fits.shape[1] - 1)
+                rho = rhos[row_index[:k, 0], first_fit]
+                lower_bound[index, affordable] = rho[affordable]
+                has_best = best >= 0
+                failed |= affordable & has_best & (rho != best_rho) & close(rho, best_rho)
+                better = affordable & (~has_best | (rho < best_rho) | ((rho == best_rho) & (index < best)))
+                best[better] = index
+                best_rho[better] = rho[better]
+                top = settle()
+            for row in np.flatnonzero((best < 0) & ~failed):
+                results[batch.rows[row]] = list(batch.winners)  # nothing left to buy: this run is over
+            going_on = (best >= 0) & ~failed
+            if not going_on.any():
+                break
+            choices = np.unique(best[going_on])
+            if len(choices) == 1 and going_on.all():
+                pay(batch, int(choices[0]), best_rho)
+                continue
+            for choice in choices:
+                part = going_on & (best == choice)
+                pending.append((_Batch(batch.rows[part], batch.class_money[part], batch.classes,
+                                       batch.money_class.copy(), batch.lower_bound[:, part],
+                                       list(batch.winners)), int(choice), best_rho[part]))
+            break
+    return results
+
+
 def mes_run(inst: _Instance, share, order_key) -> tuple[list[str], bool]:
     """Returns the winners and whether the exact arithmetic had to decide."""
     try:
@@ -325,14 +485,27 @@ def equal_shares(election: Election, *, add1: bool = True, completion: bool = Tr
     rounds = 0
     fundable = set(inst.candidates)
     if add1:
-        while set(winners) != fundable:
-            candidate, was_exact = mes_run(inst, share + 1, order_key)
-            exact_runs += was_exact
-            rounds += 1
-            if sum(inst.costs[p] for p in candidate) > election.budget:
-                break
-            share += 1
-            winners = candidate
+        # Shares are tried in order, as Add1 defines; the runs are computed a batch of shares at a time
+        # (`_mes_runs_together`), the batch growing while the outcome keeps fitting.
+        batch = ADD1_FIRST_BATCH
+        tried = share
+        finished = set(winners) == fundable
+        while not finished:
+            shares = list(range(tried + 1, tried + 1 + batch))
+            for next_share, candidate in zip(shares, _mes_runs_together(inst, shares, order_key)):
+                if candidate is None:  # too close to call in the batch's floats: alone, exactly if need be
+                    candidate, was_exact = mes_run(inst, next_share, order_key)
+                    exact_runs += was_exact
+                rounds += 1
+                if sum(inst.costs[p] for p in candidate) > election.budget:
+                    finished = True
+                    break
+                share, winners = next_share, candidate
+                if set(winners) == fundable:
+                    finished = True
+                    break
+            tried = shares[-1]
+            batch = min(2 * batch, ADD1_LAST_BATCH)
     mes_winners = list(winners)
     selected = list(winners)
     if completion:
