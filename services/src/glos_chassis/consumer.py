@@ -106,12 +106,11 @@ class IdempotentConsumer:
             with session_scope(self.session_factory) as session:
                 fresh_ids = set()
                 if envelopes:
+                    # executemany: one compiled statement whatever the batch size (see tally's _apply)
                     fresh_ids = set(session.scalars(
-                        insert(self.processed)
-                        .values([{"consumer_group": self.group_id, "event_id": e.id, "event_type": e.type}
-                                 for e in {e.id: e for e in reversed(envelopes)}.values()])
-                        .on_conflict_do_nothing()
-                        .returning(self.processed.c.event_id)))
+                        insert(self.processed).on_conflict_do_nothing().returning(self.processed.c.event_id),
+                        [{"consumer_group": self.group_id, "event_id": e.id, "event_type": e.type}
+                         for e in {e.id: e for e in reversed(envelopes)}.values()]))
                 fresh, seen = [], set()
                 for e in envelopes:
                     if e.id in fresh_ids and e.id not in seen:

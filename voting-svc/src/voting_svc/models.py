@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -116,6 +116,9 @@ class BallotRecord(Base):
     cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Marked by the same statement that reads the receipts for the published root, so the proofs are built
+    # from exactly that set — a ballot recorded later (late, after the close) is not under the root.
+    under_root: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class EditionClosure(Base):

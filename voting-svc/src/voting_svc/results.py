@@ -21,7 +21,7 @@ import time
 import uuid
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from glos_chassis.canonical import sha256_hex
@@ -110,8 +110,8 @@ def publish(session: Session, ballot: BallotView, *, seed: str, actor: str, boot
                       "The tally has not yet caught up with the vote log; try again shortly.",
                       headers={"Retry-After": "5"}, type_="https://glos.pl/problems/tally-catching-up")
     document = compute(session, ballot, seed)
-    receipts = MerkleTree(session.scalars(select(BallotRecord.receipt)
-                                          .where(BallotRecord.edition_id == ballot.edition_id)))
+    receipts = MerkleTree(session.scalars(update(BallotRecord).where(BallotRecord.edition_id == ballot.edition_id)
+                                          .values(under_root=True).returning(BallotRecord.receipt)))
     result = ResultsDocument(edition_id=ballot.edition_id, document=document, sha256=sha256_hex(document),
                              receipts_count=len(receipts.receipts), receipts_root=receipts.root, published_by=actor)
     session.add(result)
@@ -133,7 +133,7 @@ def receipt_proof(session: Session, result: ResultsDocument, receipt: str) -> di
     tree = _trees.get(result.edition_id)
     if tree is None:
         tree = MerkleTree(session.scalars(select(BallotRecord.receipt).where(
-            BallotRecord.edition_id == result.edition_id, BallotRecord.recorded_at <= result.published_at)))
+            BallotRecord.edition_id == result.edition_id, BallotRecord.under_root)))
         _trees[result.edition_id] = tree
     proof = tree.proof(receipt)
     record = session.get(BallotRecord, receipt)

@@ -52,21 +52,25 @@ def _collect(turnout: Counter, points: Counter, edition_id, channel: str, parts:
 
 
 def _apply(session: Session, turnout: Counter, points: Counter) -> None:
-    """Counts added with one statement per table (each row once, so one multi-row upsert can carry them)."""
+    """Counts added with one executemany upsert per table: the statement is the same whatever the number of
+    rows, so SQLAlchemy compiles it once per process (a multi-row VALUES would compile anew for each row
+    count), and psycopg sends the rows in a few round trips."""
     if turnout:
-        rows = [{"edition_id": e, "area_id": a, "channel": c, "voters": n} for (e, a, c), n in turnout.items()]
-        stmt = insert(AreaTurnout).values(rows)
+        table = AreaTurnout.__table__
+        stmt = insert(table)
         session.execute(stmt.on_conflict_do_update(index_elements=["edition_id", "area_id", "channel"],
-                                                   set_={"voters": AreaTurnout.voters + stmt.excluded.voters}))
+                                                   set_={"voters": table.c.voters + stmt.excluded.voters}),
+                        [{"edition_id": e, "area_id": a, "channel": c, "voters": n}
+                         for (e, a, c), n in turnout.items()])
     projects = {(e, a, p) for (e, a, p, _) in points}
     if projects:
-        rows = [{"edition_id": e, "area_id": a, "project_id": p, "points": points[(e, a, p, "points")],
-                 "voters": points[(e, a, p, "voters")]} for (e, a, p) in sorted(projects, key=str)]
-        stmt = insert(ProjectTally).values(rows)
+        table = ProjectTally.__table__
+        stmt = insert(table)
         session.execute(stmt.on_conflict_do_update(
             index_elements=["edition_id", "area_id", "project_id"],
-            set_={"points": ProjectTally.points + stmt.excluded.points,
-                  "voters": ProjectTally.voters + stmt.excluded.voters}))
+            set_={"points": table.c.points + stmt.excluded.points, "voters": table.c.voters + stmt.excluded.voters}),
+            [{"edition_id": e, "area_id": a, "project_id": p, "points": points[(e, a, p, "points")],
+              "voters": points[(e, a, p, "voters")]} for (e, a, p) in sorted(projects, key=str)])
 
 
 def _record(session: Session, vote: dict, status: str) -> None:
@@ -100,14 +104,15 @@ def on_votes_cast(session: Session, events: list[Envelope]) -> None:
             candidates.setdefault((vote["edition_id"], vote["voter_key"]), vote)
     first = set()
     if candidates:
-        first = set(session.execute(insert(Vote).values([{**v, "status": "counted"} for v in candidates.values()])
-                                    .on_conflict_do_nothing().returning(Vote.edition_id, Vote.voter_key)).all())
+        votes_table = Vote.__table__
+        first = {tuple(row) for row in session.execute(
+            insert(votes_table).on_conflict_do_nothing().returning(votes_table.c.edition_id, votes_table.c.voter_key),
+            [{**v, "status": "counted"} for v in candidates.values()])}
     counted = [v for key, v in candidates.items() if key in first]
     if counted:
-        session.execute(insert(BallotRecord).values([
+        session.execute(insert(BallotRecord.__table__).on_conflict_do_nothing(), [
             {"receipt": v["receipt"], "edition_id": v["edition_id"], "voter_key": v["voter_key"],
              "channel": v["channel"], "cast_at": v["cast_at"], "status": "counted"} for v in counted])
-            .on_conflict_do_nothing())
         turnout, points = Counter(), Counter()
         for v in counted:
             _collect(turnout, points, v["edition_id"], v["channel"], v["parts"], +1)

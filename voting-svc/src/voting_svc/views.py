@@ -78,6 +78,12 @@ class BallotCastSchema(Schema):
     parts = fields.List(fields.Nested(PartSchema), required=True, validate=validate.Length(max=30))
 
 
+# One instance for every request: given the class, webargs would build a schema (and deep-copy its nested
+# fields) on each vote — a tenth of the vote path's time. Loading does not change a schema, so sharing it
+# between threads is safe.
+BALLOT_CAST_SCHEMA = BallotCastSchema()
+
+
 class ReceiptSchema(Schema):
     receipt = fields.String()
     edition_id = fields.String()
@@ -119,7 +125,7 @@ def _published_ballot(edition_id: uuid.UUID) -> BallotView:
 
 @blp.route("/<uuid:edition_id>/votes")
 class Votes(MethodView):
-    @blp.arguments(BallotCastSchema)
+    @blp.arguments(BALLOT_CAST_SCHEMA)
     @blp.response(201, ReceiptSchema)
     @blp.alt_response(200, schema=ReceiptSchema, description="A retry with the same Idempotency-Key")
     def post(self, body, edition_id: uuid.UUID):
