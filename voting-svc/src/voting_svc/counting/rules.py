@@ -211,6 +211,19 @@ def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], exact: b
     return winners
 
 
+def _pools(inst: _Instance, money_class: np.ndarray, pid: str):
+    """A project's supporters pooled by (money class, utility): the pool key of each supporter group, and per
+    pool its key, money class, utility and total weight."""
+    values = inst.np_utility_values[pid]
+    groups_class = money_class[inst.np_groups[pid]]
+    key = groups_class if len(values) == 1 else groups_class * len(values) + inst.np_utility_index[pid]
+    weight = np.bincount(key, weights=inst.np_weight[pid])
+    present = np.flatnonzero(weight)
+    if len(values) == 1:
+        return key, present, present, np.full(len(present), values[0]), weight[present]
+    return key, present, present // len(values), values[present % len(values)], weight[present]
+
+
 def _mes_run_float(inst: _Instance, share, order_key: Callable[[str], tuple]) -> list[str]:
     """`_mes_run` in numpy floats, with voter groups pooled by the money they hold.
 
@@ -229,21 +242,6 @@ def _mes_run_float(inst: _Instance, share, order_key: Callable[[str], tuple]) ->
 
     def close(a, b) -> bool:
         return abs(a - b) <= FLOAT_MARGIN * max(abs(a), abs(b))
-
-    def pools(pid: str):
-        """The project's supporters pooled: pool key per supporter, and per pool its key, money class,
-        utility and total weight."""
-        values = inst.np_utility_values[pid]
-        groups_class = money_class[inst.np_groups[pid]]
-        if len(values) == 1:
-            key = groups_class
-        else:
-            key = groups_class * len(values) + inst.np_utility_index[pid]
-        weight = np.bincount(key, weights=inst.np_weight[pid])
-        present = np.flatnonzero(weight)
-        if len(values) == 1:
-            return key, present, present, np.full(len(present), values[0]), weight[present]
-        return key, present, present // len(values), values[present % len(values)], weight[present]
 
     # (last rho, tie-break order, project): the candidates, cheapest first; rho only grows, so an entry is
     # a lower bound and only the front of the heap needs working out again in each step
@@ -265,7 +263,7 @@ def _mes_run_float(inst: _Instance, share, order_key: Callable[[str], tuple]) ->
                 raise _Ambiguous
             if available < cost:
                 continue  # money only shrinks: it will never be affordable again
-            pooled = pools(pid)
+            pooled = _pools(inst, money_class, pid)
             _, _, cls, u, w = pooled
             b = class_money[cls]
             order = np.argsort(b / u)
@@ -338,19 +336,9 @@ def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[
     def close(a, b):
         return np.abs(a - b) <= FLOAT_MARGIN * np.maximum(np.abs(a), np.abs(b))
 
-    def pools(batch: _Batch, pid: str):
-        values = inst.np_utility_values[pid]
-        groups_class = batch.money_class[inst.np_groups[pid]]
-        key = groups_class if len(values) == 1 else groups_class * len(values) + inst.np_utility_index[pid]
-        weight = np.bincount(key, weights=inst.np_weight[pid])
-        present = np.flatnonzero(weight)
-        if len(values) == 1:
-            return key, present, present, np.full(len(present), values[0]), weight[present]
-        return key, present, present // len(values), values[present % len(values)], weight[present]
-
     def pay(batch: _Batch, index: int, rho: np.ndarray) -> None:
         pid = candidates[index]
-        key, present, cls, u, _ = pools(batch, pid)
+        key, present, cls, u, _ = _pools(inst, batch.money_class, pid)
         b = batch.class_money[:, cls]
         due = rho[:, None] * u
         fresh = len(present)
@@ -397,7 +385,7 @@ def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[
                 pid = candidates[index]
                 cost = inst.costs[pid]
                 alive = np.isfinite(lower_bound[index])
-                _, _, cls, u, w = pools(batch, pid)
+                _, _, cls, u, w = _pools(inst, batch.money_class, pid)
                 b = batch.class_money[:, cls]
                 available = b @ w
                 too_close = alive & (np.abs(available - cost) <= FLOAT_MARGIN * np.maximum(available, cost))
