@@ -39,8 +39,8 @@ ADD1_LAST_BATCH = 64
 
 def ranking(election: Election, scores: dict[str, int], candidates) -> list[str]:
     """Candidates by score, highest first; ties by the edition's tie-break chain."""
-    supporters = election.supporters()
     tb = election.tie_break
+    supporters = election.supporters() if "more_votes" in tb.criteria else {}
 
     def key(pid: str):
         parts: list = [-scores[pid]]
@@ -106,7 +106,8 @@ class _Instance:
             groups[ballot.points] += 1
         self.voters = len(election.ballots)
         self.group_weights: list[int] = []
-        self.supporters: dict[str, list[tuple[int, int]]] = {pid: [] for pid in election.projects}
+        groups_of: dict[str, list[int]] = {pid: [] for pid in election.projects}
+        utilities_of: dict[str, list[int]] = {pid: [] for pid in election.projects}
         utilities: dict[tuple[str, int], int] = {}
         for g, (points, weight) in enumerate(groups.items()):
             self.group_weights.append(weight)
@@ -114,7 +115,10 @@ class _Instance:
                 u = utilities.get(vote)
                 if u is None:
                     u = utilities[vote] = utility(*vote)
-                self.supporters[vote[0]].append((g, u))
+                groups_of[vote[0]].append(g)
+                utilities_of[vote[0]].append(u)
+        # per project, (group, utility) for each supporting group: what the exact run walks through
+        self.supporters = {pid: list(zip(groups_of[pid], utilities_of[pid])) for pid in election.projects}
         self.costs = {pid: p.cost for pid, p in election.projects.items()}
         # The same, as arrays, for the floating-point run: each project's supporter groups, their weights,
         # and their utilities as an index into the project's few distinct utility values (one value with
@@ -124,9 +128,9 @@ class _Instance:
         self.np_groups, self.np_weight, self.np_utility_index, self.np_utility_values = {}, {}, {}, {}
         # total utility of a project over all its supporters (a whole number): the bound for its first rho
         self.total_utility: dict[str, int] = {}
-        for pid, sup in self.supporters.items():
-            group_ids = np.fromiter((g for g, _ in sup), dtype=np.int64, count=len(sup))
-            utility_of = np.fromiter((u for _, u in sup), dtype=np.int64, count=len(sup))
+        for pid in election.projects:
+            group_ids = np.array(groups_of[pid], dtype=np.int64)
+            utility_of = np.array(utilities_of[pid], dtype=np.int64)
             values, index = np.unique(utility_of, return_inverse=True)
             self.total_utility[pid] = int(np.dot(int_weights[group_ids], utility_of))
             self.np_groups[pid] = group_ids
