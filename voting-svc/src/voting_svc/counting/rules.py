@@ -316,6 +316,14 @@ class _Batch:
         self.winners = winners
 
 
+def _highest_best(best: np.ndarray, best_rho: np.ndarray, failed: np.ndarray) -> float | None:
+    """The highest best rho over the shares still going, or None while one of them has no best yet."""
+    going = ~failed
+    if not going.any() or (best[going] < 0).any():
+        return None
+    return float(best_rho[going].max())
+
+
 def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[str], tuple]) -> list:
     """`_mes_run_float` for several shares at once, as Add1 needs: each numpy operation works on every
     share's row together, so Python's per-operation cost is paid once rather than once per share.
@@ -329,8 +337,7 @@ def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[
     candidates = sorted(inst.candidates, key=order_key)  # a candidate's index is its tie-break rank
     results: list = [None] * len(shares)
     first_rho = np.array([inst.costs[pid] / inst.total_utility[pid] for pid in candidates])
-    width = 256
-    class_money = np.zeros((len(shares), width))  # class 0: no money left; class 1: the whole share
+    class_money = np.zeros((len(shares), 256))  # class 0: no money left; class 1: the whole share
     class_money[:, 1] = shares
     pending = [(_Batch(np.arange(len(shares)), class_money, 2, np.ones(len(inst.group_weights), dtype=np.int64),
                        np.repeat(first_rho[:, None], len(shares), axis=1), []), None, None)]
@@ -374,12 +381,6 @@ def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[
             heapq.heapify(heap)
             top = None  # the highest best rho over the shares, once every share has one
 
-            def settle() -> float | None:
-                going = ~failed
-                if not going.any() or (best[going] < 0).any():
-                    return None
-                return float(best_rho[going].max())
-
             while heap:
                 # every share's best is below the front of the heap, by more than the margin: the projects
                 # not looked at cannot beat it in any share
@@ -395,7 +396,7 @@ def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[
                 too_close = alive & (np.abs(available - cost) <= FLOAT_MARGIN * np.maximum(available, cost))
                 if too_close.any():
                     failed |= too_close
-                    top = settle()
+                    top = _highest_best(best, best_rho, failed)
                 affordable = alive & (available >= cost)
                 lower_bound[index, alive & ~affordable] = np.inf  # money only shrinks: out for good
                 if not affordable.any():
@@ -417,7 +418,7 @@ def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[
                 better = affordable & (~has_best | (rho < best_rho) | ((rho == best_rho) & (index < best)))
                 best[better] = index
                 best_rho[better] = rho[better]
-                top = settle()
+                top = _highest_best(best, best_rho, failed)
             for row in np.flatnonzero((best < 0) & ~failed):
                 results[batch.rows[row]] = list(batch.winners)  # nothing left to buy: this run is over
             going_on = (best >= 0) & ~failed
