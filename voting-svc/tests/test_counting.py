@@ -180,7 +180,7 @@ def test_mes_payments_never_exceed_a_voters_money_and_pay_each_winner_in_full(el
     inst = _Instance(election, utility)
     share = Fraction(election.budget, max(len(election.ballots), 1))
     ledger: list[tuple[str, list[Fraction]]] = []
-    winners = _mes_run(inst, share, lambda p: p, exact=True, ledger=ledger)
+    winners = _mes_run(inst, share, lambda p: p, ledger=ledger)
     money = [share] * len(inst.group_weights)
     for pid, payments in ledger:
         for g, pay in enumerate(payments):
@@ -198,7 +198,7 @@ def test_the_float_run_decides_exactly_like_the_exact_run(election):
     _, utility = _utility_for(election)
     inst = _Instance(election, utility)
     share = election.budget // max(len(election.ballots), 1)
-    assert mes_run(inst, share, lambda p: p)[0] == _mes_run(inst, share, lambda p: p, exact=True)
+    assert mes_run(inst, share, lambda p: p)[0] == _mes_run(inst, share, lambda p: p)
 
 
 @FAST
@@ -216,7 +216,7 @@ def test_runs_together_decide_like_the_exact_run_share_by_share(election):
     assert len(together) == len(shares)
     for share, winners in zip(shares, together):
         if winners is not None:
-            assert winners == _mes_run(inst, share, lambda p: p, exact=True), share
+            assert winners == _mes_run(inst, share, lambda p: p), share
 
 
 def _add1_one_share_at_a_time(election):

@@ -73,10 +73,13 @@ def _apply(session: Session, turnout: Counter, points: Counter) -> None:
               "voters": points[(e, a, p, "voters")]} for (e, a, p) in sorted(projects, key=str)])
 
 
+def _record_row(vote: dict, status: str) -> dict:
+    return {"receipt": vote["receipt"], "edition_id": vote["edition_id"], "voter_key": vote["voter_key"],
+            "channel": vote["channel"], "cast_at": vote["cast_at"], "status": status}
+
+
 def _record(session: Session, vote: dict, status: str) -> None:
-    session.execute(insert(BallotRecord).values(
-        receipt=vote["receipt"], edition_id=vote["edition_id"], voter_key=vote["voter_key"],
-        channel=vote["channel"], cast_at=vote["cast_at"], status=status).on_conflict_do_nothing())
+    session.execute(insert(BallotRecord.__table__).on_conflict_do_nothing(), [_record_row(vote, status)])
 
 
 def _closures(session: Session, edition_ids) -> dict:
@@ -110,9 +113,8 @@ def on_votes_cast(session: Session, events: list[Envelope]) -> None:
             [{**v, "status": "counted"} for v in candidates.values()])}
     counted = [v for key, v in candidates.items() if key in first]
     if counted:
-        session.execute(insert(BallotRecord.__table__).on_conflict_do_nothing(), [
-            {"receipt": v["receipt"], "edition_id": v["edition_id"], "voter_key": v["voter_key"],
-             "channel": v["channel"], "cast_at": v["cast_at"], "status": "counted"} for v in counted])
+        session.execute(insert(BallotRecord.__table__).on_conflict_do_nothing(),
+                        [_record_row(v, "counted") for v in counted])
         turnout, points = Counter(), Counter()
         for v in counted:
             _collect(turnout, points, v["edition_id"], v["channel"], v["parts"], +1)

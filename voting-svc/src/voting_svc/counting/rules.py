@@ -140,51 +140,29 @@ class _Instance:
         self.candidates = [pid for pid in election.projects if self.total_utility[pid] > 0 and self.costs[pid] > 0]
 
 
-class _Ambiguous(Exception):
-    """A float comparison fell within the margin: redo this run exactly."""
-
-
-def _beats(pid: str, rho, best: str | None, best_rho, order_key, close) -> bool:
-    """Is `pid` at `rho` a better buy than the best so far? Lower rho wins, ties by the tie-break order; a
-    difference too small to trust in floats stops the run (`_Ambiguous`) for an exact one."""
-    if best_rho is None:
-        return True
-    if rho != best_rho and close(rho, best_rho):
-        raise _Ambiguous
-    return rho < best_rho or (rho == best_rho and order_key(pid) < order_key(best))
-
-
-def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], exact: bool,
-             ledger: list | None = None) -> list[str]:
-    """One run of MES with every voter starting with `share`; returns the winners in order (and, when a
-    `ledger` list is given, appends each winner with what every voter group paid for it).
+def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], ledger: list | None = None) -> list[str]:
+    """One run of MES in exact rational arithmetic with every voter starting with `share`; returns the
+    winners in order (and, when a `ledger` list is given, appends each winner with what every voter group
+    paid for it). The float runs (`_mes_runs_together`) hand a run here when a comparison is too close.
 
     In each step the project with the smallest rho (the most any supporter pays per unit of utility) is
     bought; a supporter pays min(their money, rho × utility). rho of a project only grows as money is spent,
     so the last computed rho is a lower bound and most projects need no recomputation (lazy evaluation).
     """
-    zero = Fraction(0) if exact else 0.0
-    money = [Fraction(share) if exact else float(share)] * len(inst.group_weights)
+    zero = Fraction(0)
+    money = [Fraction(share)] * len(inst.group_weights)
     weights = inst.group_weights
-    last_rho = {pid: (Fraction(inst.costs[pid], inst.total_utility[pid]) if exact
-                      else inst.costs[pid] / inst.total_utility[pid]) for pid in inst.candidates}
+    last_rho = {pid: Fraction(inst.costs[pid], inst.total_utility[pid]) for pid in inst.candidates}
     winners: list[str] = []
-
-    def close(a, b) -> bool:
-        return not exact and abs(a - b) <= FLOAT_MARGIN * max(abs(a), abs(b))
 
     while last_rho:
         best, best_rho = None, None
         for pid in sorted(last_rho, key=lambda p: (last_rho[p], order_key(p))):
             if best_rho is not None and last_rho[pid] > best_rho:
-                if close(last_rho[pid], best_rho):
-                    raise _Ambiguous
                 break
             cost = inst.costs[pid]
             supporters = inst.supporters[pid]
             available = sum(weights[g] * money[g] for g, _ in supporters)
-            if close(available, cost):
-                raise _Ambiguous
             if available < cost:
                 del last_rho[pid]  # money only shrinks: it will never be affordable again
                 continue
@@ -198,7 +176,8 @@ def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], exact: b
                 else:
                     break
             last_rho[pid] = rho
-            if _beats(pid, rho, best, best_rho, order_key, close):
+            # lower rho wins; a tie goes by the tie-break order
+            if best_rho is None or rho < best_rho or (rho == best_rho and order_key(pid) < order_key(best)):
                 best, best_rho = pid, rho
         if best is None:
             break
@@ -228,82 +207,6 @@ def _pools(inst: _Instance, money_class: np.ndarray, pid: str):
     return key, present, present // len(values), values[present % len(values)], weight[present]
 
 
-def _mes_run_float(inst: _Instance, share, order_key: Callable[[str], tuple]) -> list[str]:
-    """`_mes_run` in numpy floats, with voter groups pooled by the money they hold.
-
-    Groups that hold the same money and value a project alike are interchangeable when its rho is worked
-    out, and there are few such pools: every group starts in one (the share), and each purchase splits the
-    winner's supporters by (pool, utility). So each group carries a money class; a project's supporters are
-    summed per (class, utility) with one bincount, and rho is found over a few hundred pools instead of
-    thousands of groups. The decisions are `_mes_run`'s, and a comparison within FLOAT_MARGIN raises
-    `_Ambiguous` exactly as there.
-    """
-    money_class = np.ones(len(inst.group_weights), dtype=np.int64)  # class 0 holds nothing, class 1 the share
-    class_money = np.zeros(1024)
-    class_money[1] = float(share)
-    classes = 2
-    winners: list[str] = []
-
-    def close(a, b) -> bool:
-        return abs(a - b) <= FLOAT_MARGIN * max(abs(a), abs(b))
-
-    # (last rho, tie-break order, project): the candidates, cheapest first; rho only grows, so an entry is
-    # a lower bound and only the front of the heap needs working out again in each step
-    heap = [(inst.costs[pid] / inst.total_utility[pid], order_key(pid), pid) for pid in inst.candidates]
-    heapq.heapify(heap)
-    while heap:
-        best, best_rho, best_pools = None, None, None
-        looked_at = []
-        while heap:
-            if best_rho is not None and heap[0][0] > best_rho:
-                if close(heap[0][0], best_rho):
-                    raise _Ambiguous
-                break
-            _, rank, pid = heapq.heappop(heap)
-            cost = inst.costs[pid]
-            groups, w = inst.np_groups[pid], inst.np_weight[pid]
-            available = float(np.dot(w, class_money[money_class[groups]]))
-            if close(available, cost):
-                raise _Ambiguous
-            if available < cost:
-                continue  # money only shrinks: it will never be affordable again
-            pooled = _pools(inst, money_class, pid)
-            _, _, cls, u, w = pooled
-            b = class_money[cls]
-            order = np.argsort(b / u)
-            bs, us, ws = b[order], u[order], w[order]
-            wb, wu = ws * bs, ws * us
-            paid_before = np.cumsum(wb) - wb
-            utility_left = inst.total_utility[pid] - (np.cumsum(wu) - wu)
-            rhos = (cost - paid_before) / utility_left
-            fits = rhos * us <= bs  # from here on every supporter can pay rho × utility
-            rho = float(rhos[int(np.argmax(fits))]) if fits.any() else float(rhos[-1])
-            looked_at.append((rho, rank, pid))
-            if _beats(pid, rho, best, best_rho, order_key, close):
-                best, best_rho, best_pools = pid, rho, pooled
-        for entry in looked_at:
-            if entry[2] != best:
-                heapq.heappush(heap, entry)
-        if best is None:
-            break
-        winners.append(best)
-        # Each pool of the winner's supporters pays and becomes a class of its own (or class 0 if it is
-        # left with nothing).
-        key, present, cls, u, _ = best_pools
-        b = class_money[cls]
-        due = best_rho * u
-        left = np.where(due >= b, 0.0, b - due)
-        if classes + len(present) > len(class_money):
-            class_money = np.concatenate((class_money, np.zeros(max(len(class_money), len(present)))))
-        new_class = np.where(left > 0, np.arange(classes, classes + len(present)), 0)
-        class_money[classes:classes + len(present)] = left
-        classes += len(present)
-        lookup = np.zeros(int(present[-1]) + 1, dtype=np.int64)
-        lookup[present] = new_class
-        money_class[inst.np_groups[best]] = lookup[key]
-    return winners
-
-
 class _Batch:
     """Shares whose MES runs have made the same choices so far, run together: one row per share."""
 
@@ -325,14 +228,20 @@ def _highest_best(best: np.ndarray, best_rho: np.ndarray, failed: np.ndarray) ->
 
 
 def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[str], tuple]) -> list:
-    """`_mes_run_float` for several shares at once, as Add1 needs: each numpy operation works on every
-    share's row together, so Python's per-operation cost is paid once rather than once per share.
+    """MES in numpy floats for one or several shares at once (Add1 needs hundreds): each numpy operation
+    works on every share's row together, so Python's per-operation cost is paid once rather than per share.
+
+    Voter groups are pooled by the money they hold: groups holding the same money and valuing a project
+    alike are interchangeable when its rho is worked out, and there are few such pools — every group starts
+    in one (the share), and each purchase splits the winner's supporters by (pool, utility). So each group
+    carries a money class, a project's supporters are summed per (class, utility) with one bincount, and rho
+    is found over a few hundred pools instead of thousands of groups.
 
     The runs stay together while every share buys the same project in each step; where they choose
     differently the batch splits. The money classes follow only the winners (a class whose money runs out
-    keeps its own column), so they are the same in every row of a batch. Each share's decisions are
-    `_mes_run_float`'s; a share for which a deciding comparison falls within FLOAT_MARGIN gets None, and the
-    caller runs it alone.
+    keeps its own column), so they are the same in every row of a batch. Each share decides as `_mes_run`
+    does; a share for which a deciding comparison falls within FLOAT_MARGIN gets None, and the caller runs it
+    exactly.
     """
     candidates = sorted(inst.candidates, key=order_key)  # a candidate's index is its tie-break rank
     results: list = [None] * len(shares)
@@ -438,11 +347,12 @@ def _mes_runs_together(inst: _Instance, shares: list[int], order_key: Callable[[
 
 
 def mes_run(inst: _Instance, share, order_key) -> tuple[list[str], bool]:
-    """Returns the winners and whether the exact arithmetic had to decide."""
-    try:
-        return _mes_run_float(inst, share, order_key), False
-    except _Ambiguous:
-        return _mes_run(inst, share, order_key, exact=True), True
+    """One MES run in floats, or exactly when floats are too close to call; returns the winners and whether
+    the exact arithmetic had to decide."""
+    (winners,) = _mes_runs_together(inst, [share], order_key)
+    if winners is None:
+        return _mes_run(inst, share, order_key), True
+    return winners, False
 
 
 def _utility_for(election: Election) -> tuple[str, Callable[[str, int], int]]:
