@@ -1,5 +1,12 @@
-"""Demo data for `./glos up`: staff and resident accounts, the Katowice 2020 edition (imported from Pabulib), a
-2027 edition open for proposals and an open consultation, loaded through the gateway.
+"""Demo data for `./glos up`: staff and resident accounts, and three editions a newcomer can walk through:
+
+- **Katowice 2026 — voting open**: the 23 real areas of Katowice 2020 (city-wide + 22 districts, imported from
+  Pabulib), rules frozen, eligibility set; the demo resident (Dąb) can vote;
+- **Katowice 2027 — open for proposals**: three submitted by the demo resident;
+- **Katowice 2020 — finished**: city-wide, Dąb and Załęże with their real ballots (2,775 voters) cast through
+  the gateway's vote API, closed, results published with the revealed draw seed, implementation under way;
+
+and an open consultation, loaded through the gateway.
 
 The accounts are created with identity-svc's own command; everything else goes through the public API,
 as a resident or an official would do it. Running it twice changes nothing.
@@ -8,6 +15,7 @@ as a resident or an official would do it. Running it twice changes nothing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import subprocess
 import sys
@@ -53,8 +61,24 @@ DEMO_CONSULTATION = {"subject": "Przebudowa placu przy ul. Dębowej (demo)",
 
 
 REPO = Path(__file__).resolve().parent.parent
-KATOWICE = {"name": "Budżet Obywatelski Katowice 2020", "city": "Katowice", "year": "2020",
-            "files": sorted((REPO / "data" / "pabulib" / "katowice-2020").glob("*.pb"))}
+PABULIB = REPO / "data" / "pabulib" / "katowice-2020"
+VOTING = {"name": "Budżet Obywatelski Katowice 2026", "city": "Katowice", "year": "2026",
+          "files": sorted(PABULIB.glob("*.pb"))}
+FINISHED = {"name": "Budżet Obywatelski Katowice 2020 (wyniki)", "city": "Katowice", "year": "2020",
+            "files": [PABULIB / "Poland_Katowice_2020.pb", PABULIB / "Poland_Katowice_2020_Dab.pb",
+                      PABULIB / "Poland_Katowice_2020_Zaleze.pb"]}
+FINISHED_SEED = "katowice-2020-losowanie-demo"
+RULES = {
+    "city": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district_choice": "own",
+    "selection": {"rule": "greedy-threshold", "min_score": 200, "min_score_by_kind": {"district": 50},
+                  "tie_break": ["draw"]},
+    "eligibility": {"voting_day": "2026-12-20", "residency": "either"},
+}
+IMPLEMENTATION_NOTES = [("in_preparation", 15, "Dokumentacja projektowa zlecona; wybór wykonawcy w toku."),
+                        ("in_progress", 60, "Prace budowlane rozpoczęte, zakończenie planowane na wiosnę."),
+                        ("completed", 100, "Projekt zrealizowany i oddany mieszkańcom.")]
 
 
 def token(gateway: str, email: str, password: str) -> str:
@@ -154,6 +178,149 @@ def _demo_consultation(gateway: str, official: dict) -> dict:
     return consultation.json()
 
 
+def _freeze(gateway: str, official: dict, edition_id: str, rules: dict, reason: str) -> None:
+    """The office's steps before voting: the rules set and frozen with the ballot, eligibility in identity."""
+    api = f"{gateway}/api/proposals/editions/{edition_id}"
+    requests.put(f"{api}/voting-rules", headers=official, timeout=10,
+                 json={"rules": rules, "reason": reason}).raise_for_status()
+    requests.post(f"{api}/ballot", headers=official, timeout=30, json={"reason": reason}).raise_for_status()
+    requests.put(f"{gateway}/api/identity/editions/{edition_id}/eligibility", headers=official, timeout=10,
+                 json={**rules["eligibility"], "reason": reason}).raise_for_status()
+
+
+def _wait_ballot(gateway: str, edition_id: str) -> dict:
+    deadline = time.monotonic() + 60
+    while True:
+        r = requests.get(f"{gateway}/api/voting/editions/{edition_id}/ballot", timeout=10)
+        if r.status_code == 200:
+            return r.json()
+        if time.monotonic() > deadline:
+            raise SystemExit("voting-svc did not receive the demo ballot (is its worker running?)")
+        time.sleep(0.5)
+
+
+def _set_phase(gateway: str, official: dict, edition_id: str, phase: str, reason: str) -> None:
+    r = requests.post(f"{gateway}/api/proposals/editions/{edition_id}/phase", headers=official, timeout=10,
+                      json={"phase": phase, "reason": reason})
+    if r.status_code != 409:  # 409: already in that phase
+        r.raise_for_status()
+
+
+def _imported(env: dict, spec: dict, gateway: str) -> dict:
+    subprocess.run([str(stack.VENV_BIN / "proposals-svc"), "import-pabulib", "--name", spec["name"], "--city",
+                    spec["city"], "--year", spec["year"], *map(str, spec["files"])], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    return next(e for e in requests.get(f"{gateway}/api/proposals/editions", timeout=10).json()
+                if e["name"] == spec["name"])
+
+
+def _voting_edition(env: dict, gateway: str, official: dict) -> dict:
+    edition = _imported(env, VOTING, gateway)
+    rules = requests.get(f"{gateway}/api/proposals/editions/{edition['id']}/voting-rules", timeout=10).json()
+    if not rules.get("rules_frozen_at"):
+        seed_hash = hashlib.sha256(f"demo-{edition['id']}".encode()).hexdigest()  # a demo: the seed is no secret
+        _freeze(gateway, official, edition["id"], {**RULES, "selection": {**RULES["selection"],
+                                                                           "draw_seed_sha256": seed_hash}},
+                "zasady edycji demonstracyjnej")
+        _wait_ballot(gateway, edition["id"])
+    _set_phase(gateway, official, edition["id"], "voting", "otwarcie głosowania w edycji demonstracyjnej")
+    return edition
+
+
+def _finished_edition(env: dict, gateway: str, official: dict, workdir: Path) -> dict:
+    """Katowice 2020's city-wide pool, Dąb and Załęże with every real ballot of those two districts' voters
+    (their city-wide parts too), cast through nginx with one credential each, then closed and counted."""
+    edition = _imported(env, FINISHED, gateway)
+    base = f"{gateway}/api/voting/editions/{edition['id']}"
+    if requests.get(f"{base}/results", timeout=10).status_code == 200:
+        return edition
+    rules = {**RULES, "eligibility": {"voting_day": "2020-09-20", "residency": "either"},
+             "selection": {**RULES["selection"], "draw_seed_sha256": hashlib.sha256(FINISHED_SEED.encode()).hexdigest()}}
+    state = requests.get(f"{gateway}/api/proposals/editions/{edition['id']}/voting-rules", timeout=10).json()
+    if not state.get("rules_frozen_at"):
+        _freeze(gateway, official, edition["id"], rules, "zasady edycji 2020 (dane demonstracyjne)")
+    ballot = _wait_ballot(gateway, edition["id"])
+    # a second run re-sends the same ballots with the same idempotency keys: the same receipts, nothing new
+    _cast_pabulib_ballots(gateway, edition["id"], ballot, workdir)
+    requests.post(f"{base}/close", headers=official, timeout=10,
+                  json={"reason": "koniec głosowania (dane demonstracyjne)"})  # 409 on a second run: closed
+    deadline = time.monotonic() + 120
+    while True:  # the tally catches up with the vote log within seconds; until then the count answers 409
+        r = requests.post(f"{base}/results", headers=official, timeout=120, json={"seed": FINISHED_SEED})
+        if r.status_code == 201 or time.monotonic() > deadline:
+            r.raise_for_status()
+            break
+        time.sleep(1)
+    _set_phase(gateway, official, edition["id"], "implementation", "ogłoszenie wyników i rozpoczęcie realizacji")
+    _implementation_updates(gateway, official, edition["id"])
+    return edition
+
+
+def _cast_pabulib_ballots(gateway: str, edition_id: str, ballot: dict, workdir: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    areas = {a["name"]: a for a in ballot["areas"]}
+    voters: dict[str, dict] = {}
+    for path in FINISHED["files"]:
+        text = path.read_text(encoding="utf-8-sig")
+        district = next((line.split(";", 1)[1].strip() for line in text.splitlines() if line.startswith("district;")),
+                        None)
+        area = areas[district] if district else next(a for a in ballot["areas"] if a["kind"] == "city")
+        ids = {p["external_id"]: p["proposal_id"] for p in area["projects"]}
+        votes = text.split("\nVOTES\n", 1)[1].splitlines()
+        header = votes[0].split(";")
+        for line in votes[1:]:
+            row = dict(zip(header, line.split(";")))
+            if not row.get("vote"):
+                continue
+            voter = voters.setdefault(row["voter_id"], {"district": None, "parts": []})
+            voter["district"] = district or voter["district"]
+            voter["parts"].append({"area_id": area["area_id"], "choices": [
+                {"project_id": ids[p], "points": int(n)} for p, n in zip(row["vote"].split(","), row["points"].split(","))]})
+    # only the voters of the two districts (the city-wide file has voters of all 22; the others are not here)
+    order = sorted(v for v, data in voters.items() if data["district"])
+    listing, out = workdir / "demo-districts.txt", workdir / "demo-credentials.txt"
+    listing.write_text("\n".join(voters[v]["district"] for v in order) + "\n", encoding="utf-8")
+    env = {**os.environ, **stack.service_env(stack.PROFILES[os.environ.get("GLOS_PROFILE", "dev")])}
+    subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-voters", edition_id, str(listing), "--out", str(out)],
+                   check=True, env=env, stdout=subprocess.DEVNULL)
+    credentials = out.read_text().split()
+    url = f"{gateway}/api/voting/editions/{edition_id}/votes"
+    http = requests.Session()
+
+    def cast(i: int) -> int:
+        for _ in range(5):
+            r = http.post(url, json={"parts": voters[order[i]]["parts"]}, timeout=30, headers={
+                "Authorization": f"Bearer {credentials[i]}", "Idempotency-Key": f"demo-2020-{i:06d}"})
+            if r.status_code < 500:
+                return r.status_code
+            time.sleep(1)
+        return r.status_code
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(cast, range(len(order)), chunksize=32))
+    accepted = statuses.count(201) + statuses.count(200)
+    print(f"demo: {accepted} of {len(order)} real Katowice 2020 ballots cast through the gateway "
+          f"in {time.monotonic() - started:.0f} s")
+
+
+def _implementation_updates(gateway: str, official: dict, edition_id: str) -> None:
+    """The departments' reports on the winners (implementation records open from results.published)."""
+    deadline = time.monotonic() + 60
+    while not (items := requests.get(f"{gateway}/api/proposals/implementations", timeout=10,
+                                     params={"edition_id": edition_id}).json()):
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.5)
+    for i, item in enumerate(items):
+        if item["progress"]:
+            continue
+        for status, progress, note in IMPLEMENTATION_NOTES[: 1 + i % len(IMPLEMENTATION_NOTES)]:
+            requests.post(f"{gateway}/api/proposals/implementations/{item['id']}/updates", headers=official,
+                          timeout=10, json={"status": status, "progress": progress, "note": note}).raise_for_status()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="dev", choices=sorted(stack.PROFILES))
@@ -163,14 +330,15 @@ def main() -> int:
     for email, password, name, roles in DEMO_ACCOUNTS:
         subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password",
                         password, "--name", name, "--roles", roles], check=True, env=env)
-    # The real demo edition: Katowice 2020, city-wide + 22 districts, through the Pabulib importer.
-    subprocess.run([str(stack.VENV_BIN / "proposals-svc"), "import-pabulib", "--name", KATOWICE["name"], "--city",
-                    KATOWICE["city"], "--year", KATOWICE["year"], *map(str, KATOWICE["files"])], check=True, env=env)
     gateway = f"http://127.0.0.1:{profile.gateway_port}"
     official = {"Authorization": f"Bearer {token(gateway, *DEMO_ACCOUNTS[0][:2])}"}
     resident = {"Authorization": f"Bearer {token(gateway, *DEMO_ACCOUNTS[1][:2])}"}
+    voting = _voting_edition(env, gateway, official)
+    print(f"demo edition open for voting: {voting['name']} ({gateway}/edycje/{voting['id']})")
+    finished = _finished_edition(env, gateway, official, profile.state)
+    print(f"demo edition with results: {finished['name']} ({gateway}/edycje/{finished['id']}/wyniki)")
     edition = _demo_edition(gateway, official, resident)
-    print(f"demo edition: {edition['name']} ({gateway}/api/proposals/editions/{edition['id']}/proposals)")
+    print(f"demo edition open for proposals: {edition['name']} ({gateway}/edycje/{edition['id']})")
     consultation = _demo_consultation(gateway, official)
     print(f"demo consultation: {consultation['subject']} ({gateway}/api/consultation/consultations/{consultation['id']})")
     print("demo accounts: " + ", ".join(f"{e} / {p}" for e, p, _, _ in DEMO_ACCOUNTS))

@@ -41,6 +41,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEVSTACK = REPO / "devstack"
 KAFKA_POM = DEVSTACK / "kafka" / "pom.xml"
 SERVICES = ("identity", "proposals", "voting", "consultation")
+# The web front end: no database, no worker, no migrations; a client of the four services' APIs.
+WEB = "web"
 # Databases that belong to no service: the chassis's own tests use "chassis".
 EXTRA_DATABASES = ("chassis",)
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -92,6 +94,8 @@ class Profile:
         return self.state / "mail"
 
     def service_port(self, service: str) -> int:
+        if service == WEB:
+            return 8001 + self.offset + len(SERVICES)
         return 8001 + self.offset + SERVICES.index(service)
 
     def bootstrap_servers(self, brokers: int) -> str:
@@ -481,10 +485,10 @@ def render_gateway_config(p: Profile) -> Path:
         "ACCESS_LOG": str(p.state / "log" / "nginx-access.log"),
         "TEMP_DIR": str(ndir / "tmp"),
         "LISTEN": f"127.0.0.1:{p.gateway_port}",
-        "STATIC_ROOT": str(REPO / "gateway" / "static"),
+        "STATIC_ROOT": str(REPO / "web" / "static"),
         "INCLUDE_DIR": str(REPO / "gateway"),
         "MIME_TYPES": "/etc/nginx/mime.types",
-        **{f"{svc.upper()}_UPSTREAM": f"127.0.0.1:{p.service_port(svc)}" for svc in SERVICES},
+        **{f"{svc.upper()}_UPSTREAM": f"127.0.0.1:{p.service_port(svc)}" for svc in SERVICES + (WEB,)},
     }
     for key, value in values.items():
         template = template.replace("${" + key + "}", value)
@@ -546,6 +550,10 @@ def service_env(p: Profile, brokers: int | None = None) -> dict[str, str]:
     for svc in SERVICES:
         env[f"{svc.upper()}_DATABASE_URL"] = p.database_url(svc)
         env[f"{svc.upper()}_PORT"] = str(p.service_port(svc))
+        # the web front end calls each service directly, not through the gateway's per-address limits
+        env[f"{svc.upper()}_API_URL"] = f"http://127.0.0.1:{p.service_port(svc)}"
+    env["WEB_PORT"] = str(p.service_port(WEB))
+    env["WEB_SECRET_KEY"] = f"dev-only-web-session-secret-{p.name}"
     return env
 
 
@@ -567,7 +575,10 @@ def start_services(p: Profile, services: tuple[str, ...] = SERVICES, timeout: fl
                                      f"{svc}_svc:create_app()"], env=env)
         if _running_pid(p, f"{svc}-worker") is None:
             start_worker(p, svc)
-    for svc in services:
+    if _running_pid(p, f"{WEB}-web") is None:
+        _spawn(p, f"{WEB}-web", [str(VENV_BIN / "gunicorn"), "-c", str(REPO / "web" / "gunicorn.conf.py"),
+                                 "glos_web:create_app()"], env=env)
+    for svc in services + (WEB,):
         wait_ready(p, svc, timeout)
 
 
@@ -603,6 +614,7 @@ def wait_ready(p: Profile, svc: str, timeout: float = 90) -> None:
 
 
 def stop_services(p: Profile) -> None:
+    _stop_pid(p, f"{WEB}-web")
     for svc in SERVICES:
         _stop_pid(p, f"{svc}-worker")
         _stop_pid(p, f"{svc}-web")

@@ -70,7 +70,7 @@ def register(session: Session, settings, *, email: str, password: str, display_n
     session.add(account)
     session.flush()
     token = _serializer(settings).dumps(str(account.id))
-    link = f"{settings.public_url}/api/identity/register/confirm?token={token}"
+    link = f"{settings.public_url}/konto/potwierdz?token={token}"  # the web page, which confirms through the API
     mail.queue(session, to=email, subject="Głos: potwierdź adres e-mail / confirm your e-mail address",
                body=f"Dzień dobry {display_name},\n\naby potwierdzić adres e-mail i aktywować konto w Głosie, "
                     f"otwórz link (ważny 48 godzin):\n{link}\n\n"

@@ -155,3 +155,20 @@ class SupportListReportSchema(Schema):
     sheet = fields.String()
     accepted = fields.Integer()
     rejected = fields.List(fields.Dict())
+
+
+class PasswordResetRequestSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+
+
+class PasswordResetSchema(Schema):
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=500))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=4096))
+
+
+class AccountSchema(Schema):
+    id = fields.UUID()
+    email = fields.String()
+    display_name = fields.String()
+    roles = fields.List(fields.String())
+    scopes = fields.Dict(attribute="role_scopes")

@@ -65,6 +65,23 @@ class Throttle:
         if address_count >= self.s.address_threshold:
             self.redis.set(address_lock, 1, ex=self.s.lockout_max_s)
 
+    def check_address(self, address: str) -> None:
+        """For checks that name no account (a password reset link): only the client address's lock."""
+        wait = self.redis.ttl(self._keys("", address)[3])
+        if wait > 0:
+            raise Problem(429, "Zbyt wiele nieudanych prób. Spróbuj ponownie później.",
+                          "Too many failed attempts. Try again later.",
+                          type_="https://glos.pl/problems/login-locked", headers={"Retry-After": str(wait)})
+
+    def failed_address(self, address: str) -> None:
+        _, _, address_fails, address_lock = self._keys("", address)
+        pipe = self.redis.pipeline()
+        pipe.incr(address_fails)
+        pipe.expire(address_fails, self.s.lockout_max_s)
+        count, _ = pipe.execute()
+        if count >= self.s.address_threshold:
+            self.redis.set(address_lock, 1, ex=self.s.lockout_max_s)
+
     def succeeded(self, email: str, address: str) -> None:
         account_fails, account_lock, _, _ = self._keys(email, address)
         self.redis.delete(account_fails, account_lock)

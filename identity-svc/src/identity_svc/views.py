@@ -11,11 +11,12 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 from glos_chassis.web import db_sessions
 
-from . import addresses, audit, census, credentials, privacy, registration, residents, roles, sessions, support_lists
+from . import (addresses, audit, census, credentials, password_reset, privacy, registration, residents, roles, sessions,
+               support_lists)
 from .keys import published_jwks
-from .models import EditionEligibility, Resident
+from .models import Account, EditionEligibility, Resident
 from .personal_data import vault_from
-from .schemas import (AccountDeletionSchema, CensusQuerySchema, CensusReportSchema, ConfirmationQuerySchema,
+from .schemas import (AccountDeletionSchema, AccountSchema, PasswordResetRequestSchema, PasswordResetSchema, CensusQuerySchema, CensusReportSchema, ConfirmationQuerySchema,
                       CredentialRequestSchema, CredentialSchema, EligibilitySchema, ForeignerVerificationSchema,
                       InPersonVerificationSchema, LogoutRequestSchema, OnBehalfCredentialRequestSchema,
                       RefreshRequestSchema, RegistrationAcceptedSchema, RegistrationSchema,
@@ -74,6 +75,34 @@ class ConfirmEmail(MethodView):
         with session_scope(db_sessions()) as session:
             registration.confirm(session, current_app.extensions["glos.settings"], query["token"])
         return {"status": "confirmed", "detail": "Adres potwierdzony, możesz się zalogować. / Confirmed, you can log in."}
+
+
+@blp.route("/password-reset")
+class PasswordResetRequest(MethodView):
+    @blp.arguments(PasswordResetRequestSchema)
+    @blp.response(202, RegistrationAcceptedSchema)
+    @blp.doc(summary="Poproś o link do zmiany hasła / Ask for a password reset link")
+    def post(self, body):
+        with session_scope(db_sessions()) as session:
+            password_reset.request_reset(session, current_app.extensions["glos.redis"],
+                                         current_app.extensions["glos.settings"], email=body["email"],
+                                         address=request.remote_addr or "-")
+        # the same answer whether or not the address has an account
+        return {"status": "check_your_email",
+                "detail": "Jeśli to konto istnieje, wysłaliśmy link. / If the account exists, we sent a link."}
+
+
+@blp.route("/password-reset/confirm")
+class PasswordReset(MethodView):
+    @blp.arguments(PasswordResetSchema)
+    @blp.response(200, RegistrationAcceptedSchema)
+    @blp.doc(summary="Ustaw nowe hasło z linku / Set a new password from the link")
+    def post(self, body):
+        with session_scope(db_sessions()) as session:
+            password_reset.confirm_reset(session, _throttle(), current_app.extensions["glos.settings"],
+                                         token=body["token"], password=body["password"],
+                                         address=request.remote_addr or "-")
+        return {"status": "password_changed", "detail": "Hasło zmienione. / Password changed."}
 
 
 @blp.route("/token/refresh")
@@ -146,6 +175,19 @@ class MyResidency(MethodView):
             if resident is None:
                 raise Problem(404, "Nie złożono deklaracji zamieszkania.", "No residency declaration yet.")
             return _resident_view(vault, resident)
+
+
+@blp.route("/me/account")
+class MyAccount(MethodView):
+    @require()
+    @blp.response(200, AccountSchema)
+    @blp.doc(summary="Moje konto: adres, nazwa, role / My account: address, name, roles")
+    def get(self):
+        with session_scope(db_sessions()) as session:
+            account = session.get(Account, uuid.UUID(current_principal().subject))
+            if account is None:
+                raise Problem(404, "Nie ma takiego konta.", "No such account.")
+            return account
 
 
 @blp.route("/me/data")

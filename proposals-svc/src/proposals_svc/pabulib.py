@@ -85,15 +85,27 @@ def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]
         session.add(AuditEntry(actor=actor, action="area.imported", target=str(area.id), reason=f"Pabulib: {source}",
                                details={"name": area.name, "projects": len(parsed.projects)}))
         for project in parsed.projects:
+            latitude, longitude = _coordinate(project.get("latitude"), 90), _coordinate(project.get("longitude"), 180)
             proposal = Proposal(edition_id=edition.id, area_id=area.id, external_id=project["project_id"],
                                 title=(project.get("name") or f"Projekt {project['project_id']}")[:200],
                                 description="", cost=int(float(project["cost"])), author="import:pabulib",
-                                status="qualified")
+                                status="qualified", category=(project.get("category") or "").split(",")[0][:100] or None,
+                                latitude=latitude if longitude is not None else None,
+                                longitude=longitude if latitude is not None else None)
             session.add(proposal)
             session.flush()
             events.proposal_submitted(session, proposal)
         areas.append(area)
     return areas
+
+
+def _coordinate(text: str | None, limit: float) -> float | None:
+    """A Pabulib latitude/longitude column (optional; some files leave cells empty)."""
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and -limit <= value <= limit else None
 
 
 def export_area(session: Session, edition: Edition, area: Area) -> str:

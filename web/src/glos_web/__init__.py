@@ -1,0 +1,135 @@
+"""glos-web: the site residents, officials and moderators use (DESIGN §5).
+
+Server-rendered Flask; a client of the four services' public APIs that owns no domain data. Its only state
+is the session in Redis. Every page works without JavaScript; the scripts in web/static only enhance.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import redis
+from flask import Flask, g, render_template, request
+from flask_babel import Babel
+from flask_session import Session
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import auth, i18n
+from .api import Api, ApiError, ServiceUnavailable
+from .config import WebSettings
+
+log = logging.getLogger("glos_web")
+
+
+def content_security_policy(settings: WebSettings) -> str:
+    """Nothing from outside the platform's origin: no inline script or style, no third-party hosts. A map
+    tile server, when the city configures one, is the only other origin, and only for images."""
+    images = "'self' data:"
+    if settings.map_tile_url:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(settings.map_tile_url.replace("{s}", "a"))
+        images += f" {parts.scheme}://{parts.netloc.split('{')[0]}" if parts.netloc else ""
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src " + images + "; "
+            "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+            "object-src 'none'")
+
+
+def create_app(settings: WebSettings | None = None) -> Flask:
+    settings = settings or WebSettings.from_env()
+    logging.basicConfig(level=logging.INFO, format='{"time":"%(asctime)s","level":"%(levelname)s",'
+                                                   '"logger":"%(name)s","message":"%(message)s"}')
+    app = Flask("glos_web")
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_TYPE="redis",
+        SESSION_REDIS=redis_client,
+        SESSION_KEY_PREFIX="glos:web:session:",
+        SESSION_PERMANENT=True,
+        PERMANENT_SESSION_LIFETIME=settings.session_ttl_s,
+        SESSION_COOKIE_NAME="glos_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        BABEL_DEFAULT_LOCALE="pl",
+        BABEL_DEFAULT_TIMEZONE="Europe/Warsaw",
+        MAX_CONTENT_LENGTH=6 * 1024 * 1024,  # attachments: 5 MB each, checked again by proposals-svc
+    )
+    app.extensions["glos_web.settings"] = settings
+    app.extensions["glos_web.redis"] = redis_client
+    app.extensions["glos_web.api"] = Api({"identity": settings.identity_url, "proposals": settings.proposals_url,
+                                          "voting": settings.voting_url, "consultation": settings.consultation_url},
+                                         settings.api_timeout_s)
+    Session(app)
+    CSRFProtect(app)
+    Babel(app, locale_selector=i18n.language)
+    csp = content_security_policy(settings)
+
+    from .views import account, ballot, editions, proposals, site
+
+    for module in (site, account, editions, proposals, ballot):
+        app.register_blueprint(module.bp)
+
+    @app.before_request
+    def _request_id():
+        g.request_id = (request.headers.get("X-Request-Id") or uuid.uuid4().hex)[:64]
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        if request.endpoint not in ("static",):
+            # pages carry personal answers (my ballot, my data): never stored by a shared cache
+            response.headers.setdefault("Cache-Control", "no-store")
+        response.vary.add("Cookie")
+        return response
+
+    @app.context_processor
+    def _globals():
+        return {"current_user": auth.current_user(), "language": i18n.language(), "money": i18n.money,
+                "number": i18n.number, "percent": i18n.percent, "when": i18n.when, "day": i18n.day,
+                "languages": i18n.LANGUAGE_NAMES, "settings": settings}
+
+    @app.errorhandler(ServiceUnavailable)
+    def _unavailable(exc):
+        log.warning("service unavailable: %s", exc)
+        return render_template("errors/unavailable.html"), 503
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        status = exc.status if exc.status in (401, 403, 404, 409, 410, 429) else 400
+        return render_template("errors/api.html", error=exc, status=status), status
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(404)
+    def _not_found(exc):
+        return render_template("errors/not_found.html"), 404
+
+    @app.errorhandler(413)
+    def _too_large(exc):
+        return render_template("errors/too_large.html"), 413
+
+    @app.get("/alive")
+    def alive():
+        return {"status": "alive", "service": "web"}
+
+    @app.get("/ready")
+    def ready():
+        checks = {}
+        try:
+            redis_client.ping()
+            checks["redis"] = "ok"
+        except redis.RedisError:
+            checks["redis"] = "unavailable"
+        ok = all(v == "ok" for v in checks.values())
+        return {"status": "ready" if ok else "not ready", "service": "web", "checks": checks}, (200 if ok else 503)
+
+    return app

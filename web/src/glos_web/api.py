@@ -1,0 +1,106 @@
+"""The client of the platform's public APIs. The web front end is one client among others: it sends the
+signed-in person's own token, and the services decide what that person may do.
+
+An answer in the 4xx range becomes an `ApiError` carrying the service's problem+json (its Polish and English
+messages and the field errors), which the pages show next to the fields. A 5xx, a timeout or a refused
+connection becomes `ServiceUnavailable`: the page says so and asks the person to try again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import requests
+from flask import g, request
+from requests.adapters import HTTPAdapter
+
+SERVICES = ("identity", "proposals", "voting", "consultation")
+
+
+@dataclass
+class ApiError(Exception):
+    status: int
+    title: str
+    detail: str = ""
+    type: str = "about:blank"
+    errors: list[dict] = field(default_factory=list)
+    body: dict = field(default_factory=dict)
+
+    def message(self) -> str:
+        """The service's own sentence; it is in the page's language, because the request said which."""
+        return self.detail or self.title
+
+    def field_errors(self) -> dict[str, str]:
+        """Field path as the forms name their inputs (`cost_items.0.amount` → `cost_items_0_amount`) → the
+        message to show by the field. The services already answer in the language the request asked for."""
+        out: dict[str, str] = {}
+        for error in self.errors:
+            name = str(error.get("field", "")).replace(".", "_") if error.get("field") else "_form"
+            text = error.get("message")
+            if isinstance(text, list):
+                text = " ".join(map(str, text))
+            out.setdefault(name, str(text))
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.title}"
+
+
+class ServiceUnavailable(Exception):
+    """A service did not answer, or answered with a 5xx: not the person's fault, and not theirs to fix."""
+
+    def __init__(self, service: str, reason: str):
+        super().__init__(f"{service}: {reason}")
+        self.service = service
+
+
+class Api:
+    def __init__(self, base_urls: dict[str, str], timeout_s: float):
+        self.base_urls = base_urls
+        self.timeout_s = timeout_s
+        self.http = requests.Session()
+        # one pool per service, as large as a web process's threads
+        adapter = HTTPAdapter(pool_connections=len(SERVICES), pool_maxsize=32)
+        self.http.mount("http://", adapter)
+        self.http.mount("https://", adapter)
+
+    def _headers(self, token: str | None, extra: dict | None) -> dict:
+        headers = {"Accept-Language": g.get("language", "pl")}
+        if request:
+            headers["X-Request-Id"] = request.headers.get("X-Request-Id", "")[:64] or g.get("request_id", "")
+            # the person's own address, for the services' lockouts and limits (ProxyFix there reads it)
+            headers["X-Forwarded-For"] = request.remote_addr or "127.0.0.1"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        headers.update(extra or {})
+        return {k: v for k, v in headers.items() if v}
+
+    def call(self, service: str, method: str, path: str, *, token: str | None = None, json=None, params=None,
+             data: bytes | None = None, headers: dict | None = None, raw: bool = False, timeout: float | None = None):
+        url = self.base_urls[service] + path
+        try:
+            response = self.http.request(method, url, json=json, params=params, data=data,
+                                         headers=self._headers(token, headers), timeout=timeout or self.timeout_s)
+        except requests.RequestException as exc:
+            raise ServiceUnavailable(service, type(exc).__name__) from None
+        if response.status_code >= 500:
+            raise ServiceUnavailable(service, f"HTTP {response.status_code}")
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            raise ApiError(status=response.status_code, title=body.get("title") or response.reason or "",
+                           detail=body.get("detail") or "", type=body.get("type") or "about:blank",
+                           errors=body.get("errors") or [], body=body)
+        if raw:
+            return response
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    def get(self, service: str, path: str, **kwargs):
+        return self.call(service, "GET", path, **kwargs)
+
+    def post(self, service: str, path: str, **kwargs):
+        return self.call(service, "POST", path, **kwargs)

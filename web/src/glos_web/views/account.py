@@ -1,0 +1,169 @@
+"""The account: register → confirmation e-mail → log in → residency declaration → my data; password reset.
+
+identity-svc keeps every rule (the password policy, the lockout, no account enumeration); these pages show
+its answers next to the fields they concern and keep what the person typed.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import auth
+from ..api import ApiError
+from .common import api, safe_next, token
+
+bp = Blueprint("account", __name__, url_prefix="/konto")
+
+
+def _form(*names: str) -> dict[str, str]:
+    return {name: request.form.get(name, "").strip() for name in names}
+
+
+@bp.route("/rejestracja", methods=["GET", "POST"])
+def register():
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = _form("display_name", "email")
+        password = request.form.get("password", "")
+        if not values["display_name"]:
+            errors["display_name"] = _("Podaj imię lub nazwę, którą zobaczą urzędnicy.")
+        if not values["email"]:
+            errors["email"] = _("Podaj adres e-mail.")
+        if not password:
+            errors["password"] = _("Podaj hasło.")
+        if not errors:
+            try:
+                api().post("identity", "/register", json={**values, "password": password})
+                return render_template("account/check_email.html", email=values["email"])
+            except ApiError as exc:
+                errors = exc.field_errors() or {"_form": exc.message()}
+    return render_template("account/register.html", values=values, errors=errors), (422 if errors else 200)
+
+
+@bp.get("/potwierdz")
+def confirm():
+    try:
+        api().get("identity", "/register/confirm", params={"token": request.args.get("token", "")})
+    except ApiError as exc:
+        return render_template("account/confirm_failed.html", error=exc), exc.status
+    flash(_("Adres e-mail potwierdzony. Możesz się zalogować."), "success")
+    return redirect(url_for("account.login"))
+
+
+@bp.route("/logowanie", methods=["GET", "POST"])
+def login():
+    values, errors = {}, {}
+    target = safe_next(request.values.get("next"), url_for("account.me"))
+    if request.method == "POST":
+        values = _form("email")
+        password = request.form.get("password", "")
+        if not values["email"]:
+            errors["email"] = _("Podaj adres e-mail.")
+        if not password:
+            errors["password"] = _("Podaj hasło.")
+        if not errors:
+            try:
+                auth.log_in(values["email"], password)
+                return redirect(target)
+            except ApiError as exc:
+                errors = {"_form": exc.message()} if exc.status != 422 else exc.field_errors()
+    return render_template("account/login.html", values=values, errors=errors, next=target), \
+        (422 if errors else 200)
+
+
+@bp.post("/wyloguj")
+def logout():
+    auth.log_out()
+    flash(_("Wylogowano."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/nie-pamietam-hasla", methods=["GET", "POST"])
+def forgot_password():
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = _form("email")
+        if not values["email"]:
+            errors["email"] = _("Podaj adres e-mail.")
+        else:
+            try:
+                api().post("identity", "/password-reset", json=values)
+                return render_template("account/check_email.html", email=values["email"], reset=True)
+            except ApiError as exc:
+                errors = exc.field_errors() or {"_form": exc.message()}
+    return render_template("account/forgot.html", values=values, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/nowe-haslo", methods=["GET", "POST"])
+def reset_password():
+    reset_token = request.values.get("token", "")
+    errors = {}
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if password != request.form.get("password_again", ""):
+            errors["password_again"] = _("Hasła się różnią.")
+        else:
+            try:
+                api().post("identity", "/password-reset/confirm", json={"token": reset_token, "password": password})
+                flash(_("Hasło zmienione. Zaloguj się nowym hasłem."), "success")
+                return redirect(url_for("account.login"))
+            except ApiError as exc:
+                errors = exc.field_errors() or {"_form": exc.message()}
+                if "token" in errors:  # the link itself is bad or expired: not a field the person can fix
+                    errors = {"_form": errors["token"]}
+    return render_template("account/reset.html", token=reset_token, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/", methods=["GET"])
+@auth.login_required
+def me():
+    try:
+        resident = api().get("identity", "/me/resident", token=token())
+    except ApiError as exc:
+        if exc.status != 404:
+            raise
+        resident = None
+    return render_template("account/me.html", resident=resident, values={}, errors={})
+
+
+@bp.post("/zamieszkanie")
+@auth.login_required
+def declare_residency():
+    values = _form("first_name", "last_name", "pesel", "address", "district")
+    body = {k: v for k, v in values.items() if v or k != "district"}
+    try:
+        api().post("identity", "/me/resident", token=token(), json=body)
+    except ApiError as exc:
+        errors = exc.field_errors() or {"_form": exc.message()}
+        return render_template("account/me.html", resident=None, values=values, errors=errors), 422
+    flash(_("Dziękujemy. Twoje zamieszkanie zostało potwierdzone."), "success")
+    return redirect(url_for("account.me"))
+
+
+@bp.get("/moje-dane.json")
+@auth.login_required
+def my_data():
+    response = api().get("identity", "/me/data", token=token(), raw=True)
+    return Response(response.content, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="glos-moje-dane.json"', "Cache-Control": "no-store"})
+
+
+@bp.route("/usun", methods=["GET", "POST"])
+@auth.login_required
+def delete():
+    errors = {}
+    if request.method == "POST":
+        if request.form.get("confirm") != "yes":
+            errors["confirm"] = _("Zaznacz, że rozumiesz skutki usunięcia konta.")
+        else:
+            try:
+                api().call("identity", "DELETE", "/me", token=token(),
+                           json={"password": request.form.get("password", "")})
+                auth.forget_login()
+                flash(_("Konto usunięte. Twoje dane osobowe zostały usunięte."), "success")
+                return redirect(url_for("site.home"))
+            except ApiError as exc:
+                errors = {"password": exc.message()} if exc.status in (401, 403) else \
+                    (exc.field_errors() or {"_form": exc.message()})
+    return render_template("account/delete.html", errors=errors), (422 if errors else 200)

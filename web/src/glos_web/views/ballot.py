@@ -1,0 +1,355 @@
+"""Voting: the ballot per area within the frozen rules, the summary, the cast, the receipt, and the check of a
+receipt against the published Merkle root.
+
+The ballot being filled in lives in the server-side session, so the whole path works without JavaScript:
+each area is one form, checked here against the same rules voting-svc applies (and voting-svc checks
+again). The cast asks identity-svc for a short-lived voter credential and sends the ballot to voting-svc with
+an Idempotency-Key kept in the session, so a double click or a retry gives the same receipt, never a
+second ballot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import smtplib
+from email.message import EmailMessage
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from .. import auth
+from ..api import ApiError
+from .common import api, token
+
+bp = Blueprint("ballot", __name__, url_prefix="/edycje/<uuid:edition_id>/glosowanie")
+
+
+# --------------------------------------------------------------------------- the draft in the session
+
+
+def _drafts() -> dict:
+    return session.setdefault("ballots", {})
+
+
+def draft_of(edition_id: str) -> dict:
+    draft = _drafts().setdefault(edition_id, {"parts": {}, "district": None, "key": secrets.token_hex(16)})
+    session.modified = True
+    return draft
+
+
+def _save(edition_id: str, draft: dict) -> None:
+    _drafts()[edition_id] = draft
+    session["ballot_pending"] = edition_id if any(draft["parts"].values()) else None
+    session.modified = True
+
+
+def _discard(edition_id: str) -> None:
+    _drafts().pop(edition_id, None)
+    if session.get("ballot_pending") == edition_id:
+        session["ballot_pending"] = None
+    session.modified = True
+
+
+# --------------------------------------------------------------------------- the ballot and its areas
+
+
+def published_ballot(edition_id: str) -> dict:
+    return api().get("voting", f"/editions/{edition_id}/ballot")
+
+
+def my_residency() -> dict | None:
+    try:
+        return api().get("identity", "/me/resident", token=token())
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def areas_to_vote(ballot: dict, district_name: str | None, chosen_district: str | None) -> list[dict]:
+    """The voter's district first (their own, or the one they chose where the rules let them), then the
+    city-wide areas."""
+    rules = ballot["rules"]
+    districts = [a for a in ballot["areas"] if a["kind"] == "district"]
+    if rules.get("district_choice", "own") == "own":
+        mine = [a for a in districts if a["name"] == district_name]
+    else:
+        mine = [a for a in districts if a["area_id"] == chosen_district]
+    return mine + [a for a in ballot["areas"] if a["kind"] == "city"]
+
+
+def check_part(rule: dict, area: dict, chosen: dict[str, int]) -> list[str]:
+    """The limits of the frozen rule for one area; an area may also be left empty (its part is not sent)."""
+    if not chosen:
+        return []
+    problems = []
+    count = len(chosen)
+    if not rule["min_projects"] <= count <= rule["max_projects"]:
+        problems.append(_("Wybierz od %(min)d do %(max)d projektów (wybrano %(n)d).", min=rule["min_projects"],
+                          max=rule["max_projects"], n=count))
+    if rule["type"] == "cumulative" and sum(chosen.values()) > rule["max_points"]:
+        problems.append(_("Możesz rozdać najwyżej %(max)d punktów (rozdano %(n)d).", max=rule["max_points"],
+                          n=sum(chosen.values())))
+    if rule["type"] == "budget_approval":
+        costs = {p["proposal_id"]: p["cost"] for p in area["projects"]}
+        total = sum(costs[p] for p in chosen)
+        if total > area["budget"]:
+            problems.append(_("Wybrane projekty kosztują %(total)s, więcej niż pula obszaru (%(budget)s).",
+                              total=_money(total), budget=_money(area["budget"])))
+    if rule["type"] == "ordinal" and sorted(chosen.values()) != list(range(1, count + 1)):
+        problems.append(_("Każde miejsce od 1 do %(n)d przyznaj dokładnie jednemu projektowi.", n=count))
+    return problems
+
+
+def _money(amount: int) -> str:
+    from ..i18n import money
+
+    return money(amount)
+
+
+def read_choices(rule: dict, area: dict) -> tuple[dict[str, int], list[str]]:
+    """The area form's fields → {project id: points (1 for approval; the rank for ordinal)}."""
+    ids = {p["proposal_id"] for p in area["projects"]}
+    problems = []
+    chosen: dict[str, int] = {}
+    if rule["type"] in ("approval", "budget_approval"):
+        chosen = {pid: 1 for pid in request.form.getlist("project") if pid in ids}
+    else:
+        for pid in ids:
+            raw = request.form.get(f"points-{pid}", "").strip()
+            if not raw or raw == "0":
+                continue
+            if not raw.isdigit():
+                problems.append(_("Podaj liczbę całkowitą."))
+                continue
+            chosen[pid] = int(raw)
+    return chosen, problems
+
+
+def parts_for_api(rules: dict, areas: list[dict], draft: dict) -> list[dict]:
+    parts = []
+    for area in areas:
+        chosen = draft["parts"].get(area["area_id"]) or {}
+        if not chosen:
+            continue
+        rule = rules[area["kind"]]
+        if rule["type"] == "ordinal":  # the order of choices is the ranking
+            choices = [{"project_id": pid} for pid, _rank in sorted(chosen.items(), key=lambda kv: kv[1])]
+        elif rule["type"] == "cumulative":
+            choices = [{"project_id": pid, "points": pts} for pid, pts in chosen.items()]
+        else:
+            choices = [{"project_id": pid} for pid in chosen]
+        parts.append({"area_id": area["area_id"], "choices": choices})
+    return parts
+
+
+def _context(edition_id: str):
+    edition = api().get("proposals", f"/editions/{edition_id}")
+    ballot = published_ballot(edition_id)
+    return edition, ballot
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@bp.get("/")
+def start(edition_id):
+    edition_id = str(edition_id)
+    edition, ballot = _context(edition_id)
+    user = auth.current_user()
+    residency = my_residency() if user else None
+    draft = draft_of(edition_id) if user else None
+    districts = sorted((a for a in ballot["areas"] if a["kind"] == "district"), key=lambda a: a["name"])
+    return render_template("ballot/start.html", edition=edition, ballot=ballot, rules=ballot["rules"],
+                           residency=residency, draft=draft, districts=districts,
+                           receipt=session.get("receipts", {}).get(edition_id))
+
+
+@bp.post("/")
+@auth.login_required
+def begin(edition_id):
+    edition_id = str(edition_id)
+    _, ballot = _context(edition_id)
+    draft = draft_of(edition_id)
+    if ballot["rules"].get("district_choice", "own") == "any":
+        chosen = request.form.get("district", "")
+        if chosen not in {a["area_id"] for a in ballot["areas"] if a["kind"] == "district"}:
+            flash(_("Wybierz osiedle, w którym chcesz głosować."), "error")
+            return redirect(url_for("ballot.start", edition_id=edition_id))
+        if draft["district"] and draft["district"] != chosen:
+            draft["parts"].pop(draft["district"], None)  # a choice in another district no longer applies
+        draft["district"] = chosen
+    _save(edition_id, draft)
+    areas = _areas(ballot, draft)
+    if not areas:
+        flash(_("Nie znaleźliśmy obszaru, w którym możesz głosować."), "error")
+        return redirect(url_for("ballot.start", edition_id=edition_id))
+    return redirect(url_for("ballot.area", edition_id=edition_id, area_id=areas[0]["area_id"]))
+
+
+def _areas(ballot: dict, draft: dict) -> list[dict]:
+    residency = my_residency()
+    return areas_to_vote(ballot, residency["district"] if residency else None, draft["district"])
+
+
+@bp.route("/obszar/<uuid:area_id>", methods=["GET", "POST"])
+@auth.login_required
+def area(edition_id, area_id):
+    edition_id, area_id = str(edition_id), str(area_id)
+    edition, ballot = _context(edition_id)
+    draft = draft_of(edition_id)
+    areas = _areas(ballot, draft)
+    index = next((i for i, a in enumerate(areas) if a["area_id"] == area_id), None)
+    if index is None:
+        flash(_("W tym obszarze nie możesz głosować."), "error")
+        return redirect(url_for("ballot.start", edition_id=edition_id))
+    current = areas[index]
+    rule = ballot["rules"][current["kind"]]
+    problems: list[str] = []
+    chosen = draft["parts"].get(area_id, {})
+    if request.method == "POST":
+        chosen, problems = read_choices(rule, current)
+        problems += check_part(rule, current, chosen)
+        if not problems:
+            draft["parts"][area_id] = chosen
+            _save(edition_id, draft)
+            if request.form.get("go") == "back" and index > 0:
+                return redirect(url_for("ballot.area", edition_id=edition_id, area_id=areas[index - 1]["area_id"]))
+            if index + 1 < len(areas):
+                return redirect(url_for("ballot.area", edition_id=edition_id, area_id=areas[index + 1]["area_id"]))
+            return redirect(url_for("ballot.summary", edition_id=edition_id))
+    return render_template("ballot/area.html", edition=edition, ballot=ballot, area=current, rule=rule,
+                           chosen=chosen, problems=problems, step=index + 1, steps=len(areas), areas=areas,
+                           previous=areas[index - 1] if index > 0 else None), (422 if problems else 200)
+
+
+@bp.route("/podsumowanie", methods=["GET"])
+@auth.login_required
+def summary(edition_id):
+    edition_id = str(edition_id)
+    edition, ballot = _context(edition_id)
+    draft = draft_of(edition_id)
+    areas = _areas(ballot, draft)
+    rows = []
+    for a in areas:
+        chosen = draft["parts"].get(a["area_id"], {})
+        projects = [{**p, "points": chosen[p["proposal_id"]]} for p in a["projects"] if p["proposal_id"] in chosen]
+        rule = ballot["rules"][a["kind"]]
+        if rule["type"] == "ordinal":
+            projects.sort(key=lambda p: p["points"])
+        rows.append({"area": a, "rule": rule, "projects": projects, "total": sum(p["cost"] for p in projects)})
+    return render_template("ballot/summary.html", edition=edition, ballot=ballot, rows=rows, errors={},
+                           empty=not any(r["projects"] for r in rows))
+
+
+@bp.post("/oddaj")
+@auth.login_required
+def cast(edition_id):
+    edition_id = str(edition_id)
+    edition, ballot = _context(edition_id)
+    draft = draft_of(edition_id)
+    parts = parts_for_api(ballot["rules"], _areas(ballot, draft), draft)
+    if not parts:
+        flash(_("Karta jest pusta: wybierz co najmniej jeden projekt."), "error")
+        return redirect(url_for("ballot.summary", edition_id=edition_id))
+    if not ballot["rules"].get("revoting") and request.form.get("final") != "yes":
+        flash(_("Zaznacz, że rozumiesz, iż oddanego głosu nie można zmienić."), "error")
+        return redirect(url_for("ballot.summary", edition_id=edition_id))
+    try:
+        credential = api().post("identity", f"/editions/{edition_id}/credential", token=token(),
+                                json={"guardian_consent": request.form.get("guardian_consent") == "yes"})
+        receipt = api().post("voting", f"/editions/{edition_id}/votes", json={"parts": parts},
+                             token=credential["credential"], headers={"Idempotency-Key": draft["key"]})
+    except ApiError as exc:
+        if exc.status in (403, 409, 422):
+            return render_template("ballot/refused.html", edition=edition, error=exc), exc.status
+        raise
+    session.setdefault("receipts", {})[edition_id] = receipt
+    _discard(edition_id)
+    return redirect(url_for("ballot.receipt", edition_id=edition_id))
+
+
+@bp.get("/potwierdzenie")
+@auth.login_required
+def receipt(edition_id):
+    edition_id = str(edition_id)
+    edition, ballot = _context(edition_id)
+    held = session.get("receipts", {}).get(edition_id)
+    if not held:
+        return redirect(url_for("ballot.start", edition_id=edition_id))
+    return render_template("ballot/receipt.html", edition=edition, ballot=ballot, receipt=held)
+
+
+@bp.post("/potwierdzenie/email")
+@auth.login_required
+def email_receipt(edition_id):
+    """A copy of the receipt to the person's own address, sent straight to the mail server and kept nowhere
+    on the platform (a receipt filed beside an identity would tie a ballot to a person)."""
+    edition_id = str(edition_id)
+    edition, _ballot = _context(edition_id)
+    held = session.get("receipts", {}).get(edition_id)
+    if not held:
+        return redirect(url_for("ballot.start", edition_id=edition_id))
+    account = api().get("identity", "/me/account", token=token())
+    settings = current_app.extensions["glos_web.settings"]
+    message = EmailMessage()
+    message["From"], message["To"] = settings.mail_from, account["email"]
+    message["Subject"] = _("Głos: potwierdzenie oddania głosu — %(edition)s", edition=edition["name"])
+    message.set_content(_("Twój głos w edycji „%(edition)s” został przyjęty %(when)s.\n\nKod potwierdzenia: "
+                          "%(code)s\n\nPo ogłoszeniu wyników sprawdzisz, że Twój głos został policzony: %(link)s\n",
+                          edition=edition["name"], when=held["cast_at"], code=held["receipt"],
+                          link=f"{settings.public_url}{url_for('ballot.check_receipt', edition_id=edition_id)}"))
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        flash(_("Nie udało się wysłać wiadomości. Zapisz kod potwierdzenia z tej strony."), "error")
+    else:
+        flash(_("Wysłaliśmy kopię potwierdzenia na Twój adres e-mail."), "success")
+    return redirect(url_for("ballot.receipt", edition_id=edition_id))
+
+
+def _leaf(receipt_code: str) -> bytes:
+    return hashlib.sha256(b"\x00" + receipt_code.encode()).digest()
+
+
+def verify_inclusion(receipt_code: str, path: list[dict], root: str) -> bool:
+    """The inclusion proof checked here, not taken on trust: leaf SHA-256(0x00 ‖ receipt), inner nodes
+    SHA-256(0x01 ‖ left ‖ right), up to the published root (voting-svc's receipts module, RFC 6962 style)."""
+    node = _leaf(receipt_code)
+    for step in path:
+        sibling = bytes.fromhex(step["hash"])
+        pair = sibling + node if step["side"] == "left" else node + sibling
+        node = hashlib.sha256(b"\x01" + pair).digest()
+    return node.hex() == root
+
+
+@bp.get("/sprawdz")
+def check_receipt(edition_id):
+    edition_id = str(edition_id)
+    edition = api().get("proposals", f"/editions/{edition_id}")
+    code = request.args.get("receipt", "").strip().lower()
+    outcome, error, proof, published = None, None, None, None
+    try:
+        published = api().get("voting", f"/editions/{edition_id}/results")
+    except ApiError as exc:
+        if exc.status != 404:
+            raise
+    if code:
+        if not (len(code) == 32 and all(c in "0123456789abcdef" for c in code)):
+            error = _("Kod potwierdzenia to 32 znaki: cyfry 0–9 i litery a–f.")
+        elif published is None:
+            error = _("Wyniki nie są jeszcze ogłoszone; sprawdzisz potwierdzenie po ich publikacji.")
+        else:
+            try:
+                proof = api().get("voting", f"/editions/{edition_id}/receipts/{code}/proof")
+            except ApiError as exc:
+                if exc.status != 404:
+                    raise
+                outcome = "missing"
+            else:
+                outcome = "included" if proof["root"] == published["receipts_root"] and \
+                    verify_inclusion(code, proof["path"], published["receipts_root"]) else "mismatch"
+    return render_template("ballot/check.html", edition=edition, code=code, outcome=outcome, error=error,
+                           proof=proof, published=published), (422 if error else 200)

@@ -1,0 +1,52 @@
+"""What every page module needs: the API client, the person's token, safe redirects, phase names."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import auth
+from ..api import Api
+
+PHASES = ["preparation", "submission", "formal_verification", "substantive_verification", "appeals",
+          "lists_published", "voting", "results", "implementation"]
+PHASE_NAMES = {"preparation": _l("przygotowanie"), "submission": _l("składanie wniosków"),
+               "formal_verification": _l("weryfikacja formalna"),
+               "substantive_verification": _l("weryfikacja merytoryczna"), "appeals": _l("odwołania"),
+               "lists_published": _l("publikacja list"), "voting": _l("głosowanie"), "results": _l("wyniki"),
+               "implementation": _l("realizacja")}
+STATUS_NAMES = {"draft": _l("szkic"), "submitted": _l("złożony"), "formally_verified": _l("po weryfikacji formalnej"),
+                "in_review": _l("w weryfikacji merytorycznej"), "qualified": _l("zakwalifikowany"),
+                "rejected": _l("odrzucony"), "appealed": _l("odwołanie w toku"), "withdrawn": _l("wycofany"),
+                "merged": _l("połączony z innym"), "changes_requested": _l("do uzgodnienia z wnioskodawcą")}
+IMPLEMENTATION_NAMES = {"planned": _l("zaplanowany"), "in_preparation": _l("w przygotowaniu"),
+                        "in_progress": _l("w realizacji"), "completed": _l("zrealizowany"),
+                        "cancelled": _l("odstąpiono od realizacji")}
+
+
+def api() -> Api:
+    return current_app.extensions["glos_web.api"]
+
+
+def token() -> str | None:
+    return auth.access_token()
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site: a `next` parameter must never send a person elsewhere after logging in."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def phase_name(phase: str | None) -> str:
+    return str(PHASE_NAMES.get(phase or "", phase or "—"))
+
+
+def status_name(status: str | None) -> str:
+    return str(STATUS_NAMES.get(status or "", status or "—"))

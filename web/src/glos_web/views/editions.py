@@ -1,0 +1,197 @@
+"""An edition as residents read it: rules, areas and budgets, projects with filters, a project's page, the map,
+the results with their charts, and how the winners are being carried out."""
+
+from __future__ import annotations
+
+import random
+import secrets
+
+from flask import Blueprint, abort, render_template, request, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..api import ApiError
+from .common import IMPLEMENTATION_NAMES, api, phase_name, status_name, token
+
+bp = Blueprint("editions", __name__, url_prefix="/edycje")
+
+SELECTION_NAMES = {"greedy": _l("zachłanna (najwięcej głosów, dopóki starcza pieniędzy)"),
+                   "greedy-no-skip": _l("zachłanna bez pomijania (do pierwszego projektu, który się nie mieści)"),
+                   "greedy-threshold": _l("zachłanna z progiem poparcia"),
+                   "equalshares": _l("metoda równych udziałów (MES)"),
+                   "equalshares/add1": _l("metoda równych udziałów z uzupełnieniem (MES + Add1)"),
+                   "equalshares/add1-comparison": _l("metoda równych udziałów z uzupełnieniem i porównaniem")}
+
+
+def edition_context(edition_id: str) -> dict:
+    edition = api().get("proposals", f"/editions/{edition_id}")
+    schedule = api().get("proposals", f"/editions/{edition_id}/schedule")
+    areas = api().get("proposals", f"/editions/{edition_id}/areas")
+    return {"edition": edition, "schedule": schedule, "areas": areas, "phase_label": phase_name(edition["current_phase"]),
+            "phase_name": phase_name}
+
+
+def rules_of(edition_id: str) -> dict | None:
+    return api().get("proposals", f"/editions/{edition_id}/voting-rules")
+
+
+def describe_rule(rule: dict | None) -> str:
+    """One area kind's ballot rule in a sentence a resident understands."""
+    if not rule:
+        return ""
+    kind = rule["type"]
+    if kind == "approval":
+        return _("Wybierz od %(min)d do %(max)d projektów.", min=rule["min_projects"], max=rule["max_projects"])
+    if kind == "budget_approval":
+        return _("Wybierz od %(min)d do %(max)d projektów, których łączny koszt nie przekracza puli obszaru.",
+                 min=rule["min_projects"], max=rule["max_projects"])
+    if kind == "cumulative":
+        return _("Rozdziel do %(points)d punktów między %(min)d–%(max)d projektów.", points=rule["max_points"],
+                 min=rule["min_projects"], max=rule["max_projects"])
+    return _("Uszereguj do %(max)d projektów od najlepszego.", max=rule["max_projects"])
+
+
+@bp.get("/<uuid:edition_id>")
+def edition(edition_id):
+    ctx = edition_context(str(edition_id))
+    rules = rules_of(str(edition_id))
+    return render_template("editions/edition.html", **ctx, rules=rules, describe_rule=describe_rule,
+                           selection_names=SELECTION_NAMES)
+
+
+def _filters() -> dict:
+    return {name: request.args.get(name, "").strip() for name in ("area", "category", "q", "cost_min", "cost_max",
+                                                                   "order", "status")}
+
+
+def _as_int(text: str) -> int | None:
+    try:
+        return int(text.replace(" ", "").replace("\u00a0", "")) if text else None
+    except ValueError:
+        return None
+
+
+def filtered_projects(edition_id: str, filters: dict, areas: list[dict]) -> tuple[list[dict], dict]:
+    """The edition's public proposals narrowed by the filters. Text matches title, description and address;
+    the random order is the same for one visitor until they ask again (so numbers stay put while reading)."""
+    params = {"area_id": filters["area"]} if filters["area"] in {a["id"] for a in areas} else {}
+    if filters["status"]:
+        params["status"] = filters["status"]
+    projects = api().get("proposals", f"/editions/{edition_id}/proposals", params=params)
+    errors = {}
+    low, high = _as_int(filters["cost_min"]), _as_int(filters["cost_max"])
+    if filters["cost_min"] and low is None:
+        errors["cost_min"] = _("Podaj kwotę w złotych, same cyfry.")
+    if filters["cost_max"] and high is None:
+        errors["cost_max"] = _("Podaj kwotę w złotych, same cyfry.")
+    text = filters["q"].casefold()
+    out = []
+    for p in projects:
+        if filters["category"] and (p.get("category") or "") != filters["category"]:
+            continue
+        if low is not None and p["cost"] < low or high is not None and p["cost"] > high:
+            continue
+        if text and text not in " ".join(filter(None, (p["title"], p.get("description"), p.get("location_address"),
+                                                        p.get("external_id")))).casefold():
+            continue
+        out.append(p)
+    if filters["order"] == "random":
+        seed = session.setdefault("shuffle_seed", secrets.token_hex(8))
+        random.Random(f"{seed}:{edition_id}").shuffle(out)
+    elif filters["order"] == "cost":
+        out.sort(key=lambda p: p["cost"])
+    else:
+        out.sort(key=lambda p: (p.get("external_id") or "", p["title"]))
+    return out, errors
+
+
+@bp.get("/<uuid:edition_id>/projekty")
+def projects(edition_id):
+    ctx = edition_context(str(edition_id))
+    filters = _filters()
+    found, errors = filtered_projects(str(edition_id), filters, ctx["areas"])
+    areas_by_id = {a["id"]: a for a in ctx["areas"]}
+    categories = sorted({c for c in ctx["edition"]["settings"].get("categories", [])} |
+                        {p["category"] for p in found if p.get("category")})
+    return render_template("editions/projects.html", **ctx, projects=found, filters=filters, errors=errors,
+                           areas_by_id=areas_by_id, categories=categories, status_name=status_name)
+
+
+@bp.get("/<uuid:edition_id>/mapa")
+def project_map(edition_id):
+    ctx = edition_context(str(edition_id))
+    filters = _filters()
+    found, errors = filtered_projects(str(edition_id), filters, ctx["areas"])
+    located = [p for p in found if p.get("latitude") is not None and p.get("longitude") is not None]
+    areas_by_id = {a["id"]: a for a in ctx["areas"]}
+    return render_template("editions/map.html", **ctx, projects=located, unlocated=len(found) - len(located),
+                           filters=filters, areas_by_id=areas_by_id)
+
+
+def implementation_of(edition_id: str, proposal_id: str) -> dict | None:
+    items = api().get("proposals", "/implementations", params={"edition_id": edition_id})
+    item = next((i for i in items if i["proposal_id"] == proposal_id), None)
+    return api().get("proposals", f"/implementations/{item['id']}") if item else None
+
+
+@bp.get("/<uuid:edition_id>/projekty/<uuid:proposal_id>")
+def project(edition_id, proposal_id):
+    proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
+    if proposal["edition_id"] != str(edition_id):
+        abort(404)
+    ctx = edition_context(str(edition_id))
+    area = next((a for a in ctx["areas"] if a["id"] == proposal.get("area_id")), None)
+    attachments = api().get("proposals", f"/proposals/{proposal_id}/attachments", token=token())
+    support = api().get("proposals", f"/proposals/{proposal_id}/support")
+    appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals")
+    return render_template("editions/project.html", **ctx, proposal=proposal, area=area, attachments=attachments,
+                           support=support, appeals=appeals, status_name=status_name,
+                           implementation=implementation_of(str(edition_id), str(proposal_id)),
+                           implementation_names=IMPLEMENTATION_NAMES)
+
+
+def _published_results(edition_id: str) -> dict | None:
+    try:
+        return api().get("voting", f"/editions/{edition_id}/results")
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+@bp.get("/<uuid:edition_id>/wyniki")
+def results(edition_id):
+    ctx = edition_context(str(edition_id))
+    published = _published_results(str(edition_id))
+    areas = []
+    if published:
+        ballot = api().get("voting", f"/editions/{edition_id}/ballot")
+        titles = {p["proposal_id"]: p for a in ballot["areas"] for p in a["projects"]}
+        budgets = {a["area_id"]: a for a in ballot["areas"]}
+        for area in published["document"]["areas"]:
+            rows = [{"id": pid, "title": titles.get(pid, {}).get("title", pid),
+                     "external_id": titles.get(pid, {}).get("external_id"), **entry}
+                    for pid, entry in area["projects"].items()]
+            rows.sort(key=lambda r: (-r["score"], r["title"]))
+            areas.append({**area, "rows": rows, "kind": budgets.get(area["area_id"], {}).get("kind"),
+                          "max_score": max([r["score"] for r in rows] or [0])})
+        areas.sort(key=lambda a: (a["kind"] != "city", a["name"]))
+    turnout = api().get("voting", f"/editions/{edition_id}/turnout") if published else []
+    voters_by_area: dict[str, dict[str, int]] = {}
+    for row in turnout:
+        voters_by_area.setdefault(row["area_id"], {})[row["channel"]] = row["voters"]
+    return render_template("editions/results.html", **ctx, published=published, result_areas=areas,
+                           voters_by_area=voters_by_area, rules=rules_of(str(edition_id)),
+                           selection_names=SELECTION_NAMES)
+
+
+@bp.get("/<uuid:edition_id>/realizacja")
+def implementation(edition_id):
+    ctx = edition_context(str(edition_id))
+    status = request.args.get("status", "")
+    params = {"edition_id": str(edition_id), **({"status": status} if status in IMPLEMENTATION_NAMES else {})}
+    items = api().get("proposals", "/implementations", params=params)
+    detailed = [api().get("proposals", f"/implementations/{i['id']}") for i in items]
+    areas_by_id = {a["id"]: a for a in ctx["areas"]}
+    return render_template("editions/implementation.html", **ctx, items=detailed, status=status,
+                           implementation_names=IMPLEMENTATION_NAMES, areas_by_id=areas_by_id)

@@ -1,0 +1,217 @@
+"""Proposals (wnioski) as their applicants see them: my proposals, the form with drafts and field errors in
+place, attachments, submission, online support, answering a change request, filing an appeal."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import auth
+from ..api import ApiError
+from .common import api, status_name, token
+
+bp = Blueprint("proposals", __name__, url_prefix="/edycje/<uuid:edition_id>/wnioski")
+
+TEXT_FIELDS = ("title", "description", "justification", "beneficiaries", "universal_design", "location_address",
+               "category", "area_id")
+NULLABLE_FIELDS = ("category", "area_id", "location_address")
+MIN_COST_ROWS = 3
+
+
+def _number(text: str):
+    cleaned = text.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    return float(cleaned) if cleaned else None
+
+
+def read_form() -> tuple[dict, dict, dict]:
+    """The form → (what to send to proposals-svc, what was typed, errors found here). Amounts and coordinates
+    that are not numbers are named here; everything else is for proposals-svc to judge."""
+    typed = {name: request.form.get(name, "").strip() for name in TEXT_FIELDS + ("latitude", "longitude")}
+    errors, body = {}, {}
+    for name in TEXT_FIELDS:
+        # the optional choices are null when empty; free text is sent as typed (the service checks lengths)
+        body[name] = (typed[name] or None) if name in NULLABLE_FIELDS else typed[name]
+    for name in ("latitude", "longitude"):
+        try:
+            body[name] = _number(typed[name])
+        except ValueError:
+            errors[name] = _("Podaj liczbę, np. 50.2712.")
+    items, i = [], 0
+    while f"cost_items_{i}_name" in request.form:
+        label = request.form.get(f"cost_items_{i}_name", "").strip()
+        amount = request.form.get(f"cost_items_{i}_amount", "").strip()
+        typed[f"cost_items_{i}_name"], typed[f"cost_items_{i}_amount"] = label, amount
+        if label or amount:
+            try:
+                value = _number(amount)
+                if value is None or value != int(value):
+                    raise ValueError
+                items.append({"name": label, "amount": int(value)})
+            except ValueError:
+                errors[f"cost_items_{i}_amount"] = _("Podaj kwotę w pełnych złotych, np. 60000.")
+        i += 1
+    typed["rows"] = max(i + (1 if request.form.get("action") == "add_row" else 0), MIN_COST_ROWS)
+    body["cost_items"] = items
+    if not typed["title"]:
+        errors["title"] = _("Podaj tytuł (co najmniej 3 znaki).")
+    return body, typed, errors
+
+
+def _typed_from(proposal: dict) -> dict:
+    typed = {name: proposal.get(name) or "" for name in TEXT_FIELDS}
+    typed.update(latitude=proposal.get("latitude") if proposal.get("latitude") is not None else "",
+                 longitude=proposal.get("longitude") if proposal.get("longitude") is not None else "")
+    for i, item in enumerate(proposal.get("cost_items") or []):
+        typed[f"cost_items_{i}_name"], typed[f"cost_items_{i}_amount"] = item["name"], item["amount"]
+    typed["rows"] = max(len(proposal.get("cost_items") or []) + 1, MIN_COST_ROWS)
+    return typed
+
+
+def _edition(edition_id: str) -> tuple[dict, list[dict]]:
+    return (api().get("proposals", f"/editions/{edition_id}"),
+            api().get("proposals", f"/editions/{edition_id}/areas"))
+
+
+def _render_form(edition, areas, typed, errors, proposal=None, attachments=(), status=200):
+    return render_template("proposals/form.html", edition=edition, areas=areas, values=typed, errors=errors,
+                           proposal=proposal, attachments=attachments), status
+
+
+@bp.get("/")
+@auth.login_required
+def mine(edition_id):
+    edition, areas = _edition(str(edition_id))
+    proposals = api().get("proposals", f"/editions/{edition_id}/proposals/mine", token=token())
+    return render_template("proposals/mine.html", edition=edition, proposals=proposals,
+                           areas_by_id={a["id"]: a for a in areas}, status_name=status_name)
+
+
+@bp.route("/nowy", methods=["GET", "POST"])
+@auth.login_required
+def new(edition_id):
+    edition, areas = _edition(str(edition_id))
+    if request.method == "GET":
+        return _render_form(edition, areas, {"rows": MIN_COST_ROWS}, {})
+    body, typed, errors = read_form()
+    if errors or request.form.get("action") == "add_row":
+        return _render_form(edition, areas, typed, errors, status=422 if errors else 200)
+    try:
+        draft = api().post("proposals", f"/editions/{edition_id}/proposals", token=token(), json=body)
+    except ApiError as exc:
+        return _render_form(edition, areas, typed, exc.field_errors() or {"_form": exc.message()}, status=422)
+    return _after_save(str(edition_id), draft, typed, edition, areas)
+
+
+def _after_save(edition_id: str, draft: dict, typed: dict, edition, areas):
+    if request.form.get("action") != "submit":
+        flash(_("Szkic zapisany. Możesz do niego wrócić w „Moje wnioski”."), "success")
+        return redirect(url_for("proposals.edit", edition_id=edition_id, proposal_id=draft["id"]))
+    try:
+        api().post("proposals", f"/proposals/{draft['id']}/submission", token=token())
+    except ApiError as exc:
+        attachments = api().get("proposals", f"/proposals/{draft['id']}/attachments", token=token())
+        errors = exc.field_errors() or {"_form": exc.message()}
+        if "_form" not in errors:
+            errors = {"_form": exc.message(), **errors}
+        return _render_form(edition, areas, typed, errors, proposal=draft, attachments=attachments, status=422)
+    flash(_("Wniosek złożony. Dziękujemy!"), "success")
+    return redirect(url_for("editions.project", edition_id=edition_id, proposal_id=draft["id"]))
+
+
+@bp.route("/<uuid:proposal_id>", methods=["GET", "POST"])
+@auth.login_required
+def edit(edition_id, proposal_id):
+    edition, areas = _edition(str(edition_id))
+    proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
+    if proposal["edition_id"] != str(edition_id):
+        abort(404)
+    if proposal["status"] != "draft":
+        return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))
+    attachments = api().get("proposals", f"/proposals/{proposal_id}/attachments", token=token())
+    if request.method == "GET":
+        return _render_form(edition, areas, _typed_from(proposal), {}, proposal, attachments)
+    body, typed, errors = read_form()
+    if errors or request.form.get("action") == "add_row":
+        return _render_form(edition, areas, typed, errors, proposal, attachments, status=422 if errors else 200)
+    try:
+        saved = api().call("proposals", "PATCH", f"/proposals/{proposal_id}", token=token(), json=body)
+    except ApiError as exc:
+        return _render_form(edition, areas, typed, exc.field_errors() or {"_form": exc.message()}, proposal,
+                            attachments, status=422)
+    return _after_save(str(edition_id), saved, typed, edition, areas)
+
+
+@bp.post("/<uuid:proposal_id>/zalaczniki")
+@auth.login_required
+def attach(edition_id, proposal_id):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Wybierz plik do dołączenia."), "error")
+    else:
+        try:
+            api().post("proposals", f"/proposals/{proposal_id}/attachments", token=token(),
+                       params={"filename": upload.filename[:200]}, data=upload.read(),
+                       headers={"Content-Type": upload.mimetype or "application/octet-stream"})
+            flash(_("Dołączono plik %(name)s.", name=upload.filename), "success")
+        except ApiError as exc:
+            flash(exc.message(), "error")
+    return redirect(url_for("proposals.edit", edition_id=edition_id, proposal_id=proposal_id))
+
+
+@bp.get("/<uuid:proposal_id>/status")
+@auth.login_required
+def status(edition_id, proposal_id):
+    """The applicant's view of a submitted proposal: change requests to answer, the appeal to file."""
+    edition, areas = _edition(str(edition_id))
+    proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
+    changes = api().get("proposals", f"/proposals/{proposal_id}/change-requests", token=token())
+    appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals", token=token())
+    return render_template("proposals/status.html", edition=edition, proposal=proposal, changes=changes,
+                           appeals=appeals, status_name=status_name, errors={}, values={},
+                           areas_by_id={a["id"]: a for a in areas})
+
+
+@bp.post("/<uuid:proposal_id>/zmiany/<uuid:request_id>")
+@auth.login_required
+def answer_change(edition_id, proposal_id, request_id):
+    accept = request.form.get("accept")
+    if accept not in ("yes", "no"):
+        flash(_("Wybierz, czy przyjmujesz zmianę."), "error")
+    else:
+        try:
+            api().post("proposals", f"/proposals/{proposal_id}/change-requests/{request_id}/response",
+                       token=token(), json={"accept": accept == "yes", "note": request.form.get("note", "")})
+            flash(_("Odpowiedź zapisana."), "success")
+        except ApiError as exc:
+            flash(exc.message(), "error")
+    return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))
+
+
+@bp.post("/<uuid:proposal_id>/odwolanie")
+@auth.login_required
+def appeal(edition_id, proposal_id):
+    statement = request.form.get("statement", "").strip()
+    try:
+        api().post("proposals", f"/proposals/{proposal_id}/appeals", token=token(), json={"statement": statement})
+    except ApiError as exc:
+        edition, areas = _edition(str(edition_id))
+        proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
+        changes = api().get("proposals", f"/proposals/{proposal_id}/change-requests", token=token())
+        appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals", token=token())
+        return render_template("proposals/status.html", edition=edition, proposal=proposal, changes=changes,
+                               appeals=appeals, status_name=status_name, areas_by_id={a["id"]: a for a in areas},
+                               errors=exc.field_errors() or {"statement": exc.message()},
+                               values={"statement": statement}), 422
+    flash(_("Odwołanie złożone. Urząd rozpatrzy je w terminie."), "success")
+    return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))
+
+
+@bp.post("/<uuid:proposal_id>/poparcie")
+@auth.login_required
+def support(edition_id, proposal_id):
+    try:
+        api().post("proposals", f"/proposals/{proposal_id}/support", token=token())
+        flash(_("Dziękujemy, poparłeś(-aś) ten projekt."), "success")
+    except ApiError as exc:
+        flash(exc.message(), "error")
+    return redirect(url_for("editions.project", edition_id=edition_id, proposal_id=proposal_id))

@@ -1,0 +1,47 @@
+"""The home page, the accessibility statement and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session
+
+from ..api import ServiceUnavailable
+from ..i18n import LANGUAGES
+from .common import api, phase_name, safe_next
+
+bp = Blueprint("site", __name__)
+
+
+def editions_with_phases() -> list[dict]:
+    editions = api().get("proposals", "/editions")
+    out = []
+    for edition in editions:
+        schedule = api().get("proposals", f"/editions/{edition['id']}/schedule")
+        current = next((p for p in schedule["phases"] if p["phase"] == schedule["current_phase"]), None)
+        out.append({**edition, "phase_label": phase_name(schedule["current_phase"]), "current": current,
+                    "phases": schedule["phases"]})
+    # what a resident can act on first: voting, then proposals, then the rest, newest first
+    rank = {"voting": 0, "submission": 1}
+    out.sort(key=lambda e: (rank.get(e["current_phase"], 2), -e["year"], e["name"]))
+    return out
+
+
+@bp.get("/")
+def home():
+    editions = editions_with_phases()
+    try:
+        consultations = api().get("consultation", "/consultations")
+    except ServiceUnavailable:
+        consultations = None  # the budget pages still work when consultations do not answer
+    return render_template("home.html", editions=editions, consultations=consultations)
+
+
+@bp.get("/deklaracja-dostepnosci")
+def accessibility():
+    return render_template("accessibility.html")
+
+
+@bp.get("/jezyk/<code>")
+def switch_language(code: str):
+    if code in LANGUAGES:
+        session["language"] = code
+    return redirect(safe_next(request.args.get("next")))
