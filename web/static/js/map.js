@@ -5,7 +5,8 @@
   var el = document.getElementById("project-map");
   if (!el || typeof L === "undefined") { return; }
   var items = Array.prototype.slice.call(document.querySelectorAll("#map-projects [data-lat]"));
-  var map = L.map(el, { scrollWheelZoom: false });
+  // no fading or zoom animation: calmer for everyone, and nothing half-transparent when read
+  var map = L.map(el, { scrollWheelZoom: false, fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false });
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
   }

@@ -1,0 +1,53 @@
+"""Editions for the site's tests, built through the real APIs as an office would: Katowice 2020's city-wide
+pool, Dąb and Załęże imported from Pabulib, rules frozen, the phase set."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import uuid
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "voting-svc" / "tests"))
+from voting_kit import DATA, frozen_edition  # noqa: E402
+
+SEED = "site-tests-seed"
+# Dąb: the budget bar (approval within the pool); city-wide: points (1–3 over at most 3 projects)
+RULES = {
+    "city": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district": {"type": "budget_approval", "min_projects": 1, "max_projects": 5},
+    "district_choice": "own",
+    "selection": {"rule": "greedy", "tie_break": ["draw"], "draw_seed_sha256": hashlib.sha256(SEED.encode()).hexdigest()},
+    "eligibility": {"voting_day": "2027-09-20", "residency": "either"},
+}
+PASSWORD = "haslo-mieszkanca-123456"  # glos_testing.new_resident's
+
+
+def set_phase(gateway: str, official_headers: dict, edition: str, phase: str) -> None:
+    r = requests.post(f"{gateway}/api/proposals/editions/{edition}/phase", headers=official_headers, timeout=10,
+                      json={"phase": phase, "reason": "test"})
+    assert r.status_code == 200, r.text
+
+
+def voting_edition(gateway: str, official_headers: dict, name: str) -> dict:
+    edition, areas = frozen_edition(gateway, official_headers, [DATA / "Poland_Katowice_2020.pb",
+                                                                DATA / "Poland_Katowice_2020_Dab.pb",
+                                                                DATA / "Poland_Katowice_2020_Zaleze.pb"],
+                                    RULES, name=f"{name} {uuid.uuid4().hex[:6]}", year=2027)
+    set_phase(gateway, official_headers, edition, "voting")
+    return {"id": edition, "city": areas["Katowice — ogólnomiejski"], "dab": areas["Dąb"],
+            "zaleze": areas["Załęże"]}
+
+
+def proposals_edition(gateway: str, official_headers: dict) -> dict:
+    api = f"{gateway}/api/proposals"
+    edition = requests.post(f"{api}/editions", headers=official_headers, timeout=10, json={
+        "name": f"BO wnioski {uuid.uuid4().hex[:6]}", "city": "Katowice", "year": 2028,
+        "settings": {"categories": ["zieleń", "edukacja"]}}).json()
+    area = requests.post(f"{api}/editions/{edition['id']}/areas", headers=official_headers, timeout=10,
+                         json={"name": "Dąb", "kind": "district", "budget": 600_000, "max_project_cost": 200_000})
+    assert area.status_code == 201, area.text
+    set_phase(gateway, official_headers, edition["id"], "submission")
+    return {**edition, "area": area.json()}

@@ -1,0 +1,189 @@
+"""The resident's core journey in the browser: browse an edition, log in, vote within the frozen rules with
+the live budget bar, confirm, get the receipt — with JavaScript and without; then, once the results are
+out, the results page and the receipt's inclusion proof. axe-core checks every page on the way."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from glos_testing import new_resident
+from site_kit import PASSWORD, SEED, voting_edition
+
+pytestmark = pytest.mark.platform
+
+
+@pytest.fixture(scope="module")
+def edition(gateway, official_headers):
+    return voting_edition(gateway, official_headers, "BO strona")
+
+
+def log_in(page, email: str, next_path: str) -> None:
+    page.goto(f"/konto/logowanie?next={next_path}")
+    page.get_by_label("Adres e-mail").fill(email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+
+
+def dab_project(edition: dict, cost: int) -> dict:
+    return next(p for p in edition["dab"]["projects"] if p["cost"] == cost)
+
+
+def test_home_edition_and_projects_pages_are_accessible(page, axe, edition):
+    page.goto("/")
+    axe.check(page)
+    assert page.get_by_role("link", name="Deklaracja dostępności").is_visible()
+    page.get_by_role("link", name=re.compile(r"^BO strona")).first.click()
+    assert page.get_by_role("heading", name="Obszary i pule").is_visible()
+    assert "403\u00a0169\u00a0zł" in page.locator("main").inner_text()  # Dąb's pool, in Polish format
+    axe.check(page)
+    page.get_by_role("link", name="Projekty", exact=True).click()
+    axe.check(page)
+    total = len(page.locator(".project-card").all())
+    page.get_by_label("Obszar").select_option(label="Dąb")
+    page.get_by_role("button", name="Pokaż").click()
+    assert len(page.locator(".project-card").all()) == len(edition["dab"]["projects"]) < total
+    page.get_by_label("Koszt do (zł)").fill("60000")
+    page.get_by_role("button", name="Pokaż").click()
+    assert len(page.locator(".project-card").all()) == 2  # 25 000 and 50 200 zł
+    page.get_by_label("Koszt do (zł)").fill("sześćdziesiąt")
+    page.get_by_role("button", name="Pokaż").click()
+    assert page.locator("#cost_max-error").inner_text().endswith("Podaj kwotę w złotych, same cyfry.")
+    assert page.get_by_label("Koszt do (zł)").input_value() == "sześćdziesiąt"
+    axe.check(page)
+    page.goto(f"/edycje/{edition['id']}/projekty?order=random")
+    first = page.locator(".project-card h2").all_inner_texts()
+    page.reload()
+    assert page.locator(".project-card h2").all_inner_texts() == first  # stable for one visitor
+    page.locator(".project-card a").first.click()
+    assert page.get_by_role("heading", name="Wynik weryfikacji: pozytywny").is_visible()
+    axe.check(page)
+
+
+def test_the_map_shows_the_projects_with_nothing_from_outside(page, axe, edition):
+    page.goto(f"/edycje/{edition['id']}/mapa")
+    markers = page.locator(".leaflet-marker-icon")
+    markers.first.wait_for()
+    located = len(page.locator("#map-projects li").all())
+    assert located > 0 and markers.count() == located
+    assert markers.first.get_attribute("role") == "button"
+    markers.first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".leaflet-popup-content a").is_visible()
+    axe.check(page)
+
+
+def test_a_resident_votes_with_the_live_budget_bar_and_gets_a_receipt(page, axe, gateway, edition):
+    resident = new_resident(gateway, "Dąb")
+    log_in(page, resident.email, f"/edycje/{edition['id']}/glosowanie/")
+    assert page.get_by_role("heading", name=re.compile("Głosowanie")).is_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Rozpocznij głosowanie").click()
+    assert page.get_by_role("heading", name=re.compile("^Dąb")).is_visible()
+    bar = page.get_by_role("progressbar")
+    assert bar.get_attribute("aria-valuenow") == "0"
+    axe.check(page)
+    big, second = dab_project(edition, 235_000), dab_project(edition, 126_000)
+    page.locator(f"#p-{big['proposal_id']}").check()
+    page.locator(f"#p-{second['proposal_id']}").check()
+    assert bar.get_attribute("aria-valuenow") == "361000"
+    assert "zostało 42\u00a0169\u00a0zł" in page.locator("#bar-text").inner_text()
+    too_dear = dab_project(edition, 200_000)
+    assert page.locator(f"#p-{too_dear['proposal_id']}").is_disabled()  # greyed out, still shown
+    assert page.locator(f"#fit-{too_dear['proposal_id']}").inner_text() == "Nie mieści się w pozostałej puli."
+    assert page.locator(f"#p-{dab_project(edition, 25_000)['proposal_id']}").is_enabled()
+    axe.check(page)
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    assert page.get_by_role("heading", name=re.compile("ogólnomiejski")).is_visible()
+    city = edition["city"]["projects"]
+    page.locator(f"#p-{city[0]['proposal_id']}").select_option("2")
+    page.locator(f"#p-{city[1]['proposal_id']}").select_option("1")
+    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "3"
+    assert page.locator(f"#p-{city[2]['proposal_id']}").is_disabled()  # no points left
+    axe.check(page)
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    assert page.get_by_role("heading", name="Sprawdź swój głos").is_visible()
+    assert big["title"][:40] in page.locator("main").inner_text()
+    axe.check(page)
+    page.get_by_label("Rozumiem, że oddanego głosu nie można zmienić.").check()
+    page.get_by_role("button", name="Oddaj głos").click()
+    assert page.get_by_role("heading", name="Dziękujemy, Twój głos został przyjęty").is_visible()
+    code = page.locator("#receipt-code").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{32}", code)
+    axe.check(page)
+    # the same voter cannot vote twice: the site shows voting-svc's refusal
+    page.goto(f"/edycje/{edition['id']}/glosowanie/")
+    assert page.get_by_text("Twój głos w tej edycji został już przyjęty.").is_visible()
+
+
+def test_the_core_journey_works_without_javascript(no_js_page, axe, gateway, edition):
+    page = no_js_page
+    resident = new_resident(gateway, "Dąb")
+    log_in(page, resident.email, f"/edycje/{edition['id']}/glosowanie/")
+    axe.check(page, scripts=False)
+    page.get_by_role("button", name="Rozpocznij głosowanie").click()
+    cheap = dab_project(edition, 25_000)
+    page.locator(f"#p-{cheap['proposal_id']}").check()
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    city = edition["city"]["projects"]
+    # four points where three are allowed: the server says so in Polish, and keeps the choices
+    page.locator(f"#p-{city[0]['proposal_id']}").select_option("3")
+    page.locator(f"#p-{city[1]['proposal_id']}").select_option("1")
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    assert "Możesz rozdać najwyżej 3 punktów (rozdano 4)." in page.get_by_role("alert").inner_text()
+    assert page.locator(f"#p-{city[0]['proposal_id']}").input_value() == "3"
+    assert page.locator(f"#p-{city[1]['proposal_id']}").input_value() == "1"
+    axe.check(page, scripts=False)
+    page.locator(f"#p-{city[1]['proposal_id']}").select_option("0")
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    axe.check(page, scripts=False)
+    page.get_by_role("button", name="Oddaj głos").click()  # without the acknowledgement
+    assert page.get_by_text("Zaznacz, że rozumiesz, iż oddanego głosu nie można zmienić.").is_visible()
+    page.get_by_label("Rozumiem, że oddanego głosu nie można zmienić.").check()
+    page.get_by_role("button", name="Oddaj głos").click()
+    code = page.locator("#receipt-code").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{32}", code)
+    axe.check(page, scripts=False)
+
+
+def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers, edition):
+    # one more ballot through the site's API path, then the close and the count
+    resident = new_resident(gateway, "Dąb")
+    page.goto(f"/edycje/{edition['id']}/glosowanie/sprawdz?receipt=" + "0" * 32)
+    assert page.get_by_text("Wyniki nie są jeszcze ogłoszone").is_visible()
+    log_in(page, resident.email, f"/edycje/{edition['id']}/glosowanie/")
+    page.get_by_role("button", name="Rozpocznij głosowanie").click()
+    page.locator(f"#p-{dab_project(edition, 100_000)['proposal_id']}").check()
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    page.get_by_role("button", name="Zapisz i dalej").click()  # city-wide left empty: that part is skipped
+    page.get_by_label("Rozumiem, że oddanego głosu nie można zmienić.").check()
+    page.get_by_role("button", name="Oddaj głos").click()
+    code = page.locator("#receipt-code").inner_text()
+
+    base = f"{gateway}/api/voting/editions/{edition['id']}"
+    assert requests.post(f"{base}/close", headers=official_headers, json={"reason": "koniec"}, timeout=10).status_code == 201
+    from glos_testing import wait_until
+    wait_until(lambda: requests.post(f"{base}/results", headers=official_headers, json={"seed": SEED},
+                                     timeout=60).status_code in (201, 409) and
+               requests.get(f"{base}/results", timeout=10).status_code == 200, timeout=60, message="the results")
+    page.goto(f"/edycje/{edition['id']}/wyniki")
+    assert page.get_by_role("heading", name="Dąb", exact=True).is_visible()
+    chart = page.get_by_role("img", name=re.compile("Punkty projektów: Dąb"))
+    assert chart.count() == 1
+    rows = page.get_by_role("table", name="Punkty projektów: Dąb").locator("tbody tr")
+    assert rows.count() == len(edition["dab"]["projects"])
+    assert page.get_by_text(SEED).is_visible()  # the revealed draw seed
+    for link in ("Wyniki (CSV)", "Zanonimizowane karty (Pabulib, ZIP)"):
+        href = page.get_by_role("link", name=link).get_attribute("href")
+        assert requests.get(gateway + href, timeout=30).status_code == 200
+    axe.check(page)
+    page.goto(f"/edycje/{edition['id']}/glosowanie/sprawdz?receipt={code}")
+    assert page.get_by_role("heading", name="Twój głos jest wśród policzonych").is_visible()
+    axe.check(page)
+    page.goto(f"/edycje/{edition['id']}/glosowanie/sprawdz?receipt=" + "f" * 32)
+    assert page.get_by_role("heading", name="Nie znaleziono tego kodu").is_visible()
+    page.goto(f"/edycje/{edition['id']}/glosowanie/sprawdz?receipt=nie-kod")
+    assert page.locator("#receipt-error").is_visible()
+    assert page.get_by_label("Kod potwierdzenia").input_value() == "nie-kod"
