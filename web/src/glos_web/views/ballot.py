@@ -89,7 +89,7 @@ def check_part(rule: dict, area: dict, chosen: dict[str, int]) -> list[str]:
         problems.append(_("Wybierz od %(min)d do %(max)d projektów (wybrano %(n)d).", min=rule["min_projects"],
                           max=rule["max_projects"], n=count))
     if rule["type"] == "cumulative" and sum(chosen.values()) > rule["max_points"]:
-        problems.append(_("Możesz rozdać najwyżej %(max)d punktów (rozdano %(n)d).", max=rule["max_points"],
+        problems.append(_("Za dużo punktów: limit %(max)d, rozdano %(n)d.", max=rule["max_points"],
                           n=sum(chosen.values())))
     if rule["type"] == "budget_approval":
         costs = {p["proposal_id"]: p["cost"] for p in area["projects"]}
