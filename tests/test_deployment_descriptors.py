@@ -79,7 +79,7 @@ def test_the_secret_template_carries_no_values():
 def test_compose_runs_the_same_topology_with_health_checks():
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     services = compose["services"]
-    expected = {"postgres", "redis", "kafka", "kafka-topics", "gateway", "mailpit"}
+    expected = {"postgres", "redis", "kafka", "kafka-topics", "gateway", "mailpit", "web"}
     for svc in SERVICES:
         expected |= {f"{svc}-migrate", f"{svc}-web", f"{svc}-worker"}
     assert set(services) == expected
@@ -98,11 +98,31 @@ def test_compose_runs_the_same_topology_with_health_checks():
         assert "healthcheck" in services[f"{svc}-web"]
         assert (REPO / services[f"{svc}-migrate"]["build"]["dockerfile"]).exists()
     assert services["gateway"]["ports"] == ["8080:8080"]
+    assert services["gateway"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "healthcheck" in services["web"] and (REPO / services["web"]["build"]["dockerfile"]).exists()
     assert (REPO / services["gateway"]["build"]["dockerfile"]).exists()
 
 
 def test_every_dockerfile_runs_as_a_non_root_user():
-    for dockerfile in [REPO / f"{svc}-svc" / "Dockerfile" for svc in SERVICES] + [REPO / "gateway" / "Dockerfile"]:
+    for dockerfile in [REPO / f"{svc}-svc" / "Dockerfile" for svc in SERVICES] + [REPO / "gateway" / "Dockerfile",
+                                                                                  REPO / "web" / "Dockerfile"]:
         lines = [line.strip() for line in dockerfile.read_text().splitlines()]
         users = [line for line in lines if line.startswith("USER ")]
         assert users and users[-1] not in ("USER root", "USER 0"), dockerfile
+
+
+def test_the_web_front_end_scales_on_its_own_behind_the_gateway():
+    by_kind_name = {(d["kind"], d["metadata"]["name"]): d for _, d in manifests()}
+    deployment = by_kind_name[("Deployment", "web")]
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    container = pod["containers"][0]
+    assert {"readinessProbe", "livenessProbe", "resources"} <= set(container)
+    assert "initContainers" not in pod  # no database, no migrations
+    hpa = by_kind_name[("HorizontalPodAutoscaler", "web")]
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "web" and hpa["spec"]["maxReplicas"] > hpa["spec"]["minReplicas"]
+    service = by_kind_name[("Service", "web")]
+    assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+    # the gateway image points its web upstream at that Service
+    assert f"WEB_UPSTREAM={service['metadata']['name']}:{service['spec']['ports'][0]['port']}" in \
+        (REPO / "gateway" / "Dockerfile").read_text()

@@ -6,13 +6,9 @@ No request may leave 127.0.0.1: every other one is aborted, recorded, and fails 
 
 from __future__ import annotations
 
-import email
-import re
 import shutil
 import sys
-import time
 from pathlib import Path
-from email import policy
 from urllib.parse import urlsplit
 
 import pytest
@@ -124,24 +120,3 @@ class Accessibility:
 @pytest.fixture
 def axe():
     return Accessibility()
-
-
-def mails_to(mail_dir, address: str) -> list[email.message.EmailMessage]:
-    found = []
-    for path in sorted(mail_dir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        if message["To"] == address:
-            found.append(message)
-    return found
-
-
-def wait_for_link(mail_dir, address: str, pattern: str, count: int = 1, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        messages = mails_to(mail_dir, address)
-        if len(messages) >= count:
-            match = re.search(pattern, messages[count - 1].get_content())
-            assert match, messages[count - 1].get_content()
-            return match.group(0)
-        time.sleep(0.3)
-    raise AssertionError(f"no mail for {address} within {timeout}s")

@@ -3,9 +3,13 @@ pool, Dąb and Załęże imported from Pabulib, rules frozen, the phase set."""
 
 from __future__ import annotations
 
+import email
 import hashlib
+import re
 import sys
+import time
 import uuid
+from email import policy
 from pathlib import Path
 
 import requests
@@ -51,3 +55,24 @@ def proposals_edition(gateway: str, official_headers: dict) -> dict:
     assert area.status_code == 201, area.text
     set_phase(gateway, official_headers, edition["id"], "submission")
     return {**edition, "area": area.json()}
+
+
+def mails_to(mail_dir, address: str) -> list[email.message.EmailMessage]:
+    found = []
+    for path in sorted(mail_dir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == address:
+            found.append(message)
+    return found
+
+
+def wait_for_link(mail_dir, address: str, pattern: str, count: int = 1, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        messages = mails_to(mail_dir, address)
+        if len(messages) >= count:
+            match = re.search(pattern, messages[count - 1].get_content())
+            assert match, messages[count - 1].get_content()
+            return match.group(0)
+        time.sleep(0.3)
+    raise AssertionError(f"no mail for {address} within {timeout}s")

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from conftest import wait_for_link
+from site_kit import wait_for_link
 from glos_testing import make_pesel
 
 pytestmark = pytest.mark.platform

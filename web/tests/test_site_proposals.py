@@ -41,7 +41,7 @@ def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, bro
     assert page.locator("#category-error").is_visible()
     assert page.get_by_label("Opis projektu").input_value() == "Za krótki opis."
     axe.check(page)
-    page.get_by_label("Obszar").select_option(label=f"Dąb — limit 200\u00a0000\u00a0zł")
+    page.get_by_label("Obszar").select_option(label="Dąb — limit 200\u00a0000\u00a0zł")
     page.get_by_label("Kategoria").select_option("zieleń")
     page.get_by_label("Opis projektu").fill("Posadzimy 20 drzew i krzewy wzdłuż ogrodzenia szkoły, z ławkami w cieniu.")
     page.get_by_label("Uzasadnienie").fill("Dzieci czekają na autobus w pełnym słońcu.")
@@ -74,4 +74,79 @@ def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, bro
         other.close()
     page.goto(f"/edycje/{edition['id']}/wnioski/")
     assert page.get_by_role("link", name="Zielony skwer przy szkole").is_visible()
+    axe.check(page)
+
+
+def _submitted(gateway: str, edition: dict, resident, title: str) -> dict:
+    import requests
+
+    draft = requests.post(f"{gateway}/api/proposals/editions/{edition['id']}/proposals", headers=resident.headers,
+                          timeout=10, json={
+        "title": title, "area_id": edition["area"]["id"], "category": "zieleń",
+        "description": "Nowe nasadzenia drzew i krzewów wzdłuż ulicy, z ławkami i koszami na śmieci.",
+        "justification": "Ulica nie ma żadnej zieleni ani cienia.", "beneficiaries": "Mieszkańcy osiedla.",
+        "universal_design": "Ławki z oparciami, bez progów.", "location_address": "ul. Dębowa 1, Katowice",
+        "cost_items": [{"name": "Drzewa", "amount": 80_000}]})
+    assert draft.status_code == 201, draft.text
+    from glos_testing import wait_until
+
+    # the resident's verification reaches proposals-svc as an event: until then a submission is refused (403)
+    r = wait_until(lambda: (r := requests.post(f"{gateway}/api/proposals/proposals/{draft.json()['id']}/submission",
+                                               headers=resident.headers, timeout=10)).status_code != 403 and r,
+                   timeout=30, message="the residency to reach proposals-svc")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _formal(gateway: str, official_headers: dict, proposal: dict, passed: bool) -> None:
+    import requests
+
+    items = {code: {"passed": True, "note": ""} for code in ("complete", "competence", "cost_limit")}
+    if not passed:
+        items["competence"] = {"passed": False, "note": "Teren nie należy do miasta."}
+    r = requests.post(f"{gateway}/api/proposals/proposals/{proposal['id']}/formal-verification",
+                      headers=official_headers, timeout=10, json={"items": items, "reason": "ocena formalna"})
+    assert r.status_code in (200, 201), r.text
+
+
+def test_the_applicant_answers_a_change_request_and_appeals_a_rejection(page, axe, browser, browser_context_args,
+                                                                         gateway, official_headers):
+    import requests
+
+    edition = proposals_edition(gateway, official_headers)
+    author = new_resident(gateway, "Dąb")
+    changed = _submitted(gateway, edition, author, "Drzewa na ulicy Dębowej")
+    rejected = _submitted(gateway, edition, author, "Skwer na działce kolejowej")
+    _formal(gateway, official_headers, changed, passed=True)
+    _formal(gateway, official_headers, rejected, passed=False)
+    r = requests.post(f"{gateway}/api/proposals/proposals/{changed['id']}/change-requests", headers=official_headers,
+                      timeout=10, json={"changes": {"cost_items": [{"name": "Drzewa (15 szt.)", "amount": 60_000}]},
+                                        "reason": "Koszt według cennika miasta."})
+    assert r.status_code == 201, r.text
+
+    log_in(page, author.email, f"/edycje/{edition['id']}/wnioski/")
+    page.get_by_role("link", name="Drzewa na ulicy Dębowej").click()
+    assert page.get_by_text("Koszt według cennika miasta.").is_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Wyślij odpowiedź").click()  # no choice made
+    assert page.get_by_text("Wybierz, czy przyjmujesz zmianę.").is_visible()
+    page.get_by_label("Tak, przyjmuję").check()
+    page.get_by_label("Uwagi (nieobowiązkowe)").fill("Zgoda.")
+    page.get_by_role("button", name="Wyślij odpowiedź").click()
+    assert page.get_by_text("Odpowiedź zapisana.").is_visible()
+    assert page.get_by_text("przyjęta — Zgoda.").is_visible()
+    assert page.locator("dd", has_text="60\u00a0000\u00a0zł").is_visible()
+
+    page.goto(f"/edycje/{edition['id']}/wnioski/")
+    page.get_by_role("link", name="Skwer na działce kolejowej").click()
+    assert page.get_by_text("Teren nie należy do miasta.").is_visible()
+    page.get_by_label("Treść odwołania").fill("Za mało")
+    page.get_by_role("button", name="Złóż odwołanie").click()
+    assert page.locator("#statement-error").is_visible()
+    assert page.get_by_label("Treść odwołania").input_value() == "Za mało"
+    axe.check(page)
+    page.get_by_label("Treść odwołania").fill("Działka jest miejska od 2019 r.; załączam wypis z rejestru gruntów.")
+    page.get_by_role("button", name="Złóż odwołanie").click()
+    assert page.get_by_text("Odwołanie złożone. Urząd rozpatrzy je w terminie.").is_visible()
+    assert page.locator("dd", has_text="odwołanie w toku").is_visible()
     axe.check(page)

@@ -75,7 +75,7 @@ def test_the_map_shows_the_projects_with_nothing_from_outside(page, axe, edition
     axe.check(page)
 
 
-def test_a_resident_votes_with_the_live_budget_bar_and_gets_a_receipt(page, axe, gateway, edition):
+def test_a_resident_votes_with_the_live_budget_bar_and_gets_a_receipt(page, axe, gateway, platform, edition):
     resident = new_resident(gateway, "Dąb")
     log_in(page, resident.email, f"/edycje/{edition['id']}/glosowanie/")
     assert page.get_by_role("heading", name=re.compile("Głosowanie")).is_visible()
@@ -113,6 +113,10 @@ def test_a_resident_votes_with_the_live_budget_bar_and_gets_a_receipt(page, axe,
     code = page.locator("#receipt-code").inner_text()
     assert re.fullmatch(r"[0-9a-f]{32}", code)
     axe.check(page)
+    page.get_by_role("button", name="Wyślij kopię na mój e-mail").click()
+    assert page.get_by_text("Wysłaliśmy kopię potwierdzenia na Twój adres e-mail.").is_visible()
+    from site_kit import wait_for_link
+    assert wait_for_link(platform.mail_dir, resident.email, r"[0-9a-f]{32}") == code
     # the same voter cannot vote twice: the site shows voting-svc's refusal
     page.goto(f"/edycje/{edition['id']}/glosowanie/")
     assert page.get_by_text("Twój głos w tej edycji został już przyjęty.").is_visible()
@@ -187,3 +191,18 @@ def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers
     page.goto(f"/edycje/{edition['id']}/glosowanie/sprawdz?receipt=nie-kod")
     assert page.locator("#receipt-error").is_visible()
     assert page.get_by_label("Kod potwierdzenia").input_value() == "nie-kod"
+
+    # the winners' implementation, reported by the office, shown to residents
+    items = wait_until(lambda: requests.get(f"{gateway}/api/proposals/implementations", timeout=10,
+                                            params={"edition_id": edition["id"]}).json(),
+                       timeout=30, message="implementation records opened from results.published")
+    r = requests.post(f"{gateway}/api/proposals/implementations/{items[0]['id']}/updates", headers=official_headers,
+                      timeout=10, json={"status": "in_progress", "progress": 40, "note": "Prace ruszyły w maju."})
+    assert r.status_code == 201, r.text
+    page.goto(f"/edycje/{edition['id']}/realizacja")
+    assert page.get_by_text("Prace ruszyły w maju.").is_visible()
+    axe.check(page)
+    page.goto(f"/edycje/{edition['id']}/projekty/{items[0]['proposal_id']}")
+    assert page.get_by_role("heading", name="Realizacja", exact=True).is_visible()
+    assert page.get_by_role("progressbar", name="Postęp realizacji").get_attribute("aria-valuenow") == "40"
+    axe.check(page)

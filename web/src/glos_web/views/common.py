@@ -17,10 +17,14 @@ PHASE_NAMES = {"preparation": _l("przygotowanie"), "submission": _l("składanie 
                "substantive_verification": _l("weryfikacja merytoryczna"), "appeals": _l("odwołania"),
                "lists_published": _l("publikacja list"), "voting": _l("głosowanie"), "results": _l("wyniki"),
                "implementation": _l("realizacja")}
-STATUS_NAMES = {"draft": _l("szkic"), "submitted": _l("złożony"), "formally_verified": _l("po weryfikacji formalnej"),
-                "in_review": _l("w weryfikacji merytorycznej"), "qualified": _l("zakwalifikowany"),
-                "rejected": _l("odrzucony"), "appealed": _l("odwołanie w toku"), "withdrawn": _l("wycofany"),
-                "merged": _l("połączony z innym"), "changes_requested": _l("do uzgodnienia z wnioskodawcą")}
+STATUS_NAMES = {"draft": _l("szkic"), "submitted": _l("złożony"),
+                "formally_accepted": _l("pozytywna ocena formalna"),
+                "formally_rejected": _l("odrzucony w weryfikacji formalnej"),
+                "in_review": _l("w weryfikacji merytorycznej"),
+                "substantively_rejected": _l("odrzucony w weryfikacji merytorycznej"),
+                "qualified": _l("zakwalifikowany"), "appealed": _l("odwołanie w toku"), "merged": _l("połączony z innym"),
+                "selected": _l("wybrany do realizacji"), "rejected": _l("odrzucony")}
+REJECTED = ("formally_rejected", "substantively_rejected", "rejected")
 IMPLEMENTATION_NAMES = {"planned": _l("zaplanowany"), "in_preparation": _l("w przygotowaniu"),
                         "in_progress": _l("w realizacji"), "completed": _l("zrealizowany"),
                         "cancelled": _l("odstąpiono od realizacji")}
