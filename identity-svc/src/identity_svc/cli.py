@@ -77,6 +77,53 @@ def _seed_voters(args, settings) -> int:
     return 0
 
 
+def _seed_residents_arguments(parser) -> None:
+    parser.description = ("made-up residents with accounts for load tests and demos (development only): one confirmed "
+                          "account per line of DISTRICTS, all with PASSWORD, each with a declared residency; their "
+                          "e-mail addresses are written to --out")
+    parser.add_argument("districts", help="a file with one district name per line, one resident each")
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--out", required=True, help="where to write the e-mail addresses, one per line")
+    parser.add_argument("--prefix", default="mieszkaniec-obciazenie", help="the addresses' local part")
+
+
+def _seed_residents(args, settings) -> int:
+    """Accounts and residency declarations through the same use cases as the API (declare_residency publishes
+    resident.verified). The password is hashed once for all of them: argon2 per account would dominate."""
+    import uuid
+    from datetime import UTC, date, datetime, timedelta
+
+    from stdnum.pl import pesel as stdnum_pesel
+
+    from glos_chassis.db import make_engine, make_session_factory, session_scope
+
+    from . import residents
+    from .models import Account
+    from .personal_data import vault_from
+    from .service import hasher
+
+    districts = [line.strip() for line in open(args.districts, encoding="utf-8") if line.strip()]
+    vault = vault_from(settings)
+    password_hash = hasher.hash(args.password)
+    run = uuid.uuid4().hex[:8]
+    factory = make_session_factory(make_engine(settings.database_url.get_secret_value()))
+    with session_scope(factory) as session, open(args.out, "w", encoding="utf-8") as out:
+        for i, district in enumerate(districts):
+            email = f"{args.prefix}-{run}-{i:06d}@glos.local"
+            account = Account(email=email, password_hash=password_hash, display_name=f"Mieszkaniec {i}",
+                              roles=["resident"], email_confirmed_at=datetime.now(UTC))
+            session.add(account)
+            session.flush()
+            birth = date(1950, 1, 1) + timedelta(days=uuid.uuid4().int % 18000)
+            digits = f"{birth.year % 100:02d}{birth.month:02d}{birth.day:02d}{uuid.uuid4().int % 10000:04d}"
+            residents.declare_residency(session, vault, account.id, pesel=digits + stdnum_pesel.calc_check_digit(digits),
+                                        first_name="Jan", last_name=f"Obciążeniowy {i}", address="ul. Testowa 1",
+                                        district=district)
+            out.write(email + "\n")
+    print(f"{len(districts)} residents in {args.out}")
+    return 0
+
+
 def _census_arguments(parser) -> None:
     parser.description = "import the city's register of eligible residents (CSV), replacing the active list"
     parser.add_argument("file")
@@ -163,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="identity-svc", settings_cls=IdentitySettings, service_root=SERVICE_ROOT,
                         outbox=outbox, extra_loops=_mail_relay, commands={"seed-account": (_seed_arguments, _seed),
                                                                   "seed-voters": (_seed_voters_arguments, _seed_voters),
+                                                                  "seed-residents": (_seed_residents_arguments,
+                                                                                     _seed_residents),
                                                                   "census-import": (_census_arguments, _census_import),
                                                                   "rotate-key": (_rotate_arguments, _rotate),
                                                                   "retire-key": (_retire_arguments, _retire)})

@@ -50,6 +50,8 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         SESSION_REDIS=redis_client,
         SESSION_KEY_PREFIX="glos:web:session:",
         SESSION_PERMANENT=True,
+        # written back to Redis only when a page changed it (a login, a ballot being filled in), not on every view
+        SESSION_REFRESH_EACH_REQUEST=False,
         PERMANENT_SESSION_LIFETIME=settings.session_ttl_s,
         SESSION_COOKIE_NAME="glos_session",
         SESSION_COOKIE_HTTPONLY=True,

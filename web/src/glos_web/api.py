@@ -8,6 +8,9 @@ connection becomes `ServiceUnavailable`: the page says so and asks the person to
 
 from __future__ import annotations
 
+import copy
+import threading
+import time
 from dataclasses import dataclass, field
 
 import requests
@@ -54,10 +57,39 @@ class ServiceUnavailable(Exception):
         self.service = service
 
 
+class PublicCache:
+    """Public answers (asked without a token) kept in this process for a few seconds.
+
+    Many pages show the same public documents — the list of editions, a schedule, a frozen ballot, published
+    results — and would otherwise ask for them on every page view of every resident. Only answers that are the
+    same for everyone are kept (no token, no personal data), for at most the caller's `cache_s`: a phase change
+    shows within seconds. A frozen ballot and published results never change, so they may be kept longer.
+    """
+
+    def __init__(self, max_entries: int = 2048):
+        self.max_entries = max_entries
+        self._entries: dict[tuple, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, cache_s: float, load):
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry[0] > now:
+            return copy.deepcopy(entry[1])  # pages may change what they get; the cached copy stays as it was
+        value = load()
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+            self._entries[key] = (now + cache_s, value)
+        return copy.deepcopy(value)
+
+
 class Api:
     def __init__(self, base_urls: dict[str, str], timeout_s: float):
         self.base_urls = base_urls
         self.timeout_s = timeout_s
+        self.cache = PublicCache()
         self.http = requests.Session()
         # one pool per service, as large as a web process's threads
         adapter = HTTPAdapter(pool_connections=len(SERVICES), pool_maxsize=32)
@@ -99,7 +131,11 @@ class Api:
             return None
         return response.json()
 
-    def get(self, service: str, path: str, **kwargs):
+    def get(self, service: str, path: str, *, cache_s: float = 0, **kwargs):
+        """`cache_s`: a public answer (no token) may be reused for that long (see PublicCache)."""
+        if cache_s and not kwargs.get("token") and not kwargs.get("raw"):
+            key = (service, path, tuple(sorted((kwargs.get("params") or {}).items())), g.get("language", "pl"))
+            return self.cache.get(key, cache_s, lambda: self.call(service, "GET", path, **kwargs))
         return self.call(service, "GET", path, **kwargs)
 
     def post(self, service: str, path: str, **kwargs):

@@ -6,7 +6,7 @@ its answers next to the fields they concern and keep what the person typed.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from .. import auth
@@ -134,6 +134,7 @@ def declare_residency():
     body = {k: v for k, v in values.items() if v or k != "district"}
     try:
         api().post("identity", "/me/resident", token=token(), json=body)
+        session.pop("residency", None)
     except ApiError as exc:
         errors = exc.field_errors() or {"_form": exc.message()}
         return render_template("account/me.html", resident=None, values=values, errors=errors), 422

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from .. import auth
 from ..api import ApiError
-from .common import api, token
+from .common import IMMUTABLE_S, PUBLIC_S, api, token
 
 bp = Blueprint("ballot", __name__, url_prefix="/edycje/<uuid:edition_id>/glosowanie")
 
@@ -33,9 +33,12 @@ def _drafts() -> dict:
 
 
 def draft_of(edition_id: str) -> dict:
-    draft = _drafts().setdefault(edition_id, {"parts": {}, "district": None, "key": secrets.token_hex(16)})
-    session.modified = True
-    return draft
+    drafts = _drafts()
+    if edition_id not in drafts:
+        # the Idempotency-Key of this ballot: a double click or a retry of the cast gets the same receipt
+        drafts[edition_id] = {"parts": {}, "district": None, "key": secrets.token_hex(16)}
+        session.modified = True
+    return drafts[edition_id]
 
 
 def _save(edition_id: str, draft: dict) -> None:
@@ -55,16 +58,22 @@ def _discard(edition_id: str) -> None:
 
 
 def published_ballot(edition_id: str) -> dict:
-    return api().get("voting", f"/editions/{edition_id}/ballot")
+    return api().get("voting", f"/editions/{edition_id}/ballot", cache_s=IMMUTABLE_S)  # frozen once published
 
 
 def my_residency() -> dict | None:
+    """The person's residency, asked once per login: each ballot page needs the district, and it does not
+    change while they vote (declaring it again clears this)."""
+    if session.get("residency"):
+        return session["residency"]
     try:
-        return api().get("identity", "/me/resident", token=token())
+        residency = api().get("identity", "/me/resident", token=token())
     except ApiError as exc:
         if exc.status == 404:
             return None
         raise
+    session["residency"] = {"district": residency["district"]}
+    return session["residency"]
 
 
 def areas_to_vote(ballot: dict, district_name: str | None, chosen_district: str | None) -> list[dict]:
@@ -145,7 +154,7 @@ def parts_for_api(rules: dict, areas: list[dict], draft: dict) -> list[dict]:
 
 
 def _context(edition_id: str):
-    edition = api().get("proposals", f"/editions/{edition_id}")
+    edition = api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S)
     ballot = published_ballot(edition_id)
     return edition, ballot
 
@@ -328,11 +337,11 @@ def verify_inclusion(receipt_code: str, path: list[dict], root: str) -> bool:
 @bp.get("/sprawdz")
 def check_receipt(edition_id):
     edition_id = str(edition_id)
-    edition = api().get("proposals", f"/editions/{edition_id}")
+    edition = api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S)
     code = request.args.get("receipt", "").strip().lower()
     outcome, error, proof, published = None, None, None, None
     try:
-        published = api().get("voting", f"/editions/{edition_id}/results")
+        published = api().get("voting", f"/editions/{edition_id}/results", cache_s=IMMUTABLE_S)
     except ApiError as exc:
         if exc.status != 404:
             raise

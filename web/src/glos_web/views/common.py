@@ -30,6 +30,12 @@ IMPLEMENTATION_NAMES = {"planned": _l("zaplanowany"), "in_preparation": _l("w pr
                         "cancelled": _l("odstąpiono od realizacji")}
 
 
+# How long a public answer may be reused by this process (api.PublicCache): seconds for what the office may
+# change at any time, longer for what never changes once published (a frozen ballot, the results).
+PUBLIC_S = 5
+IMMUTABLE_S = 300
+
+
 def api() -> Api:
     return current_app.extensions["glos_web.api"]
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..api import ApiError
-from .common import IMPLEMENTATION_NAMES, api, phase_name, status_name, token
+from .common import IMMUTABLE_S, IMPLEMENTATION_NAMES, PUBLIC_S, api, phase_name, status_name, token
 
 bp = Blueprint("editions", __name__, url_prefix="/edycje")
 
@@ -24,15 +24,15 @@ SELECTION_NAMES = {"greedy": _l("zachłanna (najwięcej głosów, dopóki starcz
 
 
 def edition_context(edition_id: str) -> dict:
-    edition = api().get("proposals", f"/editions/{edition_id}")
-    schedule = api().get("proposals", f"/editions/{edition_id}/schedule")
-    areas = api().get("proposals", f"/editions/{edition_id}/areas")
+    edition = api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S)
+    schedule = api().get("proposals", f"/editions/{edition_id}/schedule", cache_s=PUBLIC_S)
+    areas = api().get("proposals", f"/editions/{edition_id}/areas", cache_s=PUBLIC_S)
     return {"edition": edition, "schedule": schedule, "areas": areas, "phase_label": phase_name(edition["current_phase"]),
             "phase_name": phase_name}
 
 
 def rules_of(edition_id: str) -> dict | None:
-    return api().get("proposals", f"/editions/{edition_id}/voting-rules")
+    return api().get("proposals", f"/editions/{edition_id}/voting-rules", cache_s=PUBLIC_S)
 
 
 def describe_rule(rule: dict | None) -> str:
@@ -77,7 +77,7 @@ def filtered_projects(edition_id: str, filters: dict, areas: list[dict]) -> tupl
     params = {"area_id": filters["area"]} if filters["area"] in {a["id"] for a in areas} else {}
     if filters["status"]:
         params["status"] = filters["status"]
-    projects = api().get("proposals", f"/editions/{edition_id}/proposals", params=params)
+    projects = api().get("proposals", f"/editions/{edition_id}/proposals", params=params, cache_s=PUBLIC_S)
     errors = {}
     low, high = _as_int(filters["cost_min"]), _as_int(filters["cost_max"])
     if filters["cost_min"] and low is None:
@@ -129,9 +129,9 @@ def project_map(edition_id):
 
 
 def implementation_of(edition_id: str, proposal_id: str) -> dict | None:
-    items = api().get("proposals", "/implementations", params={"edition_id": edition_id})
+    items = api().get("proposals", "/implementations", params={"edition_id": edition_id}, cache_s=PUBLIC_S)
     item = next((i for i in items if i["proposal_id"] == proposal_id), None)
-    return api().get("proposals", f"/implementations/{item['id']}") if item else None
+    return api().get("proposals", f"/implementations/{item['id']}", cache_s=PUBLIC_S) if item else None
 
 
 @bp.get("/<uuid:edition_id>/projekty/<uuid:proposal_id>")
@@ -142,6 +142,7 @@ def project(edition_id, proposal_id):
     ctx = edition_context(str(edition_id))
     area = next((a for a in ctx["areas"] if a["id"] == proposal.get("area_id")), None)
     attachments = api().get("proposals", f"/proposals/{proposal_id}/attachments", token=token())
+    # not cached: a resident who has just supported or appealed must see it at once
     support = api().get("proposals", f"/proposals/{proposal_id}/support")
     appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals")
     return render_template("editions/project.html", **ctx, proposal=proposal, area=area, attachments=attachments,
@@ -152,7 +153,7 @@ def project(edition_id, proposal_id):
 
 def _published_results(edition_id: str) -> dict | None:
     try:
-        return api().get("voting", f"/editions/{edition_id}/results")
+        return api().get("voting", f"/editions/{edition_id}/results", cache_s=IMMUTABLE_S)
     except ApiError as exc:
         if exc.status == 404:
             return None
@@ -165,7 +166,7 @@ def results(edition_id):
     published = _published_results(str(edition_id))
     areas = []
     if published:
-        ballot = api().get("voting", f"/editions/{edition_id}/ballot")
+        ballot = api().get("voting", f"/editions/{edition_id}/ballot", cache_s=IMMUTABLE_S)
         titles = {p["proposal_id"]: p for a in ballot["areas"] for p in a["projects"]}
         budgets = {a["area_id"]: a for a in ballot["areas"]}
         for area in published["document"]["areas"]:
@@ -176,7 +177,8 @@ def results(edition_id):
             areas.append({**area, "rows": rows, "kind": budgets.get(area["area_id"], {}).get("kind"),
                           "max_score": max([r["score"] for r in rows] or [0])})
         areas.sort(key=lambda a: (a["kind"] != "city", a["name"]))
-    turnout = api().get("voting", f"/editions/{edition_id}/turnout") if published else []
+    # once the results are out the turnout is final
+    turnout = api().get("voting", f"/editions/{edition_id}/turnout", cache_s=IMMUTABLE_S) if published else []
     voters_by_area: dict[str, dict[str, int]] = {}
     for row in turnout:
         voters_by_area.setdefault(row["area_id"], {})[row["channel"]] = row["voters"]
@@ -190,8 +192,8 @@ def implementation(edition_id):
     ctx = edition_context(str(edition_id))
     status = request.args.get("status", "")
     params = {"edition_id": str(edition_id), **({"status": status} if status in IMPLEMENTATION_NAMES else {})}
-    items = api().get("proposals", "/implementations", params=params)
-    detailed = [api().get("proposals", f"/implementations/{i['id']}") for i in items]
+    items = api().get("proposals", "/implementations", params=params, cache_s=PUBLIC_S)
+    detailed = [api().get("proposals", f"/implementations/{i['id']}", cache_s=PUBLIC_S) for i in items]
     areas_by_id = {a["id"]: a for a in ctx["areas"]}
     return render_template("editions/implementation.html", **ctx, items=detailed, status=status,
                            implementation_names=IMPLEMENTATION_NAMES, areas_by_id=areas_by_id)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from .. import auth
 from ..api import ApiError
-from .common import api, status_name, token
+from .common import PUBLIC_S, api, status_name, token
 
 bp = Blueprint("proposals", __name__, url_prefix="/edycje/<uuid:edition_id>/wnioski")
 
@@ -68,8 +68,8 @@ def _typed_from(proposal: dict) -> dict:
 
 
 def _edition(edition_id: str) -> tuple[dict, list[dict]]:
-    return (api().get("proposals", f"/editions/{edition_id}"),
-            api().get("proposals", f"/editions/{edition_id}/areas"))
+    return (api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S),
+            api().get("proposals", f"/editions/{edition_id}/areas", cache_s=PUBLIC_S))
 
 
 def _render_form(edition, areas, typed, errors, proposal=None, attachments=(), status=200):

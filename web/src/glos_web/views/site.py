@@ -6,16 +6,16 @@ from flask import Blueprint, redirect, render_template, request, session
 
 from ..api import ServiceUnavailable
 from ..i18n import LANGUAGES
-from .common import api, phase_name, safe_next
+from .common import PUBLIC_S, api, phase_name, safe_next
 
 bp = Blueprint("site", __name__)
 
 
 def editions_with_phases() -> list[dict]:
-    editions = api().get("proposals", "/editions")
+    editions = api().get("proposals", "/editions", cache_s=PUBLIC_S)
     out = []
     for edition in editions:
-        schedule = api().get("proposals", f"/editions/{edition['id']}/schedule")
+        schedule = api().get("proposals", f"/editions/{edition['id']}/schedule", cache_s=PUBLIC_S)
         current = next((p for p in schedule["phases"] if p["phase"] == schedule["current_phase"]), None)
         out.append({**edition, "phase_label": phase_name(schedule["current_phase"]), "current": current,
                     "phases": schedule["phases"]})
