@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import os
+
+import requests
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +51,37 @@ def test_last_evening_scenario_casts_ballots_through_the_gateway(gateway, accoun
     assert int(votes["Request Count"]) > 50 and int(votes["Failure Count"]) == 0
     assert int(rows["Aggregated"]["Failure Count"]) == 0
     assert "/api/proposals/editions/[id]/proposals (draft)" in rows
+
+
+def test_site_journey_votes_through_the_site(gateway, official_headers, platform, tmp_path):
+    """The Locust journey on the site (browse → project → ballot → vote) through nginx and glos-web."""
+    sys.path.insert(0, str(REPO / "voting-svc" / "tests"))
+    import stack
+    from voting_kit import new_election
+
+    election = new_election(gateway, official_headers)
+    assert requests.post(f"{gateway}/api/proposals/editions/{election['edition']}/phase", headers=official_headers,
+                         json={"phase": "voting", "reason": "test"}, timeout=10).status_code == 200
+    (tmp_path / "districts.txt").write_text("Dąb\n" * 12)
+    subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-residents", str(tmp_path / "districts.txt"),
+                    "--password", "haslo-obciazenie-2027", "--out", str(tmp_path / "residents.txt")],
+                   check=True, capture_output=True, timeout=120)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOS_EDITION": election["edition"],
+           "GLOS_RESIDENTS": str(tmp_path / "residents.txt"), "GLOS_RESIDENT_PASSWORD": "haslo-obciazenie-2027",
+           "GLOS_WEB_DIRECT": f"http://127.0.0.1:{platform.service_port('web')}"}
+    run = subprocess.run([sys.executable, "-m", "locust", "-f", str(REPO / "loadtests" / "site_journey.py"),
+                          "--headless", "-u", "6", "-r", "3", "-t", "12s", "--host", gateway, "--only-summary",
+                          "--csv", str(tmp_path / "site"), "--exit-code-on-error", "1"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr[-3000:]
+    with open(tmp_path / "site_stats.csv") as f:
+        rows = {row["Name"]: row for row in csv.DictReader(f)}
+    assert int(rows["Aggregated"]["Failure Count"]) == 0
+    assert int(rows["/edycje/[id]/glosowanie/oddaj (POST)"]["Request Count"]) >= 3  # ballots cast on the site
+    assert int(rows["/edycje/[id]/projekty/[id]"]["Request Count"]) > 5
+    from glos_testing import wait_until
+
+    cast = int(rows["/edycje/[id]/glosowanie/oddaj (POST)"]["Request Count"])
+    wait_until(lambda: sum(r["voters"] for r in requests.get(
+        f"{gateway}/api/voting/editions/{election['edition']}/turnout", timeout=10).json()) >= cast,
+        timeout=30, message="the tally to count the ballots cast through the site")
