@@ -66,8 +66,15 @@ def _assert_problem(r: requests.Response, status: int) -> dict:
     return body
 
 
-def test_unknown_path_is_a_problem_404(gateway):
-    _assert_problem(requests.get(f"{gateway}/nie/ma/takiej/strony", timeout=5), 404)
+def test_unknown_api_path_is_a_problem_404(gateway):
+    _assert_problem(requests.get(f"{gateway}/api/nie/ma/takiej/strony", timeout=5), 404)
+    _assert_problem(requests.get(f"{gateway}/api/proposals/nie-ma-takiej", timeout=5), 404)
+
+
+def test_unknown_page_of_the_site_is_a_page_a_person_reads(gateway):
+    r = requests.get(f"{gateway}/nie/ma/takiej/strony", timeout=5)
+    assert r.status_code == 404 and r.headers["Content-Type"].startswith("text/html")
+    assert '<html lang="pl">' in r.text and "Nie znaleziono" in r.text
 
 
 def test_metrics_are_not_public(gateway):

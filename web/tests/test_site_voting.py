@@ -34,7 +34,10 @@ def dab_project(edition: dict, cost: int) -> dict:
 def test_home_edition_and_projects_pages_are_accessible(page, axe, edition):
     page.goto("/")
     axe.check(page)
-    assert page.get_by_role("link", name="Deklaracja dostępności").is_visible()
+    page.get_by_role("link", name="Deklaracja dostępności").click()
+    assert page.get_by_role("heading", name="Deklaracja dostępności", level=1).is_visible()
+    axe.check(page)
+    page.goto("/")
     page.get_by_role("link", name=re.compile(r"^BO strona")).first.click()
     assert page.get_by_role("heading", name="Obszary i pule").is_visible()
     assert "403\u00a0169\u00a0zł" in page.locator("main").inner_text()  # Dąb's pool, in Polish format
@@ -86,7 +89,14 @@ def test_a_resident_votes_with_the_live_budget_bar_and_gets_a_receipt(page, axe,
     assert bar.get_attribute("aria-valuenow") == "0"
     axe.check(page)
     big, second = dab_project(edition, 235_000), dab_project(edition, 126_000)
+    # leaving with a choice not yet saved asks first (and staying keeps the choice)
     page.locator(f"#p-{big['proposal_id']}").check()
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="Strona główna").click()
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert page.locator(f"#p-{big['proposal_id']}").is_checked()
     page.locator(f"#p-{second['proposal_id']}").check()
     assert bar.get_attribute("aria-valuenow") == "361000"
     assert "zostało 42\u00a0169\u00a0zł" in page.locator("#bar-text").inner_text()
@@ -206,3 +216,38 @@ def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers
     assert page.get_by_role("heading", name="Realizacja", exact=True).is_visible()
     assert page.get_by_role("progressbar", name="Postęp realizacji").get_attribute("aria-valuenow") == "40"
     axe.check(page)
+
+
+def test_re_voting_where_the_rules_allow_it_replaces_the_ballot(no_js_page, gateway, official_headers):
+    from site_kit import RULES, DATA, frozen_edition, set_phase
+    import uuid
+
+    edition, areas = frozen_edition(gateway, official_headers, [DATA / "Poland_Katowice_2020_Dab.pb"],
+                                    {**RULES, "revoting": True, "live_scores": True}, name=f"BO ponowne {uuid.uuid4().hex[:6]}", year=2027)
+    set_phase(gateway, official_headers, edition, "voting")
+    page = no_js_page
+    resident = new_resident(gateway, "Dąb")
+    log_in(page, resident.email, f"/edycje/{edition}/glosowanie/")
+    assert page.get_by_text("Do końca głosowania możesz zagłosować ponownie; liczy się ostatni głos.").is_visible()
+    receipts = []
+    for project in areas["Dąb"]["projects"][:2]:
+        page.goto(f"/edycje/{edition}/glosowanie/")
+        page.get_by_role("button", name="Rozpocznij głosowanie").click()
+        page.locator(f"#p-{project['proposal_id']}").check()
+        page.get_by_role("button", name="Zapisz i dalej").click()
+        page.get_by_role("button", name="Oddaj głos").click()  # no acknowledgement: the vote can still change
+        receipts.append(page.locator("#receipt-code").inner_text())
+        assert page.get_by_role("link", name="Zagłosuj ponownie (liczy się ostatni głos)").is_visible()
+    assert len(set(receipts)) == 2
+    from glos_testing import wait_until
+
+    first, second = (p["proposal_id"] for p in areas["Dąb"]["projects"][:2])
+
+    def replaced():  # the tally took the first ballot back and counted the second
+        points = {row["project_id"]: row["points"] for row in
+                  requests.get(f"{gateway}/api/voting/editions/{edition}/tally", timeout=10).json()}
+        return points.get(second) == 1 and points.get(first, 0) == 0
+
+    wait_until(replaced, timeout=30, message="the later ballot to replace the first in the tally")
+    turnout = requests.get(f"{gateway}/api/voting/editions/{edition}/turnout", timeout=10).json()
+    assert sum(row["voters"] for row in turnout) == 1
