@@ -141,3 +141,31 @@ def test_proposal_for_an_unknown_edition_is_a_404_problem(gateway, resident_head
                       json={"title": "Ławki"}, timeout=10)
     assert r.status_code == 404
     assert r.headers["Content-Type"].startswith("application/problem+json")
+
+
+# --------------------------------------------------------------------------- hostile JSON (issue 14: 1 and 2)
+
+SURROGATE = '"\\ud800"'  # a lone UTF-16 surrogate: valid JSON, not Unicode text
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/api/identity/register", '{"email": "a@glos.local", "password": "Dlugie-haslo-123", "display_name": %s}',
+     "display_name"),
+    ("/api/identity/token", '{"email": %s, "password": "x"}', "email"),
+    ("/api/proposals/editions", '{"name": "BO", "city": "Kalisz", "year": 2027, "settings": {"categories": [%s]}}',
+     "settings.categories.0"),
+    ("/api/consultation/consultations", '{"subject": %s}', "subject"),
+], ids=["register", "token", "nested-field", "consultation"])
+def test_a_lone_surrogate_is_a_422_naming_the_field(gateway, official_headers, unchanged, path, body, field):
+    r = requests.post(f"{gateway}{path}", data=(body % SURROGATE).encode(), timeout=10,
+                      headers={**official_headers, "Content-Type": "application/json"})
+    assert _fields(r, 422) == {field: "Nieprawidłowy znak w tekście."}
+
+
+@pytest.mark.parametrize("path", ["/api/identity/register", "/api/proposals/editions",
+                                  "/api/consultation/consultations", "/api/identity/token"])
+def test_deeply_nested_json_is_a_400_not_a_crash(gateway, official_headers, unchanged, path):
+    for depth in (50_000, 40):
+        r = requests.post(f"{gateway}{path}", data=b"[" * depth + b"]" * depth, timeout=10,
+                          headers={**official_headers, "Content-Type": "application/json"})
+        assert _fields(r, 400) == {"_body": "Zbyt głębokie zagnieżdżenie."}

@@ -134,6 +134,11 @@ def test_the_banned_word_list_ships_and_coordinators_edit_it(gateway, official_h
                json={"body": "Znowu ta betonoza na placu!"}).json()
     assert held["status"] == "pending" and held["held_for"] == "banned_words"
     assert api(gateway, "DELETE", "/banned-words/betonoz", official_headers).status_code == 204
+    for stem in ("beton/oza", "bet oza", "ab", "be-ton", "12"):  # could never match a word, nor be deleted by URL
+        r = api(gateway, "POST", "/banned-words", official_headers, json={"stem": stem})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "stem", (stem, r.text)
+    assert api(gateway, "POST", "/banned-words", official_headers, json={"stem": "Żółć"}).status_code == 201
+    assert api(gateway, "DELETE", "/banned-words/%C5%BC%C3%B3%C5%82%C4%87", official_headers).status_code == 204
     assert api(gateway, "POST", f"/consultations/{cid}/documents/{did}/comments", person.headers,
                json={"body": "Znowu ta betonoza na placu!"}).json()["status"] == "published"
 

@@ -51,3 +51,23 @@ def test_download_then_delete(gateway, official_headers):
         assert conn.execute(text("SELECT count(*) FROM issued_credentials WHERE voter_key = :k"),
                             {"k": credential["voter_key"]}).scalar() == 1
     engine.dispose()
+
+
+def test_deleting_the_account_checks_the_password_through_the_login_lockout(gateway):
+    """A stolen access token must not turn DELETE /me into a password oracle without a lockout."""
+    import time
+
+    email, password = f"rodo-lock-{uuid.uuid4().hex[:8]}@glos.local", "haslo-rodo-lock-123456"
+    seed_account(email, password)
+    headers = {"Authorization": f"Bearer {login(gateway, email, password)}"}
+    statuses = [requests.delete(f"{gateway}/api/identity/me", json={"password": f"zgadywane-{i}"}, headers=headers,
+                                timeout=10).status_code for i in range(6)]
+    assert statuses[:5] == [401] * 5 and statuses[5] == 429  # locked after the fifth wrong password
+    locked = requests.delete(f"{gateway}/api/identity/me", json={"password": password}, headers=headers, timeout=10)
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0  # even the right one waits
+    # the login of the same account is locked too: one counter for every password check
+    assert requests.post(f"{gateway}/api/identity/token", json={"email": email, "password": password},
+                         timeout=10).status_code == 429
+    time.sleep(int(locked.headers["Retry-After"]) + 0.5)  # the test profile's lockout lasts seconds
+    assert requests.delete(f"{gateway}/api/identity/me", json={"password": password}, headers=headers,
+                           timeout=10).status_code == 204

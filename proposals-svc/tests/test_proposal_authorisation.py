@@ -47,6 +47,18 @@ def test_a_resident_edits_only_their_own_drafts(gateway, edition, author, neighb
         "title"] == "Mój poprawiony szkic"
 
 
+def test_a_draft_s_versions_support_and_appeals_are_its_author_s_alone(gateway, edition, author, neighbour):
+    draft = _draft(gateway, edition, author, title="Szkic nie dla obcych")
+    for path in (f"/proposals/{draft}/versions", f"/proposals/{draft}/support", f"/proposals/{draft}/appeals"):
+        for who in (neighbour.headers, {}):
+            r = api(gateway, "GET", path, who)
+            assert r.status_code == 404, (path, r.status_code, r.text)
+            assert r.json()["detail"] == "Nie ma takiego wniosku."  # as if it did not exist
+        assert api(gateway, "GET", path, author.headers).status_code == 200, path
+    assert api(gateway, "GET", f"/proposals/{draft}/versions/1/diff/1", neighbour.headers).json()["detail"] == \
+        "Nie ma takiego wniosku."
+
+
 def test_only_verified_residents_submit_and_support(gateway, edition, author):
     email = f"niezweryfikowany-{uuid.uuid4().hex[:8]}@glos.local"
     seed_account(email, "haslo-niezweryfikowane-1", "resident")

@@ -84,7 +84,16 @@ def banned_words_in(session: Session, text: str) -> list[str]:
 
 
 def add_banned_word(session: Session, stem: str, *, actor: str) -> None:
-    session.execute(insert(BannedWord).values(stem=_fold(stem.strip()), added_by=actor).on_conflict_do_nothing())
+    """A stem is letters only (after folding the usual obfuscations): comments are matched word by word, so a
+    stem with a space or a `/` could never match — and could never be deleted through its URL either."""
+    folded = _fold(stem.strip())
+    if not re.fullmatch(r"[^\W\d_]{3,100}", folded):
+        raise Problem(422, "Rdzeń słowa może mieć tylko litery (co najmniej 3), bez spacji i znaków.",
+                      "A stem is letters only (at least 3), no spaces or symbols.",
+                      type_="https://glos.pl/problems/validation",
+                      errors=[{"location": "json", "field": "stem", "message": "Tylko litery.",
+                               "message_en": "Letters only."}])
+    session.execute(insert(BannedWord).values(stem=folded, added_by=actor).on_conflict_do_nothing())
     audit(session, actor, "banned_word.added", "banned_words", stem)
 
 

@@ -18,11 +18,11 @@ answer is (or, for multiple choice, includes) one of those values; an answer to 
 
 from __future__ import annotations
 
-import csv
 import io
 import statistics
 from collections import Counter, defaultdict
 
+from glos_chassis import spreadsheet
 from glos_chassis.errors import Problem
 
 from .consultations import error
@@ -235,7 +235,7 @@ def responses_csv(questions: list, responses: list[tuple[dict, str | None, str |
     for q in questions:
         columns += [(q.code, f"{q.code}.{row}", row) for row in q.spec["rows"]] if q.type == "matrix" else [(q.code, q.code, None)]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)  # answers are free text: none may run as a formula
     writer.writerow(["nr", "osiedle", "grupa_wiekowa", *(header for _, header, _ in columns)])
     for number, (answers, district, age_band) in enumerate(responses, start=1):
         cells = []

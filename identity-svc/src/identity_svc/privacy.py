@@ -49,11 +49,19 @@ def export(session: Session, vault: Vault, account_id: uuid.UUID) -> dict:
     return data
 
 
-def delete_account(session: Session, account_id: uuid.UUID, password: str) -> None:
+def delete_account(session: Session, throttle, account_id: uuid.UUID, password: str, *, address: str) -> None:
+    """Deleting needs the password, not just a token — checked through the same lockout as a login, so a stolen
+    token cannot be used to guess the password here either."""
     account = session.get(Account, account_id)
     if account is None:
         raise Problem(404, "Nie ma takiego konta.", "No such account.")
-    authenticate(session, account.email, password)  # deleting needs the password, not just a token
+    throttle.check(account.email, address)
+    try:
+        authenticate(session, account.email, password)
+    except Problem:
+        throttle.failed(account.email, address)
+        raise
+    throttle.succeeded(account.email, address)
     session.execute(delete(OutgoingMail).where(OutgoingMail.to_address == account.email))
     session.execute(delete(RefreshToken).where(RefreshToken.account_id == account_id))
     session.execute(delete(Resident).where(Resident.account_id == account_id))

@@ -212,7 +212,8 @@ class Me(MethodView):
     def delete(self, body):
         principal = current_principal()
         with session_scope(db_sessions()) as session:
-            privacy.delete_account(session, uuid.UUID(principal.subject), body["password"])
+            privacy.delete_account(session, _throttle(), uuid.UUID(principal.subject), body["password"],
+                                   address=request.remote_addr or "-")
             sessions.logout(session, current_app.extensions["glos.redis"], raw_refresh_token=None,
                             access_claims=principal.claims)
 

@@ -6,12 +6,12 @@ later. It needs every proposal decided (none waiting for verification or an appe
 
 from __future__ import annotations
 
-import csv
 import io
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from glos_chassis import spreadsheet
 from glos_chassis.errors import Problem
 
 from . import events
@@ -59,7 +59,7 @@ def latest(session: Session, edition: Edition) -> ListPublication:
 
 def as_csv(publication: ListPublication) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)  # titles and reasons are typed by people: none may run as a formula
     writer.writerow(["obszar", "rodzaj_obszaru", "id_wniosku", "tytuł", "koszt", "wynik", "etap", "uzasadnienie"])
     for area in publication.lists["areas"]:
         for p in area["qualified"]:

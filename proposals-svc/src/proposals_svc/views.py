@@ -56,6 +56,16 @@ def _part_of(session, model, row_id: uuid.UUID, proposal: Proposal, missing_pl: 
     return row
 
 
+def _visible_proposal(session, proposal_id: uuid.UUID) -> Proposal:
+    """A proposal as the caller may see it: a draft is its author's alone, so for anyone else it does not exist
+    (the same 404 as a proposal that does not), and neither do its versions, support or appeals."""
+    principal = optional_principal()
+    proposal = lifecycle.get_proposal(session, proposal_id)
+    if not lifecycle.visible_to(proposal, principal.subject if principal else None):
+        raise Problem(404, "Nie ma takiego wniosku.", "No such proposal.")
+    return proposal
+
+
 def _require_author_or_office(proposal: Proposal) -> None:
     principal = current_principal()
     if proposal.author != principal.subject and not ({"pb_official", "coordinator"} & principal.roles):
@@ -432,7 +442,7 @@ class SupportOnline(MethodView):
     def get(self, proposal_id: uuid.UUID):
         """Liczba popierających / How many support it"""
         with session_scope(db_sessions()) as session:
-            proposal = lifecycle.get_proposal(session, proposal_id)
+            proposal = _visible_proposal(session, proposal_id)
             return {"proposal_id": proposal.id, "supporters": lifecycle.support_count(session, proposal.id)}
 
     @require(role="resident")
@@ -541,7 +551,7 @@ class Versions(MethodView):
     def get(self, proposal_id: uuid.UUID):
         """Wszystkie wersje wniosku / Every version of the proposal"""
         with session_scope(db_sessions()) as session:
-            return changes.versions(session, lifecycle.get_proposal(session, proposal_id))
+            return changes.versions(session, _visible_proposal(session, proposal_id))
 
 
 @proposals_blp.route("/<uuid:proposal_id>/versions/<int:older>/diff/<int:newer>")
@@ -549,7 +559,7 @@ class VersionDiff(MethodView):
     def get(self, proposal_id: uuid.UUID, older: int, newer: int):
         """Różnice między wersjami, pole po polu / What changed between two versions, field by field"""
         with session_scope(db_sessions()) as session:
-            proposal = lifecycle.get_proposal(session, proposal_id)
+            proposal = _visible_proposal(session, proposal_id)
             before = changes.version(session, proposal, older).content
             after = changes.version(session, proposal, newer).content
         return {"proposal_id": str(proposal_id), "from": older, "to": newer, "changes": changes.diff(before, after)}
@@ -561,7 +571,7 @@ class Appeals(MethodView):
     def get(self, proposal_id: uuid.UUID):
         """Odwołania i ich rozstrzygnięcia / Appeals and their decisions"""
         with session_scope(db_sessions()) as session:
-            lifecycle.get_proposal(session, proposal_id)
+            _visible_proposal(session, proposal_id)
             return list(session.scalars(select(Appeal).where(Appeal.proposal_id == proposal_id)
                                         .order_by(Appeal.filed_at)))
 

@@ -25,9 +25,12 @@ class Topic:
     configs: dict[str, str] = field(default_factory=dict)
 
 
-# Consumer groups that have a dead-letter topic, one per (service, purpose).
-CONSUMER_GROUPS = ("voting-svc.projections", "voting-svc.tally", "proposals-svc.events", "identity-svc.events",
-                   "consultation-svc.events", "glos-tests")
+# The consumer groups the workers run (each service's handlers.GROUP_ID, voting-svc's tally) and the chassis's
+# own tests: their dead-letter topics are created up front. A worker also makes sure of the dead-letter topic of
+# every group it actually runs before it starts (`ensure_dead_letter_topics`), so a group added to a service
+# without being listed here still has one — the broker does not create topics on its own.
+CONSUMER_GROUPS = ("voting-svc.projections", "voting-svc.tally", "proposals-svc.projections",
+                   "consultation-svc.projections", "glos-tests")
 
 TOPICS = [
     Topic("identity.events", 6, {"retention.ms": RETAIN_FOREVER}),
@@ -45,6 +48,28 @@ TOPICS = [
 
 def dead_letter_topic(group_id: str) -> str:
     return f"{group_id}.dlt"
+
+
+def ensure_dead_letter_topics(bootstrap_servers: str, group_ids: list[str]) -> list[str]:
+    """Create the missing `<group>.dlt` of each group, replicated like the cluster allows (up to 3 copies,
+    min ISR one less); returns the names created. Raises if the broker refuses: a worker whose failed
+    messages would have nowhere to go must not start."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","), client_id="glos-dlt-check")
+    try:
+        missing = sorted({dead_letter_topic(g) for g in group_ids} - set(admin.list_topics()))
+        if not missing:
+            return []
+        replication = min(3, len(admin.describe_cluster()["brokers"]))
+        configs = {"retention.ms": RETAIN_FOREVER}
+        if replication > 1:
+            configs.update({"min.insync.replicas": str(replication - 1), "unclean.leader.election.enable": "false"})
+        admin.create_topics({name: {"num_partitions": 1, "replication_factor": replication, "configs": configs}
+                             for name in missing}, timeout_ms=30000, wait_for_metadata=True)
+        return missing
+    finally:
+        admin.close()
 
 
 def create_topics(bootstrap_servers: str, replication_factor: int) -> list[str]:

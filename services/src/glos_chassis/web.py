@@ -32,6 +32,7 @@ from .auth import TokenVerifier
 from .config import ServiceSettings
 from .db import make_engine, make_session_factory
 from .errors import register_error_handlers
+from .json_body import check_request_body
 from .logs import configure_logging, request_id_var
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, version: str = 
         rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         g.request_id_token = request_id_var.set(rid[:64])
         g.started = time.perf_counter()
+
+    # every JSON body: no nesting that would exhaust the parser, no text the database cannot store
+    app.before_request(check_request_body)
 
     @app.after_request
     def _finish_request(response: Response):

@@ -72,6 +72,13 @@ def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consume
     from .kafka_io import make_consumer, make_producer
     from .outbox import OutboxRelay
 
+    from .topics import ensure_dead_letter_topics
+
+    groups = [group_id for group_id, *_ in consumers]
+    if groups:
+        created = ensure_dead_letter_topics(bootstrap_servers, groups)
+        if created:
+            log.warning("created missing dead-letter topics: %s", ", ".join(created))
     producer = make_producer(bootstrap_servers, client_id=f"{name}-relay")
     loops: dict[str, Loop] = {"outbox-relay": OutboxRelay(engine, outbox, producer).run, **(extra_loops or {})}
     kafka_consumers = []

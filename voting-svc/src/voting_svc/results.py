@@ -14,7 +14,6 @@ byte-identical document.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import time
@@ -24,6 +23,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from glos_chassis import spreadsheet
 from glos_chassis.canonical import sha256_hex
 from glos_chassis.errors import Problem
 from glos_chassis.events import new_event
@@ -152,7 +152,7 @@ def export(session: Session, ballot: BallotView) -> bytes:
 
 def as_csv(document: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer = spreadsheet.writer(out, delimiter=";", lineterminator="\n")  # area names are typed by officials
     writer.writerow(["area", "project_id", "cost", "score", "selected", "reason"])
     for area in document["areas"]:
         for project_id, project in area["projects"].items():
