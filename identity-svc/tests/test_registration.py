@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import re
+import time
 import uuid
 from email import policy
 
@@ -88,3 +89,24 @@ def test_bad_registration_input_names_the_field(gateway):
                       timeout=10)
     assert r.status_code == 422
     assert {e["field"] for e in r.json()["errors"]} == {"email", "display_name"}
+
+
+def test_registration_mails_are_limited_per_recipient_and_per_client_and_carry_nothing_typed(platform):
+    """Issue 14 (5): /register cannot be used to send someone mail of an attacker's wording, or a flood of it."""
+    import stack
+
+    identity = f"http://127.0.0.1:{stack.PROFILES['test'].service_port('identity')}"
+    address = f"ofiara-{uuid.uuid4().hex[:10]}@glos.local"
+    client = {"X-Forwarded-For": f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"}
+    answers = [requests.post(f"{identity}/register", headers=client, timeout=10, json={
+        "email": address, "password": "Rower-nad-Brdą-2027", "display_name": f"Wygrałeś! Kliknij zly.example/{i}"})
+        for i in range(5)]
+    assert {r.status_code for r in answers} == {202} and len({r.text for r in answers}) == 1
+    time.sleep(3)  # the worker's mail relay sends within a second or two
+    messages = mails_to(platform, address)
+    assert len(messages) == 3  # at most three an hour to one address, whatever anyone asks
+    assert not any("Wygrałeś" in m.get_content() or "zly.example" in m.get_content() for m in messages)
+    flood = [requests.post(f"{identity}/register", headers=client, timeout=10, json={
+        "email": f"ktos-{i}-{uuid.uuid4().hex[:6]}@glos.local", "password": "Rower-nad-Brdą-2027",
+        "display_name": "x"}).status_code for i in range(26)]
+    assert flood[:25] == [202] * 25 and flood[25] == 429  # 30 registrations an hour from one client address

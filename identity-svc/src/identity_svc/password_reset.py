@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import mail
+from .limits import client_key, recipient_key, within
 from .models import Account, RefreshToken
 from .registration import check_password
 from .service import hasher
@@ -44,23 +45,14 @@ def _fingerprint(account: Account) -> str:
     return hashlib.sha256(account.password_hash.encode()).hexdigest()[:20]
 
 
-def _within(redis_client, key: str, limit: int) -> bool:
-    pipe = redis_client.pipeline()
-    pipe.incr(key)
-    pipe.expire(key, 3600, nx=True)
-    count, _ = pipe.execute()
-    return count <= limit
-
-
 def request_reset(session: Session, redis_client, settings, *, email: str, address: str) -> None:
-    if not _within(redis_client, f"glos:reset:client:{address}", REQUESTS_PER_CLIENT_PER_HOUR):
+    if not within(redis_client, client_key("reset", address), REQUESTS_PER_CLIENT_PER_HOUR):
         raise Problem(429, "Zbyt wiele próśb o zmianę hasła. Spróbuj ponownie za godzinę.",
                       "Too many password reset requests. Try again in an hour.", headers={"Retry-After": "3600"})
     email = email.strip().lower()
     account = session.scalar(select(Account).where(Account.email == email))
-    account_key = f"glos:reset:account:{hashlib.sha256(email.encode()).hexdigest()}"
     if account is None or account.email_confirmed_at is None or \
-            not _within(redis_client, account_key, RESET_MAILS_PER_HOUR):
+            not within(redis_client, recipient_key("reset", email), RESET_MAILS_PER_HOUR):
         log.info("auth.reset_requested", extra={"result": "no_mail", "client": address})
         return
     token = _serializer(settings).dumps({"a": str(account.id), "p": _fingerprint(account)})

@@ -60,7 +60,8 @@ class Register(MethodView):
     @blp.doc(summary="Rejestracja mieszkańca / Resident registration")
     def post(self, body):
         with session_scope(db_sessions()) as session:
-            registration.register(session, current_app.extensions["glos.settings"], **body)
+            registration.register(session, current_app.extensions["glos.settings"], current_app.extensions["glos.redis"],
+                                  address=request.remote_addr or "-", **body)
         # the same answer whether or not the address already had an account
         return {"status": "check_your_email",
                 "detail": "Wysłaliśmy wiadomość z linkiem potwierdzającym. / We sent a confirmation link."}
