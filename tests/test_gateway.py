@@ -111,3 +111,18 @@ def test_a_service_that_is_down_gives_a_problem_502_and_comes_back(gateway, plat
     finally:
         stack.start_services(platform, services=("consultation",))
     assert requests.get(f"{gateway}/api/consultation/consultations", timeout=10).status_code == 200
+
+
+def test_personal_answers_and_tokens_are_never_stored_by_a_cache(gateway, accounts, resident_headers):
+    """Issue 14 (11): Cache-Control: no-store on /me/…, credentials and tokens; public documents stay cacheable."""
+    token = requests.post(f"{gateway}/api/identity/token", timeout=10,
+                          json={"email": accounts["resident"][0], "password": accounts["resident"][1]})
+    assert token.status_code == 200 and token.headers["Cache-Control"] == "no-store"
+    refreshed = requests.post(f"{gateway}/api/identity/token/refresh", timeout=10,
+                              json={"refresh_token": token.json()["refresh_token"]})
+    assert refreshed.headers["Cache-Control"] == "no-store"
+    for path in ("/api/identity/me/account", "/api/identity/me/data", "/api/proposals/editions"):
+        r = requests.get(f"{gateway}{path}", headers=resident_headers, timeout=10)
+        assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store", path
+    public = requests.get(f"{gateway}/api/identity/.well-known/jwks.json", timeout=10)
+    assert public.headers["Cache-Control"].startswith("public")

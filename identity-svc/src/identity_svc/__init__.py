@@ -15,5 +15,6 @@ def create_app(settings: IdentitySettings | None = None):
     app, api = create_service_app(settings, title="Glos identity-svc", description=(
         "Konta, role, weryfikacja mieszkańców, klucze podpisu / Accounts, roles, resident verification, keys"))
     api.register_blueprint(blp)
+    app.extensions["glos.no_store_endpoints"].update({"identity.Token", "identity.TokenRefresh"})
     ensure_signing_key(app.extensions["glos.sessions"], settings.key_passphrase.get_secret_value().encode())
     return app

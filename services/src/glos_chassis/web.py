@@ -44,6 +44,7 @@ LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["s
 ReadinessCheck = Callable[[], None]
 
 
+
 class KafkaReadiness:
     """Asks the cluster for its metadata; the answer is cached briefly so probes stay cheap."""
 
@@ -121,6 +122,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, version: str = 
     api = Api(app)
     register_error_handlers(app)  # after Api(), so ours replace flask-smorest's JSON errors
     app.extensions["glos.settings"] = settings
+    # endpoints a service adds here hand out secrets to a caller without a token (a login): never cached
+    app.extensions["glos.no_store_endpoints"] = set()
     app.extensions["glos.engine"] = engine
     app.extensions["glos.sessions"] = make_session_factory(engine)
     app.extensions["glos.redis"] = redis_client
@@ -140,6 +143,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, version: str = 
     @app.after_request
     def _finish_request(response: Response):
         response.headers["X-Request-Id"] = request_id_var.get() or ""
+        if "Authorization" in request.headers or request.endpoint in app.extensions["glos.no_store_endpoints"]:
+            # an answer to a signed-in person (or one carrying tokens) is theirs: no cache may keep it
+            response.headers.setdefault("Cache-Control", "no-store")
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         REQUESTS.labels(service, request.method, endpoint, response.status_code).inc()
         LATENCY.labels(service, request.method, endpoint).observe(time.perf_counter() - g.get("started", 0))
