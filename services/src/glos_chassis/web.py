@@ -23,6 +23,7 @@ from collections.abc import Callable
 import redis
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
+from jinja2 import FileSystemLoader
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest,
                                multiprocess)
 from sqlalchemy import Engine, text
@@ -105,6 +106,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, version: str = 
         "database": database_check(engine), "redis": redis_check(redis_client),
         "kafka": KafkaReadiness(settings.kafka_bootstrap_servers)}
     app = Flask(settings.service_name)
+    # the chassis's own templates first: its docs page starts Swagger UI without an inline script
+    app.jinja_loader = FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates"))
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
@@ -114,7 +117,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, version: str = 
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/",
+        # Swagger UI is served by the gateway itself (web/static/vendor/swagger-ui, pinned), never from a CDN
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
         API_SPEC_OPTIONS={"info": {"description": description}} if description else {},
         JSON_SORT_KEYS=False,
     )
