@@ -13,6 +13,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _locust(scenario: str, extra_args: list[str], env: dict, tmp_path: Path, name: str, timeout: int = 180) -> dict:
+    """Run a Locust scenario headless through the gateway; its stats rows by name."""
+    run = subprocess.run([sys.executable, "-m", "locust", "-f", str(REPO / "loadtests" / scenario), "--headless",
+                          *extra_args, "--only-summary", "--csv", str(tmp_path / name), "--exit-code-on-error", "1"],
+                         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **env}, capture_output=True, text=True,
+                         timeout=timeout)
+    assert run.returncode == 0, run.stderr[-3000:]
+    with open(tmp_path / f"{name}_stats.csv") as f:
+        return {row["Name"]: row for row in csv.DictReader(f)}
+
+
 def test_smoke_scenario_runs_clean_through_the_gateway(gateway, accounts, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO),
            "GLOS_OFFICIAL_EMAIL": accounts["official"][0], "GLOS_OFFICIAL_PASSWORD": accounts["official"][1],
@@ -66,16 +77,10 @@ def test_site_journey_votes_through_the_site(gateway, official_headers, platform
     subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-residents", str(tmp_path / "districts.txt"),
                     "--password", "haslo-obciazenie-2027", "--out", str(tmp_path / "residents.txt")],
                    check=True, capture_output=True, timeout=120)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "GLOS_EDITION": election["edition"],
-           "GLOS_RESIDENTS": str(tmp_path / "residents.txt"), "GLOS_RESIDENT_PASSWORD": "haslo-obciazenie-2027",
-           "GLOS_WEB_DIRECT": f"http://127.0.0.1:{platform.service_port('web')}"}
-    run = subprocess.run([sys.executable, "-m", "locust", "-f", str(REPO / "loadtests" / "site_journey.py"),
-                          "--headless", "-u", "6", "-r", "3", "-t", "12s", "--host", gateway, "--only-summary",
-                          "--csv", str(tmp_path / "site"), "--exit-code-on-error", "1"],
-                         cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
-    assert run.returncode == 0, run.stderr[-3000:]
-    with open(tmp_path / "site_stats.csv") as f:
-        rows = {row["Name"]: row for row in csv.DictReader(f)}
+    rows = _locust("site_journey.py", ["-u", "6", "-r", "3", "-t", "12s", "--host", gateway], {
+        "GLOS_EDITION": election["edition"], "GLOS_RESIDENTS": str(tmp_path / "residents.txt"),
+        "GLOS_RESIDENT_PASSWORD": "haslo-obciazenie-2027",
+        "GLOS_WEB_DIRECT": f"http://127.0.0.1:{platform.service_port('web')}"}, tmp_path, "site")
     assert int(rows["Aggregated"]["Failure Count"]) == 0
     assert int(rows["/edycje/[id]/glosowanie/oddaj (POST)"]["Request Count"]) >= 3  # ballots cast on the site
     assert int(rows["/edycje/[id]/projekty/[id]"]["Request Count"]) > 5

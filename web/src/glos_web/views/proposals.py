@@ -158,17 +158,22 @@ def attach(edition_id, proposal_id):
     return redirect(url_for("proposals.edit", edition_id=edition_id, proposal_id=proposal_id))
 
 
-@bp.get("/<uuid:proposal_id>/status")
-@auth.login_required
-def status(edition_id, proposal_id):
-    """The applicant's view of a submitted proposal: change requests to answer, the appeal to file."""
+def _status_page(edition_id, proposal_id, *, errors: dict | None = None, values: dict | None = None,
+                 status: int = 200):
     edition, areas = _edition(str(edition_id))
     proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
     changes = api().get("proposals", f"/proposals/{proposal_id}/change-requests", token=token())
     appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals", token=token())
     return render_template("proposals/status.html", edition=edition, proposal=proposal, changes=changes,
-                           appeals=appeals, status_name=status_name, errors={}, values={},
-                           areas_by_id={a["id"]: a for a in areas})
+                           appeals=appeals, status_name=status_name, errors=errors or {}, values=values or {},
+                           areas_by_id={a["id"]: a for a in areas}), status
+
+
+@bp.get("/<uuid:proposal_id>/status")
+@auth.login_required
+def status(edition_id, proposal_id):
+    """The applicant's view of a submitted proposal: change requests to answer, the appeal to file."""
+    return _status_page(edition_id, proposal_id)
 
 
 @bp.post("/<uuid:proposal_id>/zmiany/<uuid:request_id>")
@@ -194,14 +199,8 @@ def appeal(edition_id, proposal_id):
     try:
         api().post("proposals", f"/proposals/{proposal_id}/appeals", token=token(), json={"statement": statement})
     except ApiError as exc:
-        edition, areas = _edition(str(edition_id))
-        proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
-        changes = api().get("proposals", f"/proposals/{proposal_id}/change-requests", token=token())
-        appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals", token=token())
-        return render_template("proposals/status.html", edition=edition, proposal=proposal, changes=changes,
-                               appeals=appeals, status_name=status_name, areas_by_id={a["id"]: a for a in areas},
-                               errors=exc.field_errors() or {"statement": exc.message()},
-                               values={"statement": statement}), 422
+        return _status_page(edition_id, proposal_id, errors=exc.field_errors() or {"statement": exc.message()},
+                            values={"statement": statement}, status=422)
     flash(_("Odwołanie złożone. Urząd rozpatrzy je w terminie."), "success")
     return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))
 
