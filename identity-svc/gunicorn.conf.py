@@ -10,3 +10,5 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = None  # nginx keeps the access log; the app logs JSON
 proc_name = "identity-svc"
+# a request line up to 8 KB, as nginx allows (large_client_header_buffers): nginx answers longer ones itself
+limit_request_line = 8190

@@ -85,7 +85,7 @@ def test_oversize_body_is_refused_by_the_gateway_with_a_problem_413(gateway, off
     body = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
     r = requests.post(f"{gateway}/api/proposals/editions", data=body, timeout=10,
                       headers={**official_headers, "Content-Type": "application/json"})
-    _assert_problem(r, 413)
+    assert "1 MB" not in _assert_problem(r, 413)["detail"]  # the text holds for locations with other limits too
 
 
 def test_login_flood_from_one_address_is_limited_with_a_problem_429(gateway):
@@ -126,3 +126,46 @@ def test_personal_answers_and_tokens_are_never_stored_by_a_cache(gateway, accoun
         assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store", path
     public = requests.get(f"{gateway}/api/identity/.well-known/jwks.json", timeout=10)
     assert public.headers["Cache-Control"].startswith("public")
+
+
+def test_nginx_s_own_refusals_are_problem_json_too(gateway):
+    """Issue 14 (8): TRACE, a too long address, too large headers — each a problem+json from nginx itself."""
+    import socket
+    from urllib.parse import urlsplit
+
+    assert _assert_problem(requests.request("TRACE", f"{gateway}/api/proposals/editions", timeout=5), 405)
+    assert "8 KB" in _assert_problem(requests.get(f"{gateway}/api/proposals/editions?q={'x' * 9000}", timeout=5),
+                                     414)["detail"]
+    _assert_problem(requests.get(f"{gateway}/api/proposals/editions", headers={"X-Big": "y" * 9000}, timeout=5), 431)
+    host, port = urlsplit(gateway).hostname, urlsplit(gateway).port
+    with socket.create_connection((host, port), timeout=5) as raw:  # not HTTP at all
+        raw.sendall(b"NOT-HTTP \x01\x02\r\n\r\n")
+        answer = raw.recv(4096).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 400") and "application/problem+json" in answer
+
+
+def test_a_long_polish_text_in_a_query_string_reaches_the_service(gateway):
+    """1,000 Polish characters percent-encoded in the query (~6 KB): the service answers, not gunicorn's 414."""
+    reason = ("żółć gęśląźń, ŻÓŁĆ " * 60)[:1000]  # mostly Polish letters: 6 bytes each, percent-encoded
+    r = requests.get(f"{gateway}/api/proposals/editions", params={"uzasadnienie": reason}, timeout=10)
+    assert len(r.request.url) > 4094 and r.status_code == 200, r.text[:300]  # past gunicorn's default line limit
+
+
+def test_a_body_refused_before_it_is_read_is_the_service_s_4xx_never_a_502(gateway, resident_headers):
+    """Issue 14 (3): bodies the service refuses unread (no token; a wrong type) reach the client as the
+    service's own 4xx — gunicorn reads the rest before answering, so nginx never sees a reset."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = b"x" * (900 * 1024)
+
+    def refused(i: int) -> int:
+        if i % 2:
+            return requests.post(f"{gateway}/api/proposals/editions", data=body, timeout=30,
+                                 headers={"Content-Type": "application/json"}).status_code  # no token
+        return requests.post(f"{gateway}/api/proposals/proposals/{uuid.uuid4()}/attachments", data=body, timeout=30,
+                             params={"filename": "a.exe"},
+                             headers={**resident_headers, "Content-Type": "application/x-msdownload"}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(refused, range(120)))
+    assert 502 not in statuses and set(statuses) <= {401, 404, 415}, {s: statuses.count(s) for s in set(statuses)}

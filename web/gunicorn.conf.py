@@ -11,3 +11,5 @@ graceful_timeout = 20
 keepalive = 5  # longer than nginx's upstream keepalive_timeout (4 s): nginx drops idle connections first
 accesslog = None  # nginx keeps the access log
 proc_name = "glos-web"
+# a request line up to 8 KB, as nginx allows (large_client_header_buffers): nginx answers longer ones itself
+limit_request_line = 8190

@@ -76,6 +76,23 @@ class KafkaReadiness:
             self._checked_at = time.monotonic()
 
 
+def _drain_request_body() -> None:
+    """Read what is left of the request body before answering.
+
+    A view may refuse a request before reading its body (no token, a wrong content type, a body over this
+    endpoint's limit). gunicorn then closes the connection with the body's rest unread, the kernel answers
+    nginx — still sending it — with a reset, and nginx turns the service's 4xx into a 502. The body is
+    bounded by the gateway's limit for the location, and after a normal request nothing is left to read."""
+    stream = request.environ.get("wsgi.input")
+    if stream is None:
+        return
+    try:
+        while stream.read(64 * 1024):
+            pass
+    except Exception:  # a client that went away: nothing to answer to anyway
+        pass
+
+
 def database_check(engine: Engine) -> ReadinessCheck:
     def check() -> None:
         with engine.connect() as conn:
@@ -146,6 +163,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, version: str = 
 
     @app.after_request
     def _finish_request(response: Response):
+        _drain_request_body()
         response.headers["X-Request-Id"] = request_id_var.get() or ""
         if "Authorization" in request.headers or request.endpoint in app.extensions["glos.no_store_endpoints"]:
             # an answer to a signed-in person (or one carrying tokens) is theirs: no cache may keep it
