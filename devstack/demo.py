@@ -227,7 +227,7 @@ def _voting_edition(env: dict, gateway: str, official: dict) -> dict:
     return edition
 
 
-def _finished_edition(env: dict, gateway: str, official: dict, workdir: Path) -> dict:
+def _finished_edition(env: dict, gateway: str, official: dict, profile: stack.Profile) -> dict:
     """Katowice 2020's city-wide pool, Dąb and Załęże with every real ballot of those two districts' voters
     (their city-wide parts too), cast through nginx with one credential each, then closed and counted."""
     edition = _imported(env, FINISHED, gateway)
@@ -241,7 +241,7 @@ def _finished_edition(env: dict, gateway: str, official: dict, workdir: Path) ->
         _freeze(gateway, official, edition["id"], rules, "zasady edycji 2020 (dane demonstracyjne)")
     ballot = _wait_ballot(gateway, edition["id"])
     # a second run re-sends the same ballots with the same idempotency keys: the same receipts, nothing new
-    _cast_pabulib_ballots(gateway, edition["id"], ballot, workdir)
+    _cast_pabulib_ballots(gateway, profile, edition["id"], ballot, profile.state)
     requests.post(f"{base}/close", headers=official, timeout=10,
                   json={"reason": "koniec głosowania (dane demonstracyjne)"})  # 409 on a second run: closed
     deadline = time.monotonic() + 120
@@ -256,23 +256,19 @@ def _finished_edition(env: dict, gateway: str, official: dict, workdir: Path) ->
     return edition
 
 
-def _cast_pabulib_ballots(gateway: str, edition_id: str, ballot: dict, workdir: Path) -> None:
+def _cast_pabulib_ballots(gateway: str, profile: stack.Profile, edition_id: str, ballot: dict, workdir: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
+
+    from voting_svc.counting import pabulib  # the project's own reader of Pabulib files
 
     areas = {a["name"]: a for a in ballot["areas"]}
     voters: dict[str, dict] = {}
     for path in FINISHED["files"]:
-        text = path.read_text(encoding="utf-8-sig")
-        district = next((line.split(";", 1)[1].strip() for line in text.splitlines() if line.startswith("district;")),
-                        None)
+        pb = pabulib.read(path.read_text(encoding="utf-8-sig"))
+        district = pb.meta.get("district")
         area = areas[district] if district else next(a for a in ballot["areas"] if a["kind"] == "city")
         ids = {p["external_id"]: p["proposal_id"] for p in area["projects"]}
-        votes = text.split("\nVOTES\n", 1)[1].splitlines()
-        header = votes[0].split(";")
-        for line in votes[1:]:
-            row = dict(zip(header, line.split(";")))
-            if not row.get("vote"):
-                continue
+        for row in pb.votes:
             voter = voters.setdefault(row["voter_id"], {"district": None, "parts": []})
             voter["district"] = district or voter["district"]
             voter["parts"].append({"area_id": area["area_id"], "choices": [
@@ -281,9 +277,8 @@ def _cast_pabulib_ballots(gateway: str, edition_id: str, ballot: dict, workdir: 
     order = sorted(v for v, data in voters.items() if data["district"])
     listing, out = workdir / "demo-districts.txt", workdir / "demo-credentials.txt"
     listing.write_text("\n".join(voters[v]["district"] for v in order) + "\n", encoding="utf-8")
-    env = {**os.environ, **stack.service_env(stack.PROFILES[os.environ.get("GLOS_PROFILE", "dev")])}
     subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-voters", edition_id, str(listing), "--out", str(out)],
-                   check=True, env=env, stdout=subprocess.DEVNULL)
+                   check=True, env={**os.environ, **stack.service_env(profile)}, stdout=subprocess.DEVNULL)
     credentials = out.read_text().split()
     url = f"{gateway}/api/voting/editions/{edition_id}/votes"
     http = requests.Session()
@@ -335,7 +330,7 @@ def main() -> int:
     resident = {"Authorization": f"Bearer {token(gateway, *DEMO_ACCOUNTS[1][:2])}"}
     voting = _voting_edition(env, gateway, official)
     print(f"demo edition open for voting: {voting['name']} ({gateway}/edycje/{voting['id']})")
-    finished = _finished_edition(env, gateway, official, profile.state)
+    finished = _finished_edition(env, gateway, official, profile)
     print(f"demo edition with results: {finished['name']} ({gateway}/edycje/{finished['id']}/wyniki)")
     edition = _demo_edition(gateway, official, resident)
     print(f"demo edition open for proposals: {edition['name']} ({gateway}/edycje/{edition['id']})")

@@ -112,7 +112,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         residents = seed("seed-residents", None, ["Dąb"] * args.residents, Path(tmp), "--password", PASSWORD)
         credentials = seed("seed-voters", edition, ["Dąb"] * 20000, Path(tmp))
-    time.sleep(3)  # the residents' verification travels to the services as events
     print(f"prepared: edition {edition}, {len(residents)} residents, {len(credentials)} credentials")
 
     # ---- pages

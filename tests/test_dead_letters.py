@@ -4,7 +4,6 @@ whose dead-letter topic is missing creates it before it consumes anything."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -79,6 +78,5 @@ def test_a_worker_creates_its_missing_dead_letter_topic_before_consuming(platfor
         wait_until(lambda: f"{group}.dlt" in admin.list_topics(), timeout=60, message="the worker to create it")
     finally:
         admin.close()
-    time.sleep(1)
     value = _poison(platform, "identity.events")
     assert wait_until(lambda: _dead_lettered(platform, group, value), timeout=60, message="dead-lettered again")

@@ -90,9 +90,6 @@ _axe = Axe()
 class Accessibility:
     """axe-core on the page as it is now; a page that has any WCAG 2.1 A/AA violation fails the test."""
 
-    def __init__(self):
-        self.checked: list[str] = []
-
     def check(self, page, *, scripts: bool = True) -> None:
         """With `scripts=False` (a page loaded with JavaScript off) the same HTML is checked in a context where
         axe, itself a script, can run; the page's own scripts then run too, but find the same markup."""
@@ -111,7 +108,6 @@ class Accessibility:
 
     def _run(self, page, url: str) -> None:
         result = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-        self.checked.append(url)
         violations = result.response["violations"]
         assert not violations, f"axe: {url}\n" + "\n".join(
             f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations)

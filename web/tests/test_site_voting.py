@@ -91,10 +91,13 @@ def test_a_resident_votes_with_the_live_budget_bar_and_gets_a_receipt(page, axe,
     big, second = dab_project(edition, 235_000), dab_project(edition, 126_000)
     # leaving with a choice not yet saved asks first (and staying keeps the choice)
     page.locator(f"#p-{big['proposal_id']}").check()
-    dialogs = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    dialogs: list[str] = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))  # dismiss: stay
     page.get_by_role("link", name="Strona główna").click()
-    page.wait_for_timeout(300)
+    for _ in range(100):  # until the dialog has been handled (Playwright dispatches events while it waits)
+        if dialogs:
+            break
+        page.wait_for_timeout(50)
     assert dialogs == ["beforeunload"]
     assert page.locator(f"#p-{big['proposal_id']}").is_checked()
     page.locator(f"#p-{second['proposal_id']}").check()

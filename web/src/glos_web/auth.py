@@ -67,6 +67,7 @@ def log_in(email: str, password: str) -> User:
     login_id = secrets.token_urlsafe(24)
     _store(login_id, tokens)
     session["login"] = login_id
+    g.pop("login_state", None)  # this request read "not logged in" before; read the new login
     return current_user(refresh=False)
 
 
@@ -126,7 +127,6 @@ def _login_state(refresh: bool = True) -> dict | None:
 
 
 def current_user(refresh: bool = True) -> User | None:
-    g.pop("login_state", None) if not refresh else None
     state = _login_state(refresh)
     if not state:
         return None

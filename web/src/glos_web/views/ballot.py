@@ -19,6 +19,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from .. import auth
+from ..i18n import money
 from ..api import ApiError
 from .common import IMMUTABLE_S, PUBLIC_S, api, token
 
@@ -105,16 +106,10 @@ def check_part(rule: dict, area: dict, chosen: dict[str, int]) -> list[str]:
         total = sum(costs[p] for p in chosen)
         if total > area["budget"]:
             problems.append(_("Wybrane projekty kosztują %(total)s, więcej niż pula obszaru (%(budget)s).",
-                              total=_money(total), budget=_money(area["budget"])))
+                              total=money(total), budget=money(area["budget"])))
     if rule["type"] == "ordinal" and sorted(chosen.values()) != list(range(1, count + 1)):
         problems.append(_("Każde miejsce od 1 do %(n)d przyznaj dokładnie jednemu projektowi.", n=count))
     return problems
-
-
-def _money(amount: int) -> str:
-    from ..i18n import money
-
-    return money(amount)
 
 
 def read_choices(rule: dict, area: dict) -> tuple[dict[str, int], list[str]]:

@@ -24,7 +24,6 @@ STATUS_NAMES = {"draft": _l("szkic"), "submitted": _l("złożony"),
                 "substantively_rejected": _l("odrzucony w weryfikacji merytorycznej"),
                 "qualified": _l("zakwalifikowany"), "appealed": _l("odwołanie w toku"), "merged": _l("połączony z innym"),
                 "selected": _l("wybrany do realizacji"), "rejected": _l("odrzucony")}
-REJECTED = ("formally_rejected", "substantively_rejected", "rejected")
 IMPLEMENTATION_NAMES = {"planned": _l("zaplanowany"), "in_preparation": _l("w przygotowaniu"),
                         "in_progress": _l("w realizacji"), "completed": _l("zrealizowany"),
                         "cancelled": _l("odstąpiono od realizacji")}
