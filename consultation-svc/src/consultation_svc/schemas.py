@@ -230,3 +230,38 @@ class ReportSchema(Schema):
 
 class ReportQuerySchema(Schema):
     draft = fields.Boolean(load_default=False)
+
+
+class MatrixRowSummarySchema(Schema):
+    mean = fields.Float(required=True, allow_none=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class QuestionSummarySchema(Schema):
+    """One question's summary; which members it has depends on its type (surveys.aggregate_question)."""
+    code = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(TYPES))
+    text = fields.String(required=True)
+    answered = fields.Integer(required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "single, multiple, scale: answers per option or value"})
+    percent = fields.Dict(keys=fields.String(), values=fields.Float())
+    mean = fields.Float(allow_none=True)
+    median = fields.Float(allow_none=True)
+    min = fields.Float(allow_none=True)
+    max = fields.Float(allow_none=True)
+    mean_position = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    first_choice = fields.Dict(keys=fields.String(), values=fields.Integer())
+    order = fields.List(fields.String())
+    rows = fields.Dict(keys=fields.String(), values=fields.Nested(MatrixRowSummarySchema))
+
+
+class ResultsGroupSchema(Schema):
+    responses = fields.Integer(required=True)
+    questions = fields.List(fields.Nested(QuestionSummarySchema), required=True)
+
+
+class ResultsSchema(ResultsGroupSchema):
+    """All responses summarised; with `by`, also per district or age band."""
+    by = fields.String(validate=validate.OneOf(["district", "age_band"]))
+    groups = fields.Dict(keys=fields.String(), values=fields.Nested(ResultsGroupSchema))

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from glos_chassis.auth import current_principal, optional_principal, require
 from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
+from glos_chassis.openapi import file_response, optional_token
 from glos_chassis.web import db_sessions
 
 from . import comments, consultations, meetings, remarks, report, surveys
@@ -24,8 +25,8 @@ from .schemas import (AttendanceSchema, BannedWordSchema, CommentCreateSchema, C
                       MeetingCreateSchema, MeetingRemarkSchema, MeetingSchema, MinutesSchema, ModerationSchema,
                       ModeratorSchema, QuestionSchema, ReactionCountSchema, ReactionSchema, RegistrationSchema,
                       RemarkQuerySchema, RemarkSchema, ReplySchema, ReportQuerySchema, ReportSchema, ResponseOutSchema,
-                      ResponseSchema, ResultsQuerySchema, SectionRevisionSchema, SectionSchema, StatusChangeSchema,
-                      SurveySchema)
+                      ResponseSchema, ResultsQuerySchema, ResultsSchema, SectionRevisionSchema, SectionSchema,
+                      StatusChangeSchema, SurveySchema)
 
 blp = Blueprint("consultations", __name__, url_prefix="/consultations",
                 description="Konsultacje społeczne / Public consultations")
@@ -169,6 +170,7 @@ class Survey(MethodView):
 
 @blp.route("/<uuid:consultation_id>/responses")
 class Responses(MethodView):
+    @optional_token
     @blp.arguments(ResponseSchema)
     @blp.response(201, ResponseOutSchema)
     def post(self, body, consultation_id):
@@ -206,7 +208,9 @@ class Responses(MethodView):
 
 @blp.route("/<uuid:consultation_id>/results")
 class Results(MethodView):
+    @optional_token
     @blp.arguments(ResultsQuerySchema, location="query")
+    @blp.response(200, ResultsSchema)
     def get(self, query, consultation_id):
         """Wyniki ankiety (zbiorczo; z podziałem na osiedla lub wiek) / Aggregated results, optionally cross-tabulated"""
         principal = optional_principal()
@@ -218,6 +222,8 @@ class Results(MethodView):
 
 @blp.route("/<uuid:consultation_id>/responses.csv")
 class ResponsesCsv(MethodView):
+    @file_response("text/csv", description="Odpowiedzi, zanonimizowane (CSV) / Anonymised responses (CSV)")
+    @optional_token
     def get(self, consultation_id):
         """Zanonimizowane odpowiedzi (CSV) / Anonymised responses as CSV"""
         principal = optional_principal()
@@ -278,6 +284,7 @@ class SectionRevision(MethodView):
 
 @blp.route("/<uuid:consultation_id>/documents/<uuid:document_id>/comments")
 class DocumentComments(MethodView):
+    @optional_token
     @blp.response(200, CommentSchema(many=True))
     def get(self, consultation_id, document_id):
         """Komentarze (opublikowane; autor widzi też swoje wstrzymane) / Comments"""
@@ -560,6 +567,7 @@ class Approval(MethodView):
 
 @blp.route("/<uuid:consultation_id>/report")
 class Report(MethodView):
+    @optional_token
     @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, ReportSchema)
     def get(self, query, consultation_id):
@@ -599,6 +607,8 @@ class ReportPublication(MethodView):
 
 @blp.route("/<uuid:consultation_id>/report.html")
 class ReportHtml(MethodView):
+    @file_response("text/html", description="Raport (HTML) / The report (HTML)")
+    @optional_token
     @blp.arguments(ReportQuerySchema, location="query")
     def get(self, query, consultation_id):
         """Raport (HTML) / The report as HTML"""
@@ -609,6 +619,8 @@ class ReportHtml(MethodView):
 
 @blp.route("/<uuid:consultation_id>/report.pdf")
 class ReportPdf(MethodView):
+    @file_response("application/pdf", description="Raport (PDF) / The report (PDF)")
+    @optional_token
     @blp.arguments(ReportQuerySchema, location="query")
     def get(self, query, consultation_id):
         """Raport (PDF) / The report as PDF"""

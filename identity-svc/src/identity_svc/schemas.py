@@ -45,12 +45,17 @@ class InPersonVerificationSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
-class EligibilitySchema(Schema):
+class EligibilityRulesSchema(Schema):
+    """An edition's eligibility rules as they stand (the answer)."""
     voting_day = fields.Date(required=True)
     min_age = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 120))
     guardian_consent_under = fields.Integer(load_default=None, allow_none=True, strict=True,
                                             validate=validate.Range(0, 120))
     residency = fields.String(required=True, validate=validate.OneOf(["census", "declaration", "either"]))
+
+
+class EligibilitySchema(EligibilityRulesSchema):
+    """Setting the rules: the same, with the reason the audit log keeps (not part of the answer)."""
     reason = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=1000))
 
 
@@ -172,3 +177,59 @@ class AccountSchema(Schema):
     display_name = fields.String()
     roles = fields.List(fields.String())
     scopes = fields.Dict(attribute="role_scopes")
+
+
+class JwkSchema(Schema):
+    """One public signing key (RFC 7517)."""
+    kty = fields.String(required=True)
+    kid = fields.String(required=True)
+    use = fields.String()
+    alg = fields.String()
+    key_ops = fields.List(fields.String())
+    n = fields.String(required=True)
+    e = fields.String(required=True)
+
+
+class JwksSchema(Schema):
+    keys = fields.List(fields.Nested(JwkSchema), required=True)
+
+
+class ExportedAccountSchema(Schema):
+    id = fields.UUID(required=True)
+    email = fields.Email(required=True)
+    display_name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    email_confirmed_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+
+
+class ExportedResidentSchema(Schema):
+    pesel = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    address = fields.String(required=True)
+    birth_date = fields.String(required=True, metadata={"format": "date"})
+    district = fields.String(required=True)
+    verification_level = fields.String(required=True)
+    verification_method = fields.String(required=True)
+    verified_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class ExportedCredentialSchema(Schema):
+    edition_id = fields.UUID(required=True)
+    channel = fields.String(required=True)
+    issued_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class ExportedStaffActionSchema(Schema):
+    action = fields.String(required=True)
+    reason = fields.String(required=True)
+    at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class MyDataSchema(Schema):
+    """Everything Glos keeps about the caller (GDPR art. 15), as the download gives it."""
+    account = fields.Nested(ExportedAccountSchema, required=True)
+    resident = fields.Nested(ExportedResidentSchema)
+    credentials = fields.List(fields.Nested(ExportedCredentialSchema), required=True)
+    staff_actions_about_me = fields.List(fields.Nested(ExportedStaffActionSchema), required=True)

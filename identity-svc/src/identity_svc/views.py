@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from glos_chassis.auth import current_principal, require
 from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
+from glos_chassis.openapi import file_body
 from glos_chassis.web import db_sessions
 
 from . import (addresses, audit, census, credentials, password_reset, privacy, registration, residents, roles, sessions,
@@ -16,10 +17,11 @@ from . import (addresses, audit, census, credentials, password_reset, privacy, r
 from .keys import published_jwks
 from .models import Account, EditionEligibility, Resident
 from .personal_data import vault_from
-from .schemas import (AccountDeletionSchema, AccountSchema, PasswordResetRequestSchema, PasswordResetSchema, CensusQuerySchema, CensusReportSchema, ConfirmationQuerySchema,
-                      CredentialRequestSchema, CredentialSchema, EligibilitySchema, ForeignerVerificationSchema,
-                      InPersonVerificationSchema, LogoutRequestSchema, OnBehalfCredentialRequestSchema,
-                      RefreshRequestSchema, RegistrationAcceptedSchema, RegistrationSchema,
+from .schemas import (AccountDeletionSchema, AccountSchema, CensusQuerySchema, CensusReportSchema,
+                      ConfirmationQuerySchema, CredentialRequestSchema, CredentialSchema, EligibilityRulesSchema,
+                      EligibilitySchema, ForeignerVerificationSchema, InPersonVerificationSchema, JwksSchema,
+                      LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordResetRequestSchema,
+                      PasswordResetSchema, RefreshRequestSchema, RegistrationAcceptedSchema, RegistrationSchema,
                       ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
                       StreetsReportSchema, SupportListReportSchema, SupportListSchema, TokenRequestSchema,
                       TokenResponseSchema)
@@ -30,6 +32,7 @@ blp = Blueprint("identity", __name__, description="Konta i tokeny dostępu / Acc
 
 @blp.route("/.well-known/jwks.json")
 class Jwks(MethodView):
+    @blp.response(200, JwksSchema)
     @blp.doc(summary="Klucze publiczne do weryfikacji tokenów (JWKS) / Public keys for token verification")
     def get(self):
         with session_scope(db_sessions()) as session:
@@ -194,6 +197,7 @@ class MyAccount(MethodView):
 @blp.route("/me/data")
 class MyData(MethodView):
     @require()
+    @blp.response(200, MyDataSchema)
     @blp.doc(summary="Pobierz swoje dane (RODO) / Download your data (GDPR)")
     def get(self):
         with session_scope(db_sessions()) as session:
@@ -261,6 +265,7 @@ def _csv_body() -> str:
 @blp.route("/census")
 class Census(MethodView):
     @require(any_of=("pb_official", "coordinator"))
+    @file_body("text/csv", "text/plain", description="Rejestr (CSV, UTF-8) / The register (CSV, UTF-8)")
     @blp.arguments(CensusQuerySchema, location="query")
     @blp.response(200, CensusReportSchema)
     @blp.doc(summary="Import rejestru mieszkańców (CSV w treści żądania) / Census import (CSV body)")
@@ -275,6 +280,7 @@ class Census(MethodView):
 @blp.route("/streets")
 class Streets(MethodView):
     @require(any_of=("pb_official", "coordinator"))
+    @file_body("text/csv", "text/plain", description="Ulice i osiedla (CSV street;district) / Streets (CSV)")
     @blp.arguments(CensusQuerySchema, location="query")
     @blp.response(200, StreetsReportSchema)
     @blp.doc(summary="Rejestr ulic i osiedli (CSV street;district) / Street register (CSV)")
@@ -289,7 +295,7 @@ class Streets(MethodView):
 class Eligibility(MethodView):
     @require(any_of=("coordinator", "admin"))
     @blp.arguments(EligibilitySchema)
-    @blp.response(200, EligibilitySchema)
+    @blp.response(200, EligibilityRulesSchema)
     @blp.doc(summary="Zasady uprawnienia do głosowania w edycji / An edition's eligibility rules")
     def put(self, body, edition_id):
         actor = current_principal().subject

@@ -377,3 +377,16 @@ class TermsSchema(Schema):
     status = fields.String()
     response_note = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
+
+
+class FieldChangeSchema(Schema):
+    before = fields.Raw(required=True, allow_none=True)
+    after = fields.Raw(required=True, allow_none=True)
+
+
+class VersionDiffSchema(Schema):
+    """What changed between two versions of a proposal, per field of its content."""
+    proposal_id = fields.UUID(required=True)
+    from_ = fields.Integer(required=True, data_key="from", attribute="from")
+    to = fields.Integer(required=True)
+    changes = fields.Dict(keys=fields.String(), values=fields.Nested(FieldChangeSchema), required=True)

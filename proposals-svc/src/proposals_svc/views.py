@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 from glos_chassis.auth import current_principal, optional_principal, require
 from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
+from glos_chassis.openapi import file_body, file_response, optional_token
 from glos_chassis.web import db_sessions
 
 from . import changes, conflicts, events, implementation, initiatives, lifecycle, lists, pabulib, phases, rules, service, verification
@@ -26,7 +27,7 @@ from .schemas import (ScoringSchema, TermsProposalSchema, TermsSchema, Implement
                       PabulibImportQuerySchema, PhaseChangeSchema, ProposalContentSchema, ProposalListQuerySchema,
                       ProposalSchema, ReasonSchema, ResolutionSchema, ReviewSchema, RulesChangeSchema,
                       RulesStateSchema, ScheduleSchema, ScheduleStateSchema, SettingsChangeSchema, SubstantiveReviewSchema,
-                      SupportStateSchema,
+                      SupportStateSchema, VersionDiffSchema,
                       VersionSchema)
 
 blp = Blueprint("editions", __name__, url_prefix="/editions",
@@ -248,6 +249,7 @@ class Lists(MethodView):
 
 @blp.route("/<uuid:edition_id>/lists.csv")
 class ListsCsv(MethodView):
+    @file_response("text/csv", description="Listy (CSV) / The lists (CSV)")
     def get(self, edition_id: uuid.UUID):
         """Opublikowane listy projektów (CSV) / The published lists as CSV"""
         with session_scope(db_sessions()) as session:
@@ -278,6 +280,7 @@ class Areas(MethodView):
 @blp.route("/<uuid:edition_id>/areas/pabulib")
 class AreaImport(MethodView):
     @require(role="pb_official")
+    @file_body("text/plain", "text/csv", "application/octet-stream", description="Plik Pabulib (.pb, UTF-8)")
     @blp.arguments(PabulibImportQuerySchema, location="query")
     @blp.response(201, AreaSchema)
     def post(self, query, edition_id: uuid.UUID):
@@ -298,6 +301,7 @@ class AreaImport(MethodView):
 
 @blp.route("/<uuid:edition_id>/areas/<uuid:area_id>/pabulib")
 class AreaExport(MethodView):
+    @file_response("text/plain", description="Plik Pabulib / A Pabulib file")
     def get(self, edition_id: uuid.UUID, area_id: uuid.UUID):
         """Projekty obszaru w formacie Pabulib / The area's projects as a Pabulib file"""
         with session_scope(db_sessions()) as session:
@@ -343,6 +347,7 @@ class Ballot(MethodView):
 
 @proposals_blp.route("/<uuid:proposal_id>")
 class ProposalById(MethodView):
+    @optional_token
     @proposals_blp.response(200, ProposalSchema)
     def get(self, proposal_id: uuid.UUID):
         """Wniosek (szkic widzi tylko autor) / A proposal (a draft only for its author)"""
@@ -377,6 +382,7 @@ class Submission(MethodView):
 
 @proposals_blp.route("/<uuid:proposal_id>/attachments")
 class Attachments(MethodView):
+    @optional_token
     @proposals_blp.response(200, AttachmentSchema(many=True))
     def get(self, proposal_id: uuid.UUID):
         """Załączniki wniosku / The proposal's attachments"""
@@ -389,6 +395,7 @@ class Attachments(MethodView):
                                         .order_by(Attachment.created_at)))
 
     @require(role="resident")
+    @file_body(*sorted(ATTACHMENT_TYPES), description="Plik (do 5 MB) / The file (up to 5 MB)")
     @proposals_blp.arguments(AttachmentQuerySchema, location="query")
     @proposals_blp.response(201, AttachmentSchema)
     def post(self, query, proposal_id: uuid.UUID):
@@ -422,6 +429,8 @@ class Attachments(MethodView):
 
 @proposals_blp.route("/<uuid:proposal_id>/attachments/<uuid:attachment_id>")
 class AttachmentContent(MethodView):
+    @file_response(*sorted(ATTACHMENT_TYPES), description="Załącznik / The attachment")
+    @optional_token
     def get(self, proposal_id: uuid.UUID, attachment_id: uuid.UUID):
         """Treść załącznika / The attachment's content"""
         principal = optional_principal()
@@ -438,6 +447,7 @@ class AttachmentContent(MethodView):
 
 @proposals_blp.route("/<uuid:proposal_id>/support")
 class SupportOnline(MethodView):
+    @optional_token
     @proposals_blp.response(200, SupportStateSchema)
     def get(self, proposal_id: uuid.UUID):
         """Liczba popierających / How many support it"""
@@ -547,6 +557,7 @@ class ChangeRequestResponse(MethodView):
 
 @proposals_blp.route("/<uuid:proposal_id>/versions")
 class Versions(MethodView):
+    @optional_token
     @proposals_blp.response(200, VersionSchema(many=True))
     def get(self, proposal_id: uuid.UUID):
         """Wszystkie wersje wniosku / Every version of the proposal"""
@@ -556,6 +567,8 @@ class Versions(MethodView):
 
 @proposals_blp.route("/<uuid:proposal_id>/versions/<int:older>/diff/<int:newer>")
 class VersionDiff(MethodView):
+    @optional_token
+    @proposals_blp.response(200, VersionDiffSchema)
     def get(self, proposal_id: uuid.UUID, older: int, newer: int):
         """Różnice między wersjami, pole po polu / What changed between two versions, field by field"""
         with session_scope(db_sessions()) as session:
@@ -567,6 +580,7 @@ class VersionDiff(MethodView):
 
 @proposals_blp.route("/<uuid:proposal_id>/appeals")
 class Appeals(MethodView):
+    @optional_token
     @proposals_blp.response(200, AppealSchema(many=True))
     def get(self, proposal_id: uuid.UUID):
         """Odwołania i ich rozstrzygnięcia / Appeals and their decisions"""

@@ -20,6 +20,7 @@ import jwt
 from flask import current_app, g, request
 
 from .errors import Problem
+from .openapi import document_token
 
 ALGORITHMS = ["RS256"]
 # identity-svc puts the jti of a logged-out access token here (Redis) until the token would have expired.
@@ -125,6 +126,6 @@ def require(role: str | None = None, *, any_of: tuple[str, ...] = ()):
             g.principal = principal
             return view(*args, **kwargs)
 
-        return wrapper
+        return document_token(wrapper)
 
     return decorator

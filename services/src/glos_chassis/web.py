@@ -35,6 +35,7 @@ from .db import make_engine, make_session_factory
 from .errors import register_error_handlers
 from .json_body import check_request_body
 from .logs import configure_logging, request_id_var
+from .openapi import ServiceApi
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, version: str = 
         JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False
-    api = Api(app)
+    api = ServiceApi(app)
     register_error_handlers(app)  # after Api(), so ours replace flask-smorest's JSON errors
     app.extensions["glos.settings"] = settings
     # endpoints a service adds here hand out secrets to a caller without a token (a login): never cached

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from glos_chassis.auth import bearer_token, current_principal, require
 from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
+from glos_chassis.openapi import bearer_credential, file_response
 from glos_chassis.web import db_sessions
 
 from .handlers import edition_projection
@@ -125,6 +126,7 @@ def _published_ballot(edition_id: uuid.UUID) -> BallotView:
 
 @blp.route("/<uuid:edition_id>/votes")
 class Votes(MethodView):
+    @bearer_credential
     @blp.arguments(BALLOT_CAST_SCHEMA)
     @blp.response(201, ReceiptSchema)
     @blp.alt_response(200, schema=ReceiptSchema, description="A retry with the same Idempotency-Key")
@@ -199,6 +201,7 @@ class Results(MethodView):
 
 @blp.route("/<uuid:edition_id>/results.csv")
 class ResultsCsv(MethodView):
+    @file_response("text/csv", description="Wyniki (CSV) / The results (CSV)")
     def get(self, edition_id: uuid.UUID):
         """Wyniki jako CSV / The results as CSV"""
         with session_scope(db_sessions()) as session:
@@ -270,6 +273,7 @@ class ReceiptProof(MethodView):
 
 @blp.route("/<uuid:edition_id>/ballots.zip")
 class BallotsExport(MethodView):
+    @file_response("application/zip", description="Karty w formacie Pabulib (ZIP) / Pabulib ballots (ZIP)")
     def get(self, edition_id: uuid.UUID):
         """Zanonimizowane karty całej edycji w formacie Pabulib / The edition's anonymised ballots (Pabulib)"""
         with session_scope(db_sessions()) as session:
