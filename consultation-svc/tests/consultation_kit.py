@@ -44,7 +44,7 @@ def staff(gateway: str, admin_headers: dict, role: str, scope: str | None = None
                       timeout=10, json={"role": role, "scope": scope, "reason": "pracownik urzędu"})
     assert r.status_code == 200, r.text
     return SimpleNamespace(headers={"Authorization": f"Bearer {login(gateway, email, 'haslo-pracownika-123456')}"},
-                           account_id=account_id_of(headers))
+                           account_id=account_id_of(headers), email=email)
 
 
 def new_consultation(gateway: str, coordinator: dict, **overrides) -> dict:

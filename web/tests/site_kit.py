@@ -9,6 +9,7 @@ import re
 import sys
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
 
@@ -76,3 +77,30 @@ def wait_for_link(mail_dir, address: str, pattern: str, count: int = 1, timeout:
             return match.group(0)
         time.sleep(0.3)
     raise AssertionError(f"no mail for {address} within {timeout}s")
+
+
+def open_consultation(gateway: str, coordinator: dict, *, capacity: int = 1, **overrides) -> dict:
+    """A consultation for Dąb, built as the office would: the survey with every question type (q7 asked only
+    of those who never use the square), a document in three sections, one meeting of `capacity` places; open."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "consultation-svc" / "tests"))
+    from consultation_kit import EVERY_TYPE, api, new_consultation
+
+    consultation = new_consultation(gateway, coordinator, **overrides)
+    cid = consultation["id"]
+    assert api(gateway, "PUT", f"/consultations/{cid}/survey", coordinator,
+               json={"questions": EVERY_TYPE}).status_code == 200
+    document = api(gateway, "POST", f"/consultations/{cid}/documents", coordinator, json={
+        "title": "Koncepcja przebudowy placu", "sections": [
+            {"heading": "§1", "body": "Plac zostanie wyłożony kostką granitową."},
+            {"heading": "§2", "body": "Wzdłuż placu powstanie szpaler 20 lip."},
+            {"heading": "§3", "body": "Parking na 30 miejsc zostaje."}]})
+    assert document.status_code == 201, document.text
+    starts = datetime.now(UTC) + timedelta(days=10)
+    meeting = api(gateway, "POST", f"/consultations/{cid}/meetings", coordinator, json={
+        "title": "Spacer badawczy po placu", "place": "Plac na Dębie", "starts_at": starts.isoformat(),
+        "registration_closes_at": (starts - timedelta(days=1)).isoformat(), "capacity": capacity})
+    assert meeting.status_code == 201, meeting.text
+    opened = api(gateway, "POST", f"/consultations/{cid}/status", coordinator,
+                 json={"status": "open", "reason": "zgodnie z zarządzeniem"})
+    assert opened.status_code == 200, opened.text
+    return {**opened.json(), "document": document.json(), "meeting": meeting.json()}

@@ -166,6 +166,18 @@ def reactions(session: Session, comment_id: uuid.UUID) -> dict:
     return {"support": counts.get("support", 0), "oppose": counts.get("oppose", 0)}
 
 
+def reaction_counts(session: Session, comment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """Support and opposition of many comments in one query (a document's thread)."""
+    counts: dict[uuid.UUID, dict] = {}
+    if comment_ids:
+        for comment_id, kind, n in session.execute(
+                select(CommentReaction.comment_id, CommentReaction.kind, func.count())
+                .where(CommentReaction.comment_id.in_(comment_ids))
+                .group_by(CommentReaction.comment_id, CommentReaction.kind)):
+            counts.setdefault(comment_id, {"support": 0, "oppose": 0})[kind] = n
+    return counts
+
+
 def flag(session: Session, consultation: Consultation, comment: Comment, *, account: str, reason: str) -> Comment:
     if comment.status not in (VISIBLE, "flagged"):
         raise Problem(409, "Ten komentarz nie jest opublikowany.", "The comment is not published.")

@@ -92,6 +92,23 @@ def cancel(session: Session, consultation: Consultation, meeting: Meeting, *, ac
     return registration
 
 
+def registration_of(session: Session, meeting: Meeting, account: str) -> dict:
+    """The caller's own registration, with their place on the waitlist (1 = the next to get a seat)."""
+    registration = session.scalar(select(Registration).where(Registration.meeting_id == meeting.id,
+                                                             Registration.account_id == account,
+                                                             Registration.status != "cancelled"))
+    if registration is None:
+        raise Problem(404, "Nie jesteś zapisany(-a) na to spotkanie.", "You are not registered for this meeting.")
+    position = None
+    if registration.status == "waitlisted":
+        position = 1 + session.scalar(select(func.count()).select_from(Registration).where(
+            Registration.meeting_id == meeting.id, Registration.status == "waitlisted",
+            (Registration.created_at < registration.created_at)
+            | ((Registration.created_at == registration.created_at) & (Registration.id < registration.id))))
+    return {"id": registration.id, "account_id": registration.account_id, "status": registration.status,
+            "attended": registration.attended, "created_at": registration.created_at, "waitlist_position": position}
+
+
 def registrations(session: Session, meeting: Meeting) -> list[Registration]:
     return list(session.scalars(select(Registration).where(Registration.meeting_id == meeting.id)
                                 .order_by(Registration.created_at, Registration.id)))

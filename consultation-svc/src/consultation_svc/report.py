@@ -167,6 +167,11 @@ def latest(session: Session, consultation: Consultation, *, published_only: bool
     return report
 
 
+def versions(session: Session, consultation: Consultation) -> list[ReportVersion]:
+    return list(session.scalars(select(ReportVersion).where(ReportVersion.consultation_id == consultation.id)
+                                .order_by(ReportVersion.version.desc())))
+
+
 def participants(session: Session, consultation: Consultation) -> set[str]:
     """Everyone who took part under their account: commenters, respondents, meeting registrants, remark authors."""
     found = set(session.scalars(select(Comment.author).where(Comment.consultation_id == consultation.id)))

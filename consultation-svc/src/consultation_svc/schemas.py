@@ -134,6 +134,13 @@ class CommentSchema(Schema):
     created_at = fields.AwareDateTime()
 
 
+class ThreadCommentSchema(CommentSchema):
+    """A comment in a document's thread, with its support and whether it is the caller's own."""
+    support = fields.Integer()
+    oppose = fields.Integer()
+    mine = fields.Boolean()
+
+
 class ReactionSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["support", "oppose"]))
 
@@ -180,6 +187,10 @@ class RegistrationSchema(Schema):
     status = fields.String()
     attended = fields.Boolean(allow_none=True)
     created_at = fields.AwareDateTime()
+
+
+class MyRegistrationSchema(RegistrationSchema):
+    waitlist_position = fields.Integer(allow_none=True, metadata={"description": "1 = the next to get a seat"})
 
 
 class AttendanceSchema(Schema):

@@ -22,11 +22,11 @@ from . import comments, consultations, meetings, remarks, report, surveys
 from .models import (BannedWord, Comment, Consultation, Document, Meeting, Question, Registration, SurveyResponse)
 from .schemas import (AttendanceSchema, BannedWordSchema, CommentCreateSchema, CommentSchema, ConsultationCreateSchema,
                       ConsultationSchema, DocumentCreateSchema, DocumentSchema, EmailRemarkSchema, FlagSchema,
-                      MeetingCreateSchema, MeetingRemarkSchema, MeetingSchema, MinutesSchema, ModerationSchema,
+                      MeetingCreateSchema, MeetingRemarkSchema, MeetingSchema, MinutesSchema, ModerationSchema, MyRegistrationSchema,
                       ModeratorSchema, QuestionSchema, ReactionCountSchema, ReactionSchema, RegistrationSchema,
                       RemarkQuerySchema, RemarkSchema, ReplySchema, ReportQuerySchema, ReportSchema, ResponseOutSchema,
                       ResponseSchema, ResultsQuerySchema, ResultsSchema, SectionRevisionSchema, SectionSchema,
-                      StatusChangeSchema, SurveySchema)
+                      StatusChangeSchema, SurveySchema, ThreadCommentSchema)
 
 blp = Blueprint("consultations", __name__, url_prefix="/consultations",
                 description="Konsultacje społeczne / Public consultations")
@@ -206,6 +206,22 @@ class Responses(MethodView):
             return response
 
 
+@blp.route("/<uuid:consultation_id>/responses/mine")
+class MyResponse(MethodView):
+    @require()
+    @blp.response(200, ResponseOutSchema)
+    def get(self, consultation_id):
+        """Moja odpowiedź na ankietę (do poprawienia przed zamknięciem) / My survey response"""
+        with session_scope(db_sessions()) as session:
+            consultation = consultations.get(session, consultation_id)
+            response = session.scalar(select(SurveyResponse).where(
+                SurveyResponse.consultation_id == consultation.id,
+                SurveyResponse.respondent == current_principal().subject))
+            if response is None:
+                raise Problem(404, "Nie wypełniono jeszcze ankiety.", "No response yet.")
+            return response
+
+
 @blp.route("/<uuid:consultation_id>/results")
 class Results(MethodView):
     @optional_token
@@ -247,6 +263,14 @@ def _document_view(session, document) -> dict:
 
 @blp.route("/<uuid:consultation_id>/documents")
 class Documents(MethodView):
+    @blp.response(200, DocumentSchema(many=True))
+    def get(self, consultation_id):
+        """Dokumenty konsultacji / The consultation's documents"""
+        with session_scope(db_sessions()) as session:
+            consultations.get(session, consultation_id)
+            return [_document_view(session, d) for d in session.scalars(
+                select(Document).where(Document.consultation_id == consultation_id).order_by(Document.created_at))]
+
     @require()
     @blp.arguments(DocumentCreateSchema)
     @blp.response(201, DocumentSchema)
@@ -285,7 +309,7 @@ class SectionRevision(MethodView):
 @blp.route("/<uuid:consultation_id>/documents/<uuid:document_id>/comments")
 class DocumentComments(MethodView):
     @optional_token
-    @blp.response(200, CommentSchema(many=True))
+    @blp.response(200, ThreadCommentSchema(many=True))
     def get(self, consultation_id, document_id):
         """Komentarze (opublikowane; autor widzi też swoje wstrzymane) / Comments"""
         principal = optional_principal()
@@ -294,7 +318,12 @@ class DocumentComments(MethodView):
             _document(session, consultation_id, document_id)
             found = session.scalars(select(Comment).where(Comment.document_id == document_id)
                                     .order_by(Comment.created_at)).all()
-            return [c for c in found if comments.visible_to(session, c, consultation, principal)]
+            shown = [c for c in found if comments.visible_to(session, c, consultation, principal)]
+            counts = comments.reaction_counts(session, [c.id for c in shown])
+            for c in shown:  # read by ThreadCommentSchema; not columns
+                c.support, c.oppose = (counts.get(c.id, {}).get(k, 0) for k in ("support", "oppose"))
+                c.mine = principal is not None and c.author == principal.subject
+            return shown
 
     @require()
     @blp.arguments(CommentCreateSchema)
@@ -462,6 +491,14 @@ class Registrations(MethodView):
 @meetings_blp.route("/<uuid:meeting_id>/registrations/mine")
 class MyRegistration(MethodView):
     @require()
+    @meetings_blp.response(200, MyRegistrationSchema)
+    def get(self, meeting_id):
+        """Mój zapis i miejsce na liście rezerwowej / My registration and waitlist place"""
+        with session_scope(db_sessions()) as session:
+            meeting, _ = _meeting_and_consultation(session, meeting_id)
+            return meetings.registration_of(session, meeting, current_principal().subject)
+
+    @require()
     @meetings_blp.response(200, RegistrationSchema)
     def delete(self, meeting_id):
         """Zrezygnuj (miejsce przechodzi na pierwszą osobę z listy rezerwowej) / Cancel"""
@@ -516,14 +553,18 @@ class MeetingRemarks(MethodView):
 
 @blp.route("/<uuid:consultation_id>/remarks")
 class Remarks(MethodView):
-    @require()
+    @optional_token
     @blp.arguments(RemarkQuerySchema, location="query")
     @blp.response(200, RemarkSchema(many=True))
     def get(self, query, consultation_id):
-        """Uwagi do rozpatrzenia / The remarks to answer"""
+        """Uwagi i odpowiedzi (wszystkim po publikacji raportu; wcześniej prowadzącym) / The remarks and replies"""
+        principal = optional_principal()
         with session_scope(db_sessions()) as session:
             consultation = consultations.get(session, consultation_id)
-            principal = current_principal()
+            if consultation.status == "report_published":  # the report lists them all, answered
+                return remarks.of(session, consultation, status=query["status"])
+            if principal is None:
+                raise Problem(401, "Zaloguj się.", "Log in.", headers={"WWW-Authenticate": "Bearer"})
             if not remarks.may_answer(session, consultation, principal):
                 raise Problem(403, "Tylko prowadzący i komórka odpowiedzialna.", "Staff and the department only.",
                               type_="https://glos.pl/problems/forbidden")
@@ -592,6 +633,18 @@ class Report(MethodView):
         with session_scope(db_sessions()) as session:
             consultation = consultations.get(session, consultation_id, for_update=True)
             return report.make_version(session, consultation, actor=current_principal().subject)
+
+
+@blp.route("/<uuid:consultation_id>/report/versions")
+class ReportVersions(MethodView):
+    @require()
+    @blp.response(200, ReportSchema(many=True))
+    def get(self, consultation_id):
+        """Wszystkie wersje raportu (prowadzący) / Every version of the report (staff)"""
+        with session_scope(db_sessions()) as session:
+            consultation = consultations.get(session, consultation_id)
+            consultations.require_staff(session, consultation, current_principal())
+            return report.versions(session, consultation)
 
 
 @blp.route("/<uuid:consultation_id>/report/publication")

@@ -72,9 +72,9 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     Babel(app, locale_selector=i18n.language)
     csp = content_security_policy(settings)
 
-    from .views import account, ballot, editions, proposals, site
+    from .views import account, ballot, consultation_staff, consultations, editions, proposals, site
 
-    for module in (site, account, editions, proposals, ballot):
+    for module in (site, account, editions, proposals, ballot, consultations, consultation_staff):
         app.register_blueprint(module.bp)
 
     @app.before_request

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session
 
 from ..api import ServiceUnavailable
 from ..i18n import LANGUAGES
+from . import consultations as consultation_views
 from .common import PUBLIC_S, api, phase_name, safe_next
 
 bp = Blueprint("site", __name__)
@@ -32,7 +33,8 @@ def home():
         consultations = api().get("consultation", "/consultations")
     except ServiceUnavailable:
         consultations = None  # the budget pages still work when consultations do not answer
-    return render_template("home.html", editions=editions, consultations=consultations)
+    return render_template("home.html", editions=editions, consultations=consultations,
+                           status_names=consultation_views.STATUS_NAMES)
 
 
 @bp.get("/deklaracja-dostepnosci")

@@ -1,0 +1,373 @@
+"""Running a consultation: what coordinators and the consultation's moderators do on the site — announce it,
+build its survey and documents, plan meetings, assign moderators, open and close it; the moderation queue and
+the banned words; live results; attendance and minutes; the remarks to answer and approve; the report's
+versions and its publication.
+
+Links to these pages are shown to staff roles only, and consultation-svc decides every action anyway: a
+moderator not assigned to a consultation gets its 403, shown as such.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from .. import auth
+from ..api import ApiError
+from .common import api, token
+from .consultations import FORM_NAMES, KIND_NAMES, OUTCOME_NAMES, STATUS_NAMES
+
+bp = Blueprint("consultation_staff", __name__, url_prefix="/konsultacje")
+
+STAFF_ROLES = ("coordinator", "moderator", "department_reviewer")
+CITY_TIME = ZoneInfo("Europe/Warsaw")  # the office types local times; the API takes them with their offset
+QUESTION_TYPES = ["single", "multiple", "scale", "ranking", "numeric", "short_text", "long_text", "matrix"]
+MIN_ROWS = 1
+
+
+def staff_required(view):
+    """Signed in with a staff role; which consultation they may run is consultation-svc's to say."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not auth.current_user().has(*STAFF_ROLES):
+            abort(403)
+        return view(*args, **kwargs)
+    return auth.login_required(wrapper)
+
+
+def _consultation(cid) -> dict:
+    found = api().get("consultation", f"/consultations/{cid}")
+    found["status_label"] = str(STATUS_NAMES.get(found["status"], found["status"]))
+    found["form_labels"] = [str(FORM_NAMES.get(f, f)) for f in found["forms"]]
+    return found
+
+
+def _local_time(text: str) -> str | None:
+    """A datetime-local field (Warsaw time) → ISO 8601 with its offset; the text itself when it is not one,
+    so consultation-svc names the field."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=CITY_TIME).isoformat()
+    except ValueError:
+        return text
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _call(method: str, path: str, success: str, **kwargs):
+    """Do one staff action; its refusal (a 4xx) is shown as a message on the page the person came from."""
+    try:
+        result = api().call("consultation", method, path, token=token(), **kwargs)
+        flash(success, "success")
+        return result
+    except ApiError as exc:
+        if exc.status >= 500:
+            raise
+        flash(exc.message(), "error")
+        return None
+
+
+# -- announcing ------------------------------------------------------------------------------------------------
+
+@bp.route("/nowe", methods=["GET", "POST"])
+@staff_required
+def announce():
+    values, errors, status = {"forms": ["survey"], "participation": "residents_in_scope", "moderation": "post",
+                              "flag_threshold": "3", "responses_editable": "1"}, {}, 200
+    if request.method == "POST":
+        values = {name: request.form.get(name, "").strip() for name in (
+            "subject", "description", "scope_districts", "participation", "department", "moderation",
+            "flag_threshold", "opens_at", "closes_at")}
+        values["forms"] = request.form.getlist("forms")
+        values["responses_editable"] = request.form.get("responses_editable", "")
+        body = {"subject": values["subject"], "description": values["description"],
+                "scope_districts": [d.strip() for d in values["scope_districts"].split(",") if d.strip()],
+                "forms": values["forms"], "participation": values["participation"],
+                "department": values["department"], "moderation": values["moderation"],
+                "flag_threshold": int(values["flag_threshold"]) if values["flag_threshold"].isdigit()
+                else values["flag_threshold"], "responses_editable": bool(values["responses_editable"]),
+                "opens_at": _local_time(values["opens_at"]), "closes_at": _local_time(values["closes_at"])}
+        try:
+            created = api().post("consultation", "/consultations", token=token(), json=body)
+            flash(_("Konsultacje ogłoszone. Dodaj ankietę, dokumenty i spotkania, a potem je otwórz."), "success")
+            return redirect(url_for("consultation_staff.dashboard", cid=created["id"]))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            errors = exc.field_errors() or {"_form": exc.message()}
+            status = exc.status
+    return render_template("consultations/staff/announce.html", values=values, errors=errors,
+                           form_names=FORM_NAMES), status
+
+
+# -- the dashboard: status, moderators -------------------------------------------------------------------------
+
+@bp.get("/<uuid:cid>/prowadzenie")
+@staff_required
+def dashboard(cid):
+    consultation = _consultation(cid)
+    questions = api().get("consultation", f"/consultations/{cid}/survey")
+    documents = api().get("consultation", f"/consultations/{cid}/documents")
+    meetings = api().get("consultation", f"/consultations/{cid}/meetings")
+    try:
+        queue = api().get("consultation", f"/consultations/{cid}/moderation-queue", token=token())
+    except ApiError as exc:
+        if exc.status != 403:
+            raise
+        queue = None  # not this consultation's staff: the page says so, the API refuses the rest
+    return render_template("consultations/staff/dashboard.html", c=consultation, questions=questions,
+                           documents=documents, meetings=meetings, queue=queue)
+
+
+@bp.post("/<uuid:cid>/prowadzenie/status")
+@staff_required
+def change_status(cid):
+    _call("POST", f"/consultations/{cid}/status", _("Zmieniono status konsultacji."),
+          json={"status": request.form.get("status"), "reason": request.form.get("reason", "").strip()})
+    return redirect(url_for("consultation_staff.dashboard", cid=cid))
+
+
+@bp.post("/<uuid:cid>/prowadzenie/moderatorzy")
+@staff_required
+def assign_moderator(cid):
+    _call("POST", f"/consultations/{cid}/moderators", _("Przypisano moderatora."),
+          json={"account_id": request.form.get("account_id", "").strip(),
+                "reason": request.form.get("moderator_reason", "").strip()})
+    return redirect(url_for("consultation_staff.dashboard", cid=cid))
+
+
+# -- the survey builder ----------------------------------------------------------------------------------------
+
+def _question_rows(questions: list[dict]) -> list[dict]:
+    rows = []
+    for q in questions:
+        spec, condition = q.get("spec") or {}, q.get("condition") or {}
+        rows.append({"code": q["code"], "type": q["type"], "text": q["text"], "required": q.get("required"),
+                     "options": "\n".join(spec.get("options", [])), "rows": "\n".join(spec.get("rows", [])),
+                     "min": spec.get("min", spec.get("min_choices", "")), "max": spec.get("max", spec.get("max_choices", "")),
+                     "condition_question": condition.get("question", ""),
+                     "condition_any": "\n".join(map(str, condition.get("any_of", [])))})
+    return rows
+
+
+def _read_questions() -> tuple[list[dict], list[dict]]:
+    """The builder's rows → (questions to send, rows as typed). An empty row is left out."""
+    questions, rows, i = [], [], 0
+    while f"q_{i}_text" in request.form:
+        row = {k: request.form.get(f"q_{i}_{k}", "").strip() for k in (
+            "code", "type", "text", "options", "rows", "min", "max", "condition_question", "condition_any")}
+        row["required"] = bool(request.form.get(f"q_{i}_required"))
+        rows.append(row)
+        i += 1
+        if not (row["code"] or row["text"]):
+            continue
+        spec: dict = {}
+        if row["type"] in ("single", "multiple", "ranking"):
+            spec["options"] = _lines(row["options"])
+        if row["type"] == "matrix":
+            spec["rows"] = _lines(row["rows"])
+        for bound in ("min", "max"):
+            if row[bound]:
+                value = int(row[bound]) if row[bound].lstrip("-").isdigit() else row[bound]
+                spec[{"multiple": f"{bound}_choices"}.get(row["type"], bound)] = value
+        if row["type"] == "numeric":
+            spec["integer"] = True
+        question = {"code": row["code"], "type": row["type"], "text": row["text"], "required": row["required"],
+                    "spec": spec}
+        if row["condition_question"]:
+            question["condition"] = {"question": row["condition_question"], "any_of": _lines(row["condition_any"])}
+        questions.append(question)
+    if request.form.get("action") == "add":
+        rows.append({"type": "single"})
+    return questions, rows
+
+
+@bp.route("/<uuid:cid>/prowadzenie/ankieta", methods=["GET", "POST"])
+@staff_required
+def survey_builder(cid):
+    consultation = _consultation(cid)
+    errors, status = {}, 200
+    if request.method == "GET":
+        rows = _question_rows(api().get("consultation", f"/consultations/{cid}/survey")) or [{"type": "single"}]
+    else:
+        questions, rows = _read_questions()
+        if request.form.get("action") != "add":
+            try:
+                api().call("consultation", "PUT", f"/consultations/{cid}/survey", token=token(),
+                           json={"questions": questions})
+                flash(ngettext("Ankieta zapisana (%(num)s pytanie).", "Ankieta zapisana (%(num)s pytań).",
+                               len(questions)), "success")
+                return redirect(url_for("consultation_staff.dashboard", cid=cid))
+            except ApiError as exc:
+                if exc.status >= 500:
+                    raise
+                errors = exc.field_errors() or {"_form": exc.message()}
+                status = exc.status
+    return render_template("consultations/staff/survey.html", c=consultation, rows=rows, errors=errors,
+                           types=QUESTION_TYPES), status
+
+
+# -- documents and meetings ------------------------------------------------------------------------------------
+
+@bp.route("/<uuid:cid>/prowadzenie/dokumenty/nowy", methods=["GET", "POST"])
+@staff_required
+def new_document(cid):
+    consultation = _consultation(cid)
+    values, errors, status, count = {}, {}, 200, 3
+    if request.method == "POST":
+        values = {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
+        count = sum(1 for k in request.form if k.startswith("sections_") and k.endswith("_body"))
+        sections = [{"heading": values.get(f"sections_{i}_heading", ""), "body": values.get(f"sections_{i}_body", "")}
+                    for i in range(count) if values.get(f"sections_{i}_body")]
+        if request.form.get("action") == "add":
+            count += 1
+        else:
+            try:
+                api().post("consultation", f"/consultations/{cid}/documents", token=token(),
+                           json={"title": values.get("title", ""), "sections": sections})
+                flash(_("Dokument dodany."), "success")
+                return redirect(url_for("consultation_staff.dashboard", cid=cid))
+            except ApiError as exc:
+                if exc.status >= 500:
+                    raise
+                errors = exc.field_errors() or {"_form": exc.message()}
+                status = exc.status
+    return render_template("consultations/staff/document.html", c=consultation, values=values, errors=errors,
+                           count=count), status
+
+
+@bp.route("/<uuid:cid>/prowadzenie/spotkania/nowe", methods=["GET", "POST"])
+@staff_required
+def new_meeting(cid):
+    consultation = _consultation(cid)
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in (
+            "title", "place", "online_link", "starts_at", "registration_closes_at", "capacity")}
+        body = {"title": values["title"], "place": values["place"] or None, "online_link": values["online_link"] or None,
+                "starts_at": _local_time(values["starts_at"]),
+                "registration_closes_at": _local_time(values["registration_closes_at"]),
+                "capacity": int(values["capacity"]) if values["capacity"].isdigit() else values["capacity"]}
+        try:
+            api().post("consultation", f"/consultations/{cid}/meetings", token=token(), json=body)
+            flash(_("Spotkanie zaplanowane."), "success")
+            return redirect(url_for("consultation_staff.dashboard", cid=cid))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            errors = exc.field_errors() or {"_form": exc.message()}
+            status = exc.status
+    return render_template("consultations/staff/meeting_new.html", c=consultation, values=values, errors=errors), status
+
+
+@bp.route("/<uuid:cid>/prowadzenie/spotkania/<uuid:mid>", methods=["GET", "POST"])
+@staff_required
+def meeting(cid, mid):
+    consultation = _consultation(cid)
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "attendance":
+            _call("POST", f"/meetings/{mid}/attendance", _("Zapisano obecność."),
+                  json={"present": request.form.getlist("present")})
+        elif action == "minutes":
+            _call("POST", f"/meetings/{mid}/minutes", _("Protokół zapisany."),
+                  json={"minutes": request.form.get("minutes", "").strip()})
+        elif action == "remark":
+            _call("POST", f"/meetings/{mid}/remarks", _("Uwaga ze spotkania zapisana."),
+                  json={"body": request.form.get("body", "").strip()})
+        return redirect(url_for("consultation_staff.meeting", cid=cid, mid=mid))
+    found = next((m for m in api().get("consultation", f"/consultations/{cid}/meetings") if m["id"] == str(mid)), None)
+    if found is None:
+        abort(404)
+    registrations = api().get("consultation", f"/meetings/{mid}/registrations", token=token())
+    return render_template("consultations/staff/meeting.html", c=consultation, m=found, registrations=registrations)
+
+
+# -- moderation ------------------------------------------------------------------------------------------------
+
+@bp.route("/<uuid:cid>/prowadzenie/moderacja", methods=["GET", "POST"])
+@staff_required
+def moderation(cid):
+    consultation = _consultation(cid)
+    if request.method == "POST":
+        decision = request.form.get("decision")
+        _call("POST", f"/comments/{request.form.get('comment_id')}/moderation", _("Decyzja zapisana."), json={
+            "decision": decision, "reason": request.form.get("reason", "").strip(),
+            "redacted_body": request.form.get("redacted_body", "").strip() or None if decision == "redact" else None})
+        return redirect(url_for("consultation_staff.moderation", cid=cid))
+    queue = api().get("consultation", f"/consultations/{cid}/moderation-queue", token=token())
+    return render_template("consultations/staff/moderation.html", c=consultation, queue=queue)
+
+
+@bp.route("/slowa", methods=["GET", "POST"])
+@staff_required
+def banned_words():
+    if request.method == "POST":
+        stem = request.form.get("stem", "").strip()
+        if request.form.get("action") == "delete":
+            _call("DELETE", f"/banned-words/{stem}", _("Usunięto słowo „%(stem)s”.", stem=stem))
+        else:
+            _call("POST", "/banned-words", _("Dodano słowo „%(stem)s”.", stem=stem), json={"stem": stem})
+        return redirect(url_for("consultation_staff.banned_words"))
+    words = api().get("consultation", "/banned-words", token=token())
+    return render_template("consultations/staff/banned_words.html", words=words)
+
+
+# -- remarks and the report ------------------------------------------------------------------------------------
+
+@bp.route("/<uuid:cid>/prowadzenie/uwagi", methods=["GET", "POST"])
+@staff_required
+def remarks(cid):
+    consultation = _consultation(cid)
+    if request.method == "POST":
+        action, rid = request.form.get("action"), request.form.get("remark_id")
+        if action == "reply":
+            _call("PUT", f"/remarks/{rid}/reply", _("Odpowiedź zapisana; czeka na zatwierdzenie."),
+                  json={"status": request.form.get("status"), "reply": request.form.get("reply", "").strip()})
+        elif action == "approve":
+            _call("POST", f"/remarks/{rid}/approval", _("Odpowiedź zatwierdzona."))
+        elif action == "email":
+            _call("POST", f"/consultations/{cid}/remarks", _("Uwaga z e-maila wprowadzona."), json={
+                "body": request.form.get("body", "").strip(), "received": request.form.get("received", "").strip()})
+        anchor = f"#remark-{rid}" if rid else ""
+        return redirect(url_for("consultation_staff.remarks", cid=cid, status=request.args.get("status")) + anchor)
+    status = request.args.get("status") or None
+    found = api().get("consultation", f"/consultations/{cid}/remarks", token=token(),
+                      params={"status": status} if status else None)
+    return render_template("consultations/staff/remarks.html", c=consultation, remarks=found, status=status,
+                           outcome_names=OUTCOME_NAMES, kind_names=KIND_NAMES)
+
+
+@bp.route("/<uuid:cid>/prowadzenie/raport", methods=["GET", "POST"])
+@staff_required
+def report(cid):
+    consultation = _consultation(cid)
+    if request.method == "POST":
+        if request.form.get("action") == "publish":
+            _call("POST", f"/consultations/{cid}/report/publication",
+                  _("Raport opublikowany; uczestnicy dostaną odpowiedzi na swoje uwagi."))
+        else:
+            _call("POST", f"/consultations/{cid}/report", _("Utworzono nową wersję raportu."))
+        return redirect(url_for("consultation_staff.report", cid=cid))
+    versions = api().get("consultation", f"/consultations/{cid}/report/versions", token=token())
+    return render_template("consultations/staff/report.html", c=consultation, versions=versions)
+
+
+@bp.get("/<uuid:cid>/prowadzenie/raport.pdf")
+@staff_required
+def draft_pdf(cid):
+    """The latest version's PDF, draft or not: the draft is the staff's, so it goes through their token."""
+    from flask import Response
+
+    found = api().call("consultation", "GET", f"/consultations/{cid}/report.pdf", token=token(),
+                       params={"draft": "true"}, raw=True)
+    return Response(found.content, mimetype="application/pdf",
+                    headers={"Content-Disposition": found.headers.get("Content-Disposition", "inline")})
