@@ -60,6 +60,20 @@ def test_a_consultation_run_from_announcement_to_published_report(browser, brows
     assert page.get_by_text("Konsultacje ogłoszone.").is_visible()
     cid = page.url.rstrip("/").split("/")[-2]
     axe.check(page)
+    # the announcement changed before the opening, with the reason the audit keeps
+    page.get_by_role("link", name="Zmień ogłoszenie (obszar, formy, terminy)").click()
+    assert page.get_by_label("Obszar (osiedla, po przecinku)").input_value() == "Dąb"
+    assert page.get_by_label("Zamknięcie (czas warszawski)").input_value() == "2030-06-30T16:00"
+    page.get_by_label("Obszar (osiedla, po przecinku)").fill("Dąb, Załęże")
+    page.get_by_role("button", name="Zapisz zmiany").click()
+    assert page.locator("#reason-error").is_visible()  # no reason, no change
+    assert page.get_by_label("Obszar (osiedla, po przecinku)").input_value() == "Dąb, Załęże"
+    axe.check(page)
+    page.get_by_label("Uzasadnienie zmiany (do rejestru zmian)").fill("park leży na granicy osiedli")
+    page.get_by_role("button", name="Zapisz zmiany").click()
+    assert page.get_by_text("Zmiany w ogłoszeniu zapisane.").is_visible()
+    edited = api(gateway, "GET", f"/consultations/{cid}").json()
+    assert edited["scope_districts"] == ["Dąb", "Załęże"] and edited["closes_at"].startswith("2030-06-30T14:00")
 
     # -- the survey builder: two questions, the second asked only after "tak"; a broken one named first
     page.get_by_role("link", name="Edytuj ankietę").click()
@@ -91,6 +105,7 @@ def test_a_consultation_run_from_announcement_to_published_report(browser, brows
     page.get_by_label("Treść fragmentu 1").fill("Nowe alejki z nawierzchnią mineralną.")
     page.get_by_label("Nagłówek fragmentu 2").fill("§2")
     page.get_by_label("Treść fragmentu 2").fill("Plac zabaw przy wejściu od ulicy.")
+    axe.check(page)
     page.get_by_role("button", name="Zapisz dokument").click()
     assert page.get_by_text("Dokument dodany.").is_visible()
     page.get_by_role("link", name="Zaplanuj spotkanie").click()
@@ -101,6 +116,7 @@ def test_a_consultation_run_from_announcement_to_published_report(browser, brows
     page.get_by_label("Liczba miejsc").fill("dużo")
     page.get_by_role("button", name="Zaplanuj").click()
     assert page.locator("#capacity-error").is_visible()
+    axe.check(page)
     page.get_by_label("Liczba miejsc").fill("1")
     page.get_by_role("button", name="Zaplanuj").click()
     assert page.get_by_text("Spotkanie zaplanowane.").is_visible()
@@ -158,6 +174,19 @@ def test_a_consultation_run_from_announcement_to_published_report(browser, brows
     assert mpage.get_by_text("Kolejka jest pusta.").is_visible()
     comments = api(gateway, "GET", comments_url).json()
     assert {c["body"] for c in comments} == {"Te alejki to żart.", "Plac zabaw ogrodzony, proszę."}
+    # the banned words: a moderator reads the list, a coordinator changes it
+    mpage.get_by_role("link", name="Słowa wstrzymujące komentarz").click()
+    assert mpage.get_by_text("Listę zmieniają koordynatorzy.").is_visible()
+    assert mpage.get_by_role("button", name="Dodaj").count() == 0
+    axe.check(mpage)
+    page.goto("/konsultacje/slowa")
+    page.get_by_label("Nowy rdzeń (same litery, co najmniej 3)").fill("betonoz")
+    page.get_by_role("button", name="Dodaj").click()
+    assert page.get_by_text("Dodano słowo „betonoz”.").is_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Usuń betonoz").click()
+    assert page.get_by_text("Usunięto słowo „betonoz”.").is_visible()
+    mpage.goto(f"/konsultacje/{cid}/prowadzenie/moderacja")
     mpage.get_by_role("link", name="Wyniki na bieżąco").click()
     assert mpage.get_by_role("img", name="Czy korzysta Pan/Pani z parku?").is_visible()
     axe.check(mpage)

@@ -195,3 +195,18 @@ def test_the_survey_and_a_comment_work_without_javascript(no_js_page, axe, gatew
     assert page.get_by_text("Komentarz opublikowany.").is_visible()
     assert page.locator("#par-1 .comment-body").get_by_text("Kostka granitowa jest za droga.").is_visible()
     axe.check(page, scripts=False)
+
+
+def test_an_anonymous_survey_needs_no_login(page, axe, gateway, official_headers):
+    c = open_consultation(gateway, official_headers, participation="anonymous_survey", forms=["survey"])
+    page.goto(f"/konsultacje/{c['id']}/ankieta")
+    assert page.get_by_text("Ankieta jest anonimowa").is_visible()
+    fill_required(page)
+    page.get_by_label("Osiedle").fill("Dąb")
+    page.get_by_label("Wiek").select_option("30-44")
+    axe.check(page)
+    page.get_by_role("button", name="Wyślij odpowiedź").click()
+    assert page.get_by_text("Dziękujemy — odpowiedź zapisana.").is_visible()
+    results = api(gateway, "GET", f"/consultations/{c['id']}/results", official_headers,
+                  params={"by": "age_band"}).json()
+    assert results["responses"] == 1 and list(results["groups"]) == ["30-44"]

@@ -65,6 +65,32 @@ def create(session: Session, *, actor: str, **fields) -> Consultation:
     return consultation
 
 
+def edit(session: Session, consultation: Consultation, *, actor: str, reason: str, **changes) -> Consultation:
+    """Change what was announced, before the consultation opens (once residents take part, its terms hold)."""
+    if consultation.status != "announced":
+        raise Problem(409, "Konsultacje można zmieniać tylko przed ich otwarciem.",
+                      "A consultation can change only before it opens.", type_="https://glos.pl/problems/wrong-status")
+    opens, closes = changes.get("opens_at", consultation.opens_at), changes.get("closes_at", consultation.closes_at)
+    if opens and closes and closes <= opens:
+        raise Problem(422, "Konsultacje muszą się kończyć po rozpoczęciu.", "The consultation must close after it opens.",
+                      type_="https://glos.pl/problems/validation",
+                      errors=[error("closes_at", "Data zamknięcia przed otwarciem.", "Closes before it opens.")])
+    before = {name: _plain(getattr(consultation, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(consultation, name, value)
+    after = {name: _plain(value) for name, value in changes.items()}
+    audit(session, actor, "consultation.edited", consultation.id, reason,
+          changed={name: {"before": before[name], "after": after[name]} for name in changes if before[name] != after[name]})
+    events.publish(session, "consultation.announced", consultation, subject=consultation.subject,
+                   scope_districts=consultation.scope_districts, opens_at=_iso(consultation.opens_at),
+                   closes_at=_iso(consultation.closes_at))
+    return consultation
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 

@@ -25,6 +25,14 @@ class ConsultationCreateSchema(Schema):
     closes_at = fields.AwareDateTime(required=True)
 
 
+class ConsultationEditSchema(ConsultationCreateSchema):
+    """The announcement's fields to change (any of them, see EDITABLE), with the reason the audit keeps."""
+    reason = _reason
+
+
+EDITABLE = tuple(ConsultationCreateSchema._declared_fields)
+
+
 class ConsultationSchema(ConsultationCreateSchema):
     id = fields.UUID()
     status = fields.String()

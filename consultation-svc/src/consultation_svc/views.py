@@ -20,13 +20,14 @@ from glos_chassis.web import db_sessions
 
 from . import comments, consultations, meetings, remarks, report, surveys
 from .models import (BannedWord, Comment, Consultation, Document, Meeting, Question, Registration, SurveyResponse)
-from .schemas import (AttendanceSchema, BannedWordSchema, CommentCreateSchema, CommentSchema, ConsultationCreateSchema,
-                      ConsultationSchema, DocumentCreateSchema, DocumentSchema, EmailRemarkSchema, FlagSchema,
-                      MeetingCreateSchema, MeetingRemarkSchema, MeetingSchema, MinutesSchema, ModerationSchema, MyRegistrationSchema,
-                      ModeratorSchema, QuestionSchema, ReactionCountSchema, ReactionSchema, RegistrationSchema,
-                      RemarkQuerySchema, RemarkSchema, ReplySchema, ReportQuerySchema, ReportSchema, ResponseOutSchema,
-                      ResponseSchema, ResultsQuerySchema, ResultsSchema, SectionRevisionSchema, SectionSchema,
-                      StatusChangeSchema, SurveySchema, ThreadCommentSchema)
+from .schemas import (EDITABLE, AttendanceSchema, BannedWordSchema, CommentCreateSchema, CommentSchema,
+                      ConsultationCreateSchema, ConsultationEditSchema, ConsultationSchema, DocumentCreateSchema,
+                      DocumentSchema, EmailRemarkSchema, FlagSchema, MeetingCreateSchema, MeetingRemarkSchema,
+                      MeetingSchema, MinutesSchema, ModerationSchema, ModeratorSchema, MyRegistrationSchema,
+                      QuestionSchema, ReactionCountSchema, ReactionSchema, RegistrationSchema, RemarkQuerySchema,
+                      RemarkSchema, ReplySchema, ReportQuerySchema, ReportSchema, ResponseOutSchema, ResponseSchema,
+                      ResultsQuerySchema, ResultsSchema, SectionRevisionSchema, SectionSchema, StatusChangeSchema,
+                      SurveySchema, ThreadCommentSchema)
 
 blp = Blueprint("consultations", __name__, url_prefix="/consultations",
                 description="Konsultacje społeczne / Public consultations")
@@ -106,6 +107,17 @@ class ConsultationById(MethodView):
         """Konsultacja / A consultation"""
         with session_scope(db_sessions()) as session:
             return consultations.get(session, consultation_id)
+
+    @require(role="coordinator")
+    @blp.arguments(ConsultationEditSchema(partial=EDITABLE))
+    @blp.response(200, ConsultationSchema)
+    def patch(self, body, consultation_id):
+        """Zmień ogłoszenie przed otwarciem, z uzasadnieniem / Change the announcement before it opens"""
+        reason = body.pop("reason")
+        with session_scope(db_sessions()) as session:
+            consultation = consultations.get(session, consultation_id, for_update=True)
+            return consultations.edit(session, consultation, actor=current_principal().subject, reason=reason,
+                                      **body)
 
 
 @blp.route("/<uuid:consultation_id>/moderators")

@@ -77,24 +77,43 @@ def _call(method: str, path: str, success: str, **kwargs):
 
 # -- announcing ------------------------------------------------------------------------------------------------
 
+ANNOUNCEMENT_FIELDS = ("subject", "description", "scope_districts", "participation", "department", "moderation",
+                       "flag_threshold", "opens_at", "closes_at")
+
+
+def _read_announcement() -> tuple[dict, dict]:
+    """The announcement form → (what to send to consultation-svc, what was typed)."""
+    values = {name: request.form.get(name, "").strip() for name in ANNOUNCEMENT_FIELDS}
+    values["forms"] = request.form.getlist("forms")
+    values["responses_editable"] = request.form.get("responses_editable", "")
+    body = {"subject": values["subject"], "description": values["description"],
+            "scope_districts": [d.strip() for d in values["scope_districts"].split(",") if d.strip()],
+            "forms": values["forms"], "participation": values["participation"],
+            "department": values["department"], "moderation": values["moderation"],
+            "flag_threshold": int(values["flag_threshold"]) if values["flag_threshold"].isdigit()
+            else values["flag_threshold"], "responses_editable": bool(values["responses_editable"]),
+            "opens_at": _local_time(values["opens_at"]), "closes_at": _local_time(values["closes_at"])}
+    return body, values
+
+
+def _typed_announcement(consultation: dict) -> dict:
+    def local(moment):
+        return datetime.fromisoformat(moment).astimezone(CITY_TIME).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+    return {**{name: consultation.get(name) or "" for name in ANNOUNCEMENT_FIELDS},
+            "scope_districts": ", ".join(consultation["scope_districts"]), "forms": consultation["forms"],
+            "flag_threshold": str(consultation["flag_threshold"]),
+            "responses_editable": "1" if consultation["responses_editable"] else "",
+            "opens_at": local(consultation.get("opens_at")), "closes_at": local(consultation["closes_at"])}
+
+
 @bp.route("/nowe", methods=["GET", "POST"])
 @staff_required
 def announce():
     values, errors, status = {"forms": ["survey"], "participation": "residents_in_scope", "moderation": "post",
                               "flag_threshold": "3", "responses_editable": "1"}, {}, 200
     if request.method == "POST":
-        values = {name: request.form.get(name, "").strip() for name in (
-            "subject", "description", "scope_districts", "participation", "department", "moderation",
-            "flag_threshold", "opens_at", "closes_at")}
-        values["forms"] = request.form.getlist("forms")
-        values["responses_editable"] = request.form.get("responses_editable", "")
-        body = {"subject": values["subject"], "description": values["description"],
-                "scope_districts": [d.strip() for d in values["scope_districts"].split(",") if d.strip()],
-                "forms": values["forms"], "participation": values["participation"],
-                "department": values["department"], "moderation": values["moderation"],
-                "flag_threshold": int(values["flag_threshold"]) if values["flag_threshold"].isdigit()
-                else values["flag_threshold"], "responses_editable": bool(values["responses_editable"]),
-                "opens_at": _local_time(values["opens_at"]), "closes_at": _local_time(values["closes_at"])}
+        body, values = _read_announcement()
         try:
             created = api().post("consultation", "/consultations", token=token(), json=body)
             flash(_("Konsultacje ogłoszone. Dodaj ankietę, dokumenty i spotkania, a potem je otwórz."), "success")
@@ -105,7 +124,30 @@ def announce():
             errors = exc.field_errors() or {"_form": exc.message()}
             status = exc.status
     return render_template("consultations/staff/announce.html", values=values, errors=errors,
-                           form_names=FORM_NAMES), status
+                           form_names=FORM_NAMES, c=None), status
+
+
+@bp.route("/<uuid:cid>/prowadzenie/edycja", methods=["GET", "POST"])
+@staff_required
+def edit(cid):
+    """The announcement changed before the consultation opens; the reason goes to the audit log."""
+    consultation = _consultation(cid)
+    values, errors, status = _typed_announcement(consultation), {}, 200
+    if request.method == "POST":
+        body, values = _read_announcement()
+        values["reason"] = request.form.get("reason", "").strip()
+        try:
+            api().call("consultation", "PATCH", f"/consultations/{cid}", token=token(),
+                       json={**body, "reason": values["reason"]})
+            flash(_("Zmiany w ogłoszeniu zapisane."), "success")
+            return redirect(url_for("consultation_staff.dashboard", cid=cid))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            errors = exc.field_errors() or {"_form": exc.message()}
+            status = exc.status
+    return render_template("consultations/staff/announce.html", values=values, errors=errors,
+                           form_names=FORM_NAMES, c=consultation), status
 
 
 # -- the dashboard: status, moderators -------------------------------------------------------------------------
