@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from glos_chassis.audit import audit_blueprint
 from glos_chassis.config import load_settings
 from glos_chassis.web import create_service_app
 
 from .config import ConsultationSettings
+from .models import AuditEntry
 from .views import register
 
 
@@ -14,4 +16,5 @@ def create_app(settings: ConsultationSettings | None = None):
     app, api = create_service_app(settings, title="Glos consultation-svc", description=(
         "Konsultacje społeczne / Public consultations"))
     register(api)
+    api.register_blueprint(audit_blueprint(AuditEntry, service="consultation"))  # the office's audit viewer reads it
     return app

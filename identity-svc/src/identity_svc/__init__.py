@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from glos_chassis.audit import audit_blueprint
 from glos_chassis.config import load_settings
 from glos_chassis.web import create_service_app
 
 from .config import IdentitySettings
 from .keys import ensure_signing_key
+from .models import AuditEntry
 from .views import blp
 
 
@@ -15,6 +17,7 @@ def create_app(settings: IdentitySettings | None = None):
     app, api = create_service_app(settings, title="Glos identity-svc", description=(
         "Konta, role, weryfikacja mieszkańców, klucze podpisu / Accounts, roles, resident verification, keys"))
     api.register_blueprint(blp)
+    api.register_blueprint(audit_blueprint(AuditEntry, service="identity"))  # the office's audit viewer reads it
     app.extensions["glos.no_store_endpoints"].update({"identity.Token", "identity.TokenRefresh"})
     ensure_signing_key(app.extensions["glos.sessions"], settings.key_passphrase.get_secret_value().encode())
     return app

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from glos_chassis.audit import audit_blueprint
 from glos_chassis.config import load_settings
 from glos_chassis.web import create_service_app
 
 from .config import ProposalsSettings
+from .models import AuditEntry
 from .views import blp, departments_blp, implementations_blp, proposals_blp
 
 
@@ -17,4 +19,5 @@ def create_app(settings: ProposalsSettings | None = None):
     api.register_blueprint(proposals_blp)
     api.register_blueprint(departments_blp)
     api.register_blueprint(implementations_blp)
+    api.register_blueprint(audit_blueprint(AuditEntry, service="proposals"))  # the office's audit viewer reads it
     return app

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from glos_chassis.audit import audit_blueprint
 from glos_chassis.config import load_settings
 from glos_chassis.web import create_service_app
 
 from .config import VotingSettings
+from .models import AuditEntry
 from .views import blp
 
 
@@ -14,4 +16,5 @@ def create_app(settings: VotingSettings | None = None):
     app, api = create_service_app(settings, title="Glos voting-svc", description=(
         "Głosowanie, liczenie głosów, wyniki / Voting, tally, results"))
     api.register_blueprint(blp)
+    api.register_blueprint(audit_blueprint(AuditEntry, service="voting"))  # the office's audit viewer reads it
     return app

@@ -72,9 +72,9 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     Babel(app, locale_selector=i18n.language)
     csp = content_security_policy(settings)
 
-    from .views import account, ballot, consultation_staff, consultations, editions, proposals, site
+    from .views import account, ballot, consultation_staff, consultations, editions, office, proposals, site
 
-    for module in (site, account, editions, proposals, ballot, consultations, consultation_staff):
+    for module in (site, account, editions, proposals, ballot, consultations, consultation_staff, office):
         app.register_blueprint(module.bp)
 
     @app.before_request
@@ -110,6 +110,10 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     @app.errorhandler(CSRFError)
     def _csrf(exc):
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(403)
+    def _forbidden(exc):
+        return render_template("errors/forbidden.html"), 403
 
     @app.errorhandler(404)
     def _not_found(exc):
