@@ -1,5 +1,6 @@
 """The office's console (konsola urzędu). So far: the audit log viewer — who did what, when, on what and why,
-across the four services, read from each service's own `GET /audit` with the official's token.
+across the four services, read from each service's own `GET /audit` with the official's token — and a voting
+point's paper cards: handed out, keyed twice by two officials, mismatches side by side for the coordinator.
 
 The services keep their audit rows apart (each in its own database); this page merges them newest first and
 pages through all four at once with one cursor per service, so a page never skips nor repeats a row."""
@@ -10,7 +11,9 @@ import functools
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import auth
 from ..api import SERVICES, ApiError
@@ -76,3 +79,130 @@ def audit():
             older[f"before_{service}"] = cursor
     return render_template("office/audit.html", entries=shown, filters=filters, services=SERVICES,
                            refused=refused, older={**{k: v for k, v in filters.items() if v}, **older} if more else None)
+
+
+# -- a voting point: paper cards handed out, keyed twice, mismatches decided ------------------------------------
+
+CARD_STATUS = {"handed_out": _l("wydana"), "keyed_once": _l("wprowadzona raz"), "mismatch": _l("niezgodne wprowadzenia"),
+               "accepted": _l("przyjęta"), "already_voted": _l("głos już oddany"), "invalid": _l("nieważna")}
+INVALID_REASONS = {"unsigned": _l("brak podpisu"), "illegible": _l("nieczytelna"), "late": _l("po terminie"),
+                   "not_returned": _l("niezwrócona"), "other": _l("inny powód")}
+VOTING_POINT = ("pb_official", "coordinator")
+
+
+def voting_point_required(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not auth.current_user().has(*VOTING_POINT):
+            abort(403)
+        return view(*args, **kwargs)
+    return auth.login_required(wrapper)
+
+
+def _card_areas(ballot: dict, district: str | None) -> list[dict]:
+    """What a card from this district asks: its district's area, then the city-wide ones."""
+    return [a for a in ballot["areas"] if a["kind"] == "district" and a["name"] == district] + \
+        [a for a in ballot["areas"] if a["kind"] == "city"]
+
+
+def _parts_from_form(ballot: dict, areas: list[dict]) -> tuple[list[dict], dict]:
+    """What the card says, as keyed: per area, the projects marked (approval) or their points / places. Nothing is
+    judged here: a card over the limit is what voting-svc refuses, by its part."""
+    parts, typed = [], {}
+    for area in areas:
+        rule, choices = ballot["rules"][area["kind"]], []
+        for project in area["projects"]:
+            name = f"a{area['area_id']}-{project['proposal_id']}"
+            value = request.form.get(name, "").strip()
+            typed[name] = value
+            if not value or value == "0":
+                continue
+            if rule["type"] in ("approval", "budget_approval"):
+                choices.append({"project_id": project["proposal_id"]})
+            elif value.isdigit():
+                choices.append({"project_id": project["proposal_id"], "points": int(value)})
+            else:
+                choices.append({"project_id": project["proposal_id"], "points": value})  # voting-svc names it
+        if rule["type"] == "ordinal":
+            choices = [{"project_id": c["project_id"]} for c in sorted(
+                choices, key=lambda c: c["points"] if isinstance(c["points"], int) else 0)]
+        if choices:
+            parts.append({"area_id": area["area_id"], "choices": choices})
+    return parts, typed
+
+
+def _entry_view(ballot: dict, parts: list[dict]) -> dict:
+    """A keyed entry as {area name: [(project, points or place)]}, for the side-by-side comparison."""
+    titles = {p["proposal_id"]: p["title"] for a in ballot["areas"] for p in a["projects"]}
+    names = {a["area_id"]: a["name"] for a in ballot["areas"]}
+    return {names.get(part["area_id"], part["area_id"]): [
+        (titles.get(c["project_id"], c["project_id"]), c.get("points", n)) for n, c in enumerate(part["choices"], 1)]
+        for part in parts}
+
+
+@bp.route("/edycje/<uuid:eid>/karty", methods=["GET", "POST"])
+@voting_point_required
+def cards(eid):
+    ballot = api().get("voting", f"/editions/{eid}/ballot")
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":  # hand out a card to a person in front of the official
+        values = {"card_number": request.form.get("card_number", "").strip()}
+        pesel = request.form.get("pesel", "").strip()  # passed to identity-svc only; never kept or logged here
+        try:
+            credential = api().post("identity", f"/editions/{eid}/credential/on-behalf", token=token(),
+                                    json={"pesel": pesel})["credential"]
+            card = api().post("voting", f"/editions/{eid}/paper-cards", token=token(),
+                              json={"card_number": values["card_number"], "credential": credential})
+            flash(_("Wydano kartę %(n)s (osiedle %(d)s).", n=card["card_number"], d=card["district"]), "success")
+            return redirect(url_for("office.cards", eid=eid))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            errors = exc.field_errors() or {"_form": exc.message()}
+            status = exc.status
+    wanted = request.args.get("status") or None
+    found = api().get("voting", f"/editions/{eid}/paper-cards", token=token(),
+                      params={"status": wanted} if wanted else None)
+    return render_template("office/cards.html", eid=eid, ballot=ballot, cards=found, wanted=wanted, values=values,
+                           errors=errors, card_status=CARD_STATUS), status
+
+
+@bp.route("/edycje/<uuid:eid>/karty/<card_number>", methods=["GET", "POST"])
+@voting_point_required
+def card(eid, card_number):
+    ballot = api().get("voting", f"/editions/{eid}/ballot")
+    found = next((c for c in api().get("voting", f"/editions/{eid}/paper-cards", token=token())
+                  if c["card_number"] == card_number), None)
+    if found is None:
+        abort(404)
+    areas = _card_areas(ballot, found["district"])
+    typed, errors, status = {}, {}, 200
+    if request.method == "POST":
+        action = request.form.get("action")
+        parts, typed = _parts_from_form(ballot, areas)
+        note = request.form.get("note", "").strip()
+        typed["note"], typed["invalid_reason"] = note, request.form.get("invalid_reason", "")
+        try:
+            if action == "key":
+                after = api().post("voting", f"/editions/{eid}/paper-cards/{card_number}/entries", token=token(),
+                                   json={"parts": parts})
+            elif action == "invalid":
+                after = api().post("voting", f"/editions/{eid}/paper-cards/{card_number}/invalid", token=token(),
+                                   json={"reason": typed["invalid_reason"], "note": note})
+            else:  # the coordinator's decision from the card itself: what it says, or why it is invalid
+                decision = {"note": note, **({"invalid_reason": typed["invalid_reason"]} if typed["invalid_reason"]
+                                             else {"parts": parts})}
+                after = api().post("voting", f"/editions/{eid}/paper-cards/{card_number}/resolution",
+                                   token=token(), json=decision)
+            flash(_("Karta %(n)s: %(status)s.", n=card_number, status=CARD_STATUS.get(after["status"], after["status"])),
+                  "success")
+            return redirect(url_for("office.cards", eid=eid))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            errors = {"_form": exc.message(), **exc.field_errors()}
+            status = exc.status
+    entries = [{"keyed_by": e["keyed_by"], "areas": _entry_view(ballot, e["parts"])} for e in found["entries"]]
+    return render_template("office/card.html", eid=eid, ballot=ballot, card=found, areas=areas, typed=typed,
+                           errors=errors, entries=entries, card_status=CARD_STATUS,
+                           invalid_reasons=INVALID_REASONS), status
