@@ -32,7 +32,9 @@ def test_an_official_reads_the_audit_log_and_a_resident_may_not(page, browser, b
         assert requests.patch(f"{gateway}/api/consultation/consultations/{cid}", headers=official_headers, timeout=10,
                               json={"description": f"Opis {n}", "reason": f"poprawka {n}"}).status_code == 200
     log_in(page, *accounts["official"], "/")
-    page.get_by_role("link", name="Rejestr zmian").click()
+    page.get_by_role("link", name="Konsola urzędu").click()
+    axe.check(page)
+    page.get_by_role("link", name="Rejestr działań pracowników").click()
     assert page.locator("table.audit tbody tr").count() == 50  # all services merged, newest first
     axe.check(page)
     page.get_by_label("Usługa").select_option("consultation")
@@ -52,6 +54,6 @@ def test_an_official_reads_the_audit_log_and_a_resident_may_not(page, browser, b
     outside.guard(context)
     other = context.new_page()
     log_in(other, person.email, PASSWORD, "/")
-    assert other.get_by_role("link", name="Rejestr zmian").count() == 0
+    assert other.get_by_role("link", name="Konsola urzędu").count() == 0
     assert other.goto("/urzad/rejestr").status == 403
     context.close()

@@ -17,7 +17,7 @@ from glos_chassis.web import db_sessions
 from .handlers import edition_projection
 from . import paper, results, voting
 from .credentials import verify_credential
-from .models import AreaTurnout, BallotView, PaperCard, ProjectTally, ResultsDocument
+from .models import AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectTally, ResultsDocument
 
 blp = Blueprint("ballots", __name__, url_prefix="/editions", description="Karty do głosowania / Ballots")
 
@@ -221,6 +221,15 @@ class ClosureSchema(Schema):
 
 @blp.route("/<uuid:edition_id>/close")
 class Close(MethodView):
+    @blp.response(200, ClosureSchema)
+    def get(self, edition_id: uuid.UUID):
+        """Czy i kiedy zamknięto głosowanie (404: trwa) / Whether and when the voting was closed"""
+        with session_scope(db_sessions()) as session:
+            closure = session.get(EditionClosure, edition_id)
+            if closure is None:
+                raise Problem(404, "Głosowanie w tej edycji nie jest zamknięte.", "Voting in this edition is not closed.")
+            return closure
+
     @require(role="coordinator")
     @blp.arguments(ReasonSchema)
     @blp.response(201, ClosureSchema)

@@ -206,3 +206,53 @@ def card(eid, card_number):
     return render_template("office/card.html", eid=eid, ballot=ballot, card=found, areas=areas, typed=typed,
                            errors=errors, entries=entries, card_status=CARD_STATUS,
                            invalid_reasons=INVALID_REASONS), status
+
+
+# -- the console's start, and closing an edition's voting and publishing its results ---------------------------
+
+@bp.get("/")
+@office_required
+def home():
+    editions = api().get("proposals", "/editions")
+    for edition in editions:
+        schedule = api().get("proposals", f"/editions/{edition['id']}/schedule")
+        edition["current_phase"] = schedule["current_phase"]
+    return render_template("office/home.html", editions=editions)
+
+
+def _optional(service: str, path: str):
+    try:
+        return api().get(service, path, token=token())
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+@bp.route("/edycje/<uuid:eid>/zamkniecie", methods=["GET", "POST"])
+@office_required
+def closing(eid):
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "close":
+                api().post("voting", f"/editions/{eid}/close", token=token(),
+                           json={"reason": request.form.get("reason", "").strip()})
+                flash(_("Głosowanie zamknięte."), "success")
+            else:
+                api().post("voting", f"/editions/{eid}/results", token=token(), timeout=60,
+                           json={"seed": request.form.get("seed", "")})
+                flash(_("Wyniki policzone i opublikowane; ziarno losowania ujawnione."), "success")
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            flash(exc.message(), "error")
+        return redirect(url_for("office.closing", eid=eid))
+    ballot = api().get("voting", f"/editions/{eid}/ballot")
+    names = {a["area_id"]: a["name"] for a in ballot["areas"]}
+    turnout = [{**row, "area": names.get(row["area_id"], row["area_id"])}
+               for row in api().get("voting", f"/editions/{eid}/turnout")]
+    return render_template("office/closing.html", eid=eid, ballot=ballot, turnout=turnout,
+                           edition=api().get("proposals", f"/editions/{eid}"),
+                           closure=_optional("voting", f"/editions/{eid}/close"),
+                           results=_optional("voting", f"/editions/{eid}/results"))
