@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import any_, literal, or_, select
 from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
 
 from . import audit, events
+from .models import Account
 from .residents import require_account
 
 ROLES = ("resident", "pb_official", "department_reviewer", "moderator", "coordinator", "admin", "ops")
+STAFF_ROLES = ROLES[1:]
 
 
 def grant(session: Session, *, account_id: uuid.UUID, role: str, actor: str, reason: str, scope: str | None) -> list[str]:
@@ -41,3 +44,10 @@ def revoke(session: Session, *, account_id: uuid.UUID, role: str, actor: str, re
     audit.record(session, actor=actor, action="role.revoked", target=str(account_id), reason=reason, role=role)
     events.publish(session, "role.revoked", str(account_id), {"account_id": str(account_id), "role": role})
     return account.roles
+
+
+def staff(session: Session) -> list[dict]:
+    """Every account holding a role beyond `resident`, for the admin's roles panel."""
+    holds_a_staff_role = or_(*(literal(role) == any_(Account.roles) for role in STAFF_ROLES))
+    found = session.scalars(select(Account).where(holds_a_staff_role).order_by(Account.created_at))
+    return [{"account_id": a.id, "roles": sorted(a.roles), "scopes": a.role_scopes or {}} for a in found]

@@ -90,6 +90,13 @@ class RolesSchema(Schema):
     roles = fields.List(fields.String())
 
 
+class StaffAccountSchema(Schema):
+    """A staff account as the roles panel shows it: its id, roles and their scopes — no name, no address."""
+    account_id = fields.UUID(required=True)
+    roles = fields.List(fields.String(), required=True)
+    scopes = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+
+
 class RegistrationSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=320))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=4096))

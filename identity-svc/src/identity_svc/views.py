@@ -23,8 +23,8 @@ from .schemas import (AccountDeletionSchema, AccountSchema, CensusQuerySchema, C
                       LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordResetRequestSchema,
                       PasswordResetSchema, RefreshRequestSchema, RegistrationAcceptedSchema, RegistrationSchema,
                       ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
-                      StreetsReportSchema, SupportListReportSchema, SupportListSchema, TokenRequestSchema,
-                      TokenResponseSchema)
+                      StaffAccountSchema, StreetsReportSchema, SupportListReportSchema, SupportListSchema,
+                      TokenRequestSchema, TokenResponseSchema)
 
 
 blp = Blueprint("identity", __name__, description="Konta i tokeny dostępu / Accounts and access tokens")
@@ -358,6 +358,16 @@ class AccountRoles(MethodView):
         with session_scope(db_sessions()) as session:
             granted = roles.grant(session, account_id=account_id, actor=current_principal().subject, **body)
             return {"account_id": account_id, "roles": granted}
+
+
+@blp.route("/staff")
+class Staff(MethodView):
+    @require(role="admin")
+    @blp.response(200, StaffAccountSchema(many=True))
+    @blp.doc(summary="Konta z rolami pracowników (administrator) / Accounts with staff roles (admin)")
+    def get(self):
+        with session_scope(db_sessions()) as session:
+            return roles.staff(session)
 
 
 @blp.route("/accounts/<uuid:account_id>/roles/<string:role>")

@@ -256,3 +256,81 @@ def closing(eid):
                            edition=api().get("proposals", f"/editions/{eid}"),
                            closure=_optional("voting", f"/editions/{eid}/close"),
                            results=_optional("voting", f"/editions/{eid}/results"))
+
+
+# -- admin: roles with scopes; the census and the street register ------------------------------------------------
+
+ROLE_NAMES = {"pb_official": _l("urzędnik BO"), "department_reviewer": _l("weryfikator w wydziale"),
+              "moderator": _l("moderator konsultacji"), "coordinator": _l("koordynator"), "admin": _l("administrator"),
+              "ops": _l("zespół utrzymania"), "resident": _l("mieszkaniec")}
+REGISTER_MAX_BYTES = 5 * 1024 * 1024  # the site's upload limit at the gateway is 6 MB
+
+
+def role_required(*roles: str):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not auth.current_user().has(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return auth.login_required(wrapper)
+    return decorator
+
+
+@bp.route("/role", methods=["GET", "POST"])
+@role_required("admin")
+def staff_roles():
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in ("account_id", "role", "scope", "reason")}
+        try:
+            if request.form.get("action") == "revoke":
+                api().call("identity", "DELETE", f"/accounts/{values['account_id']}/roles/{values['role']}",
+                           token=token(), json={"reason": values["reason"]})
+                flash(_("Odebrano rolę."), "success")
+            else:
+                api().post("identity", f"/accounts/{values['account_id']}/roles", token=token(),
+                           json={"role": values["role"], "scope": values["scope"] or None, "reason": values["reason"]})
+                flash(_("Nadano rolę."), "success")
+            return redirect(url_for("office.staff_roles"))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            errors = exc.field_errors() or {"_form": exc.message()}
+            if exc.status == 404:  # an account id that is no account: the service says so by the path
+                errors = {"account_id": exc.message()}
+            status = exc.status
+    staff = api().get("identity", "/staff", token=token())
+    return render_template("office/roles.html", staff=staff, values=values, errors=errors, role_names=ROLE_NAMES), status
+
+
+@bp.route("/rejestry", methods=["GET", "POST"])
+@role_required("pb_official", "coordinator")
+def registers():
+    """The census of residents (CSV pesel;first_name;last_name;district) and the street register
+    (street;district), each uploaded with the reason the audit keeps; the census answers with its rejected rows."""
+    values, errors, report, status = {}, {}, None, 200
+    if request.method == "POST":
+        which = request.form.get("register")
+        values = {"reason": request.form.get("reason", "").strip()}
+        upload = request.files.get("file")
+        content = upload.read(REGISTER_MAX_BYTES + 1) if upload else b""
+        if not content:
+            errors["file"] = _("Wybierz plik CSV.")
+        elif len(content) > REGISTER_MAX_BYTES:
+            errors["file"] = _("Plik jest większy niż 5 MB; podziel go na części.")
+        if not errors:
+            path, method = ("/census", "POST") if which == "census" else ("/streets", "PUT")
+            try:
+                report = api().call("identity", method, path, token=token(), params={"reason": values["reason"]},
+                                    data=content, headers={"Content-Type": "text/csv"}, timeout=120)
+                report["register"] = which
+                flash(_("Rejestr wczytany."), "success")
+            except ApiError as exc:
+                if exc.status >= 500:
+                    raise
+                errors = {"_form": exc.message(), **exc.field_errors()}
+                status = exc.status
+        else:
+            status = 422
+    return render_template("office/registers.html", values=values, errors=errors, report=report), status

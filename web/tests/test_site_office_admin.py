@@ -1,0 +1,62 @@
+"""The office console's admin pages: roles granted with a scope and revoked (an unknown account named by its
+field), and a census upload answered with its rejected rows."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from glos_testing import make_pesel, new_resident
+
+pytestmark = pytest.mark.platform
+
+
+def log_in(page, email: str, password: str, next_path: str) -> None:
+    page.goto(f"/konto/logowanie?next={next_path}")
+    page.get_by_label("Adres e-mail").fill(email)
+    page.get_by_label("Hasło").fill(password)
+    page.get_by_role("button", name="Zaloguj się").click()
+
+
+def test_roles_with_scopes_and_a_census_upload(page, axe, gateway, official_headers, accounts, tmp_path):
+    person = new_resident(gateway)
+    log_in(page, *accounts["official"], "/urzad/")
+    page.get_by_role("link", name="Role pracowników").click()
+    axe.check(page)
+    page.get_by_label("Identyfikator konta").fill(str(uuid.uuid4()))
+    page.get_by_label("Rola").select_option("department_reviewer")
+    page.get_by_label("Uzasadnienie").fill("nowy pracownik wydziału")
+    page.get_by_role("button", name="Nadaj rolę").click()
+    assert page.locator("#account_id-error").is_visible()
+    page.get_by_label("Identyfikator konta").fill(person.account_id)
+    page.get_by_label("Zakres (np. wydział dla weryfikatora)").fill("WUA")
+    page.get_by_role("button", name="Nadaj rolę").click()
+    assert page.get_by_text("Nadano rolę.").is_visible()
+    row = page.locator(f"#staff-{person.account_id}")
+    assert "weryfikator w wydziale" in row.inner_text() and "WUA" in row.inner_text()
+    page.get_by_label("Identyfikator konta").fill(person.account_id)
+    page.get_by_label("Rola").select_option("department_reviewer")
+    page.get_by_label("Uzasadnienie").fill("zmiana stanowiska")
+    page.get_by_role("button", name="Odbierz rolę").click()
+    assert page.get_by_text("Odebrano rolę.").is_visible()
+    assert page.locator(f"#staff-{person.account_id}").count() == 0
+    audit = requests.get(f"{gateway}/api/identity/audit", headers=official_headers, timeout=10,
+                         params={"target": person.account_id, "action": "role."}).json()["entries"]
+    assert [(e["action"], e["reason"]) for e in audit] == [("role.revoked", "zmiana stanowiska"),
+                                                           ("role.granted", "nowy pracownik wydziału")]
+
+    page.goto("/urzad/")
+    page.get_by_role("link", name="Rejestry mieszkańców i ulic").click()
+    census = tmp_path / "spis.csv"
+    good = [make_pesel(1970 + n, 5, 10, uuid.uuid4().int % 10000) for n in range(2)]
+    census.write_text("pesel;first_name;last_name;district\n" + "".join(f"{p};Jan;Kowalski;Dąb\n" for p in good) +
+                      "12345;Zły;Numer;Dąb\n", encoding="utf-8")
+    page.get_by_label("Plik CSV (UTF-8, do 5 MB)").set_input_files(str(census))
+    page.get_by_label("Uzasadnienie (do rejestru zmian)").fill("rejestr wyborców na 2027")
+    page.get_by_role("button", name="Wczytaj").click()
+    assert page.get_by_text("Przyjęte wiersze: 2; odrzucone: 1").is_visible()
+    rejected = page.get_by_role("table", name="Odrzucone wiersze")
+    assert rejected.get_by_role("row").count() == 2 and rejected.get_by_role("cell", name="4").is_visible()
+    axe.check(page)
