@@ -60,3 +60,68 @@ def test_roles_with_scopes_and_a_census_upload(page, axe, gateway, official_head
     rejected = page.get_by_role("table", name="Odrzucone wiersze")
     assert rejected.get_by_role("row").count() == 2 and rejected.get_by_role("cell", name="4").is_visible()
     axe.check(page)
+
+
+def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, accounts):
+    import hashlib
+
+    from site_kit import DATA
+
+    log_in(page, *accounts["official"], "/urzad/")
+    page.get_by_role("link", name="Nowa edycja").click()
+    page.get_by_label("Nazwa edycji").fill(f"BO Kalisz {uuid.uuid4().hex[:6]}")
+    page.get_by_label("Miasto").fill("Kalisz")
+    page.get_by_label("Rok").fill("dwa tysiące")
+    page.get_by_role("button", name="Utwórz edycję").click()
+    assert page.locator("#year-error").is_visible()
+    axe.check(page)
+    page.get_by_label("Rok").fill("2028")
+    page.get_by_role("button", name="Utwórz edycję").click()
+    assert page.get_by_text("Edycja utworzona.").is_visible()
+    eid = page.url.split("/")[-2]
+
+    # areas: one imported from Pabulib, one typed (an error by its field first)
+    page.get_by_label("Plik .pb").set_input_files(str(DATA / "Poland_Katowice_2020_Dab.pb"))
+    page.get_by_role("button", name="Importuj").click()
+    assert page.get_by_text("Zaimportowano obszar Dąb z pliku Pabulib.").is_visible()
+    page.get_by_label("Nazwa obszaru").fill("Cały Kalisz")
+    page.get_by_label("Rodzaj obszaru").select_option("city")
+    page.get_by_label("Pula (zł)").fill("milion")
+    page.get_by_role("button", name="Dodaj obszar").click()
+    assert page.locator("#area_budget-error").is_visible()
+    page.get_by_label("Pula (zł)").fill("1000000")
+    page.get_by_role("button", name="Dodaj obszar").click()
+    assert page.get_by_text("Obszar dodany.").is_visible()
+    assert page.get_by_role("row", name="Cały Kalisz").is_visible()
+    axe.check(page)
+
+    # rules: points without how many is refused by its field; a preview in words; saved; frozen
+    page.locator("#city_type").select_option("cumulative")
+    page.locator("#city_max").fill("3")
+    page.locator("#district_max").fill("5")
+    page.get_by_label("Ziarno losowania (zachowaj je; wpiszesz je przy publikacji wyników)").fill("kaliskie-ziarno")
+    page.get_by_label("Dzień głosowania (do liczenia wieku)").fill("2028-09-20")
+    page.get_by_role("button", name="Zapisz zasady").click()
+    assert page.locator("#error-summary").is_visible()
+    page.locator("#city_points").fill("3")
+    page.get_by_label("Ziarno losowania (zachowaj je; wpiszesz je przy publikacji wyników)").fill("kaliskie-ziarno")
+    page.get_by_role("button", name="Podgląd").click()
+    preview = page.locator("#rules-preview")
+    assert "Rozdziel do 3 punktów między 1–3 projektów." in preview.inner_text()
+    assert hashlib.sha256(b"kaliskie-ziarno").hexdigest() in preview.inner_text()
+    axe.check(page)
+    page.get_by_label("Ziarno losowania (zachowaj je; wpiszesz je przy publikacji wyników)").fill("kaliskie-ziarno")
+    page.get_by_label("Uzasadnienie (do rejestru zmian)").fill("zarządzenie prezydenta")
+    page.get_by_role("button", name="Zapisz zasady").click()
+    assert page.get_by_text("Zasady głosowania zapisane.").is_visible()
+    page.get_by_label("Uzasadnienie zamrożenia").fill("start głosowania")
+    page.get_by_role("button", name="Zamroź kartę do głosowania").click()
+    assert page.get_by_text("Karta do głosowania zamrożona").is_visible()
+    frozen = requests.get(f"{gateway}/api/proposals/editions/{eid}/voting-rules", timeout=10).json()
+    assert page.locator("#rules-sha256").inner_text() == frozen["rules_sha256"]
+    assert frozen["voting_rules"]["selection"]["draw_seed_sha256"] == hashlib.sha256(b"kaliskie-ziarno").hexdigest()
+    page.get_by_label("Nowy etap").select_option("voting")
+    page.get_by_label("Uzasadnienie zmiany etapu").fill("harmonogram")
+    page.get_by_role("button", name="Zmień etap").click()
+    assert page.get_by_text("Etap zmieniony.").is_visible()
+    axe.check(page)

@@ -1,0 +1,139 @@
+"""Setting up an edition in the office console: creating it, its areas (typed or imported from Pabulib), its
+phase, its voting rules with a preview in words, and freezing the ballot (the rules' SHA-256 and the draw
+seed's hash published before voting). proposals-svc checks every value and keeps the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..api import ApiError
+from .common import PHASE_NAMES, PHASES, api, token
+from .editions import SELECTION_NAMES, describe_rule
+from .office import role_required
+
+bp = Blueprint("office_editions", __name__, url_prefix="/urzad/edycje")
+
+RULE_TYPES = ("approval", "budget_approval", "cumulative", "ordinal")
+RULE_FIELDS = ("city_type", "city_min", "city_max", "city_points", "district_type", "district_min", "district_max",
+               "district_points", "district_choice", "selection_rule", "min_score", "voting_day", "residency")
+
+
+def _int(text: str):
+    """A whole number as typed, or the text itself so proposals-svc names the field."""
+    return int(text) if text.strip().lstrip("-").isdigit() else (text.strip() or None)
+
+
+def _rules_from_form() -> tuple[dict, dict]:
+    """The rules form → (the rules to send, what was typed). The seed is never sent: only its SHA-256."""
+    typed = {name: request.form.get(name, "").strip() for name in RULE_FIELDS}
+    typed["revoting"] = request.form.get("revoting", "")
+    seed = request.form.get("seed", "")
+
+    def ballot_rule(kind: str) -> dict:
+        rule = {"type": typed[f"{kind}_type"], "min_projects": _int(typed[f"{kind}_min"]) or 0,
+                "max_projects": _int(typed[f"{kind}_max"])}
+        if typed[f"{kind}_type"] == "cumulative":
+            rule["max_points"] = _int(typed[f"{kind}_points"])
+        return rule
+
+    rules = {"city": ballot_rule("city"), "district": ballot_rule("district"),
+             "district_choice": typed["district_choice"] or "own",
+             "selection": {"rule": typed["selection_rule"], "min_score": _int(typed["min_score"]),
+                           "tie_break": ["draw"],
+                           "draw_seed_sha256": hashlib.sha256(seed.encode()).hexdigest() if seed else ""},
+             "eligibility": {"voting_day": typed["voting_day"], "residency": typed["residency"] or "either"},
+             "revoting": bool(typed["revoting"])}
+    return rules, typed
+
+
+def _typed_from(rules: dict | None) -> dict:
+    if not rules:
+        return {"city_type": "approval", "district_type": "approval", "city_min": "1", "district_min": "1",
+                "district_choice": "own", "selection_rule": "greedy", "residency": "either"}
+    typed = {}
+    for kind in ("city", "district"):
+        rule = rules[kind]
+        typed.update({f"{kind}_type": rule["type"], f"{kind}_min": str(rule.get("min_projects", "")),
+                      f"{kind}_max": str(rule["max_projects"]), f"{kind}_points": str(rule.get("max_points") or "")})
+    selection = rules["selection"]
+    typed.update(district_choice=rules.get("district_choice", "own"), selection_rule=selection["rule"],
+                 min_score=str(selection.get("min_score") or ""), voting_day=rules["eligibility"]["voting_day"],
+                 residency=rules["eligibility"]["residency"], revoting="1" if rules.get("revoting") else "")
+    return typed
+
+
+@bp.route("/nowa", methods=["GET", "POST"])
+@role_required("pb_official")
+def new():
+    values, errors, status = {"kind": "participatory_budget"}, {}, 200
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in ("name", "city", "year", "kind")}
+        try:
+            edition = api().post("proposals", "/editions", token=token(), json={
+                "name": values["name"], "city": values["city"], "year": _int(values["year"]), "kind": values["kind"]})
+            flash(_("Edycja utworzona. Dodaj obszary i zasady głosowania."), "success")
+            return redirect(url_for("office_editions.setup", eid=edition["id"]))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            errors, status = exc.field_errors() or {"_form": exc.message()}, exc.status
+    return render_template("office/edition_new.html", values=values, errors=errors), status
+
+
+@bp.route("/<uuid:eid>/ustawienia", methods=["GET", "POST"])
+@role_required("pb_official", "coordinator")
+def setup(eid):
+    edition = api().get("proposals", f"/editions/{eid}")
+    rules_state = api().get("proposals", f"/editions/{eid}/voting-rules")
+    typed, errors, preview, status, section = {}, {}, None, 200, None
+    if request.method == "POST":
+        action, section = request.form.get("action"), request.form.get("action")
+        try:
+            if action == "phase":
+                api().post("proposals", f"/editions/{eid}/phase", token=token(), json={
+                    "phase": request.form.get("phase"), "reason": request.form.get("phase_reason", "").strip()})
+                flash(_("Etap zmieniony."), "success")
+            elif action == "area":
+                typed = {k: request.form.get(k, "").strip() for k in ("area_name", "area_kind", "area_budget",
+                                                                       "area_max_cost")}
+                api().post("proposals", f"/editions/{eid}/areas", token=token(), json={
+                    "name": typed["area_name"], "kind": typed["area_kind"], "budget": _int(typed["area_budget"]),
+                    "max_project_cost": _int(typed["area_max_cost"])})
+                flash(_("Obszar dodany."), "success")
+            elif action == "pabulib":
+                upload = request.files.get("pabulib_file")
+                area = api().call("proposals", "POST", f"/editions/{eid}/areas/pabulib", token=token(),
+                                  params={"source": upload.filename if upload else "upload.pb"},
+                                  data=upload.read() if upload else b"", headers={"Content-Type": "text/plain"},
+                                  timeout=60)
+                flash(_("Zaimportowano obszar %(name)s z pliku Pabulib.", name=area["name"]), "success")
+            elif action in ("preview", "rules"):
+                rules, typed = _rules_from_form()
+                if action == "preview":
+                    preview = rules
+                else:
+                    api().call("proposals", "PUT", f"/editions/{eid}/voting-rules", token=token(), json={
+                        "rules": rules, "reason": request.form.get("rules_reason", "").strip()})
+                    flash(_("Zasady głosowania zapisane."), "success")
+            elif action == "freeze":
+                api().post("proposals", f"/editions/{eid}/ballot", token=token(),
+                           json={"reason": request.form.get("freeze_reason", "").strip()}, timeout=30)
+                flash(_("Karta do głosowania zamrożona; skrót zasad opublikowany."), "success")
+            if preview is None:
+                return redirect(url_for("office_editions.setup", eid=eid) + (f"#{section}" if section else ""))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            prefix = {"area": "area_", "rules": "", "preview": ""}.get(action, f"{action}_")
+            errors = {"_form": exc.message(), **{prefix + k: v for k, v in exc.field_errors().items()}}
+            status = exc.status
+    areas = api().get("proposals", f"/editions/{eid}/areas")
+    schedule = api().get("proposals", f"/editions/{eid}/schedule")
+    values = {**_typed_from(rules_state.get("voting_rules")), **typed}
+    return render_template("office/edition_setup.html", edition=edition, areas=areas, schedule=schedule,
+                           rules_state=rules_state, values=values, errors=errors, preview=preview,
+                           describe_rule=describe_rule, selection_names=SELECTION_NAMES, phases=PHASES,
+                           phase_names=PHASE_NAMES, rule_types=RULE_TYPES), status
