@@ -145,3 +145,10 @@ def login_required(view):
             return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
     return wrapper
+
+
+def current_scopes() -> dict[str, list[str]]:
+    """The signed-in person's role scopes as their token carries them (a reviewer's departments), for showing
+    the right queue; the services read the same claim from the verified token."""
+    access = access_token()
+    return (_claims(access).get("scopes") or {}) if access else {}

@@ -1,0 +1,107 @@
+"""Verification queues in the office console: an edition's proposals by status for PB officials, the formal
+verification against the edition's checklist, the assignment to a department, and a department reviewer's own
+queue with the substantive review and the city's cost estimate. A reviewer is shown only their departments'
+queues; proposals-svc refuses anything else (a proposal of another department answers 403)."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import auth
+from ..api import ApiError
+from .common import STATUS_NAMES, api, token
+
+bp = Blueprint("office_queues", __name__, url_prefix="/urzad")
+
+QUEUE_ROLES = ("pb_official", "coordinator", "department_reviewer")
+
+
+def queue_required(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not auth.current_user().has(*QUEUE_ROLES):
+            abort(403)
+        return view(*args, **kwargs)
+    return auth.login_required(wrapper)
+
+
+@bp.get("/edycje/<uuid:eid>/weryfikacja")
+@queue_required
+def edition_queue(eid):
+    if not auth.current_user().has("pb_official", "coordinator"):
+        abort(403)  # a reviewer works from their department's queue
+    status = request.args.get("status", "submitted")
+    edition = api().get("proposals", f"/editions/{eid}")
+    found = api().get("proposals", f"/editions/{eid}/proposals", params={"status": status})
+    return render_template("office/queue.html", edition=edition, proposals=found, status=status,
+                           status_names=STATUS_NAMES)
+
+
+@bp.get("/komorki")
+@queue_required
+def my_departments():
+    """A reviewer's departments (from their token's scope); officials see every department."""
+    departments = api().get("proposals", "/departments")
+    if not auth.current_user().has("pb_official", "coordinator"):
+        mine = set(auth.current_scopes().get("department_reviewer", []))
+        departments = [d for d in departments if d["code"] in mine]
+    return render_template("office/departments.html", departments=departments)
+
+
+@bp.get("/komorki/<code>")
+@queue_required
+def department_queue(code):
+    found = api().get("proposals", f"/departments/{code}/proposals", token=token())
+    return render_template("office/department.html", code=code, proposals=found, status_names=STATUS_NAMES)
+
+
+def _number(text: str):
+    cleaned = text.replace(" ", "").replace("\u00a0", "")
+    return int(cleaned) if cleaned.isdigit() else (cleaned or None)
+
+
+@bp.route("/wnioski/<uuid:pid>", methods=["GET", "POST"])
+@queue_required
+def proposal(pid):
+    found = api().get("proposals", f"/proposals/{pid}", token=token())
+    edition = api().get("proposals", f"/editions/{found['edition_id']}")
+    checklist = edition["settings"]["formal_checklist"]
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        action = request.form.get("action")
+        values = {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
+        try:
+            if action == "formal":
+                items = {item["code"]: {"passed": values.get(f"items_{item['code']}") == "yes",
+                                        "note": values.get(f"items_{item['code']}_note", "")}
+                         for item in checklist if values.get(f"items_{item['code']}")}
+                review = api().post("proposals", f"/proposals/{pid}/formal-verification", token=token(),
+                                    json={"items": items, "reason": values.get("reason", "")})
+                flash(_("Ocena formalna zapisana: pozytywna.") if review["outcome"] == "positive"
+                      else _("Ocena formalna zapisana: negatywna; wnioskodawca dostaje powody."), "success")
+            elif action == "assign":
+                api().post("proposals", f"/proposals/{pid}/assignment", token=token(),
+                           json={"department": values.get("department", ""),
+                                 "reason": values.get("assign_reason") or "przekazanie do weryfikacji merytorycznej"})
+                flash(_("Wniosek przekazany do komórki %(code)s.", code=values.get("department")), "success")
+            elif action == "review":
+                findings = {name: {"ok": values.get(f"{name}_ok") == "yes", "note": values.get(f"{name}_note", "")}
+                            for name in ("feasibility", "legal", "ownership")}
+                api().post("proposals", f"/proposals/{pid}/reviews", token=token(), json={
+                    "outcome": values.get("outcome"), **findings,
+                    "city_cost_estimate": _number(values.get("city_cost_estimate", "")),
+                    "reason": values.get("review_reason", "")})
+                flash(_("Ocena merytoryczna zapisana."), "success")
+            return redirect(url_for("office_queues.proposal", pid=pid))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            errors = {"_form": exc.message(), **exc.field_errors()}
+            status = exc.status
+    reviews = api().get("proposals", f"/proposals/{pid}/reviews", token=token())
+    departments = api().get("proposals", "/departments")
+    return render_template("office/proposal.html", p=found, edition=edition, checklist=checklist, reviews=reviews,
+                           departments=departments, values=values, errors=errors, status_names=STATUS_NAMES), status

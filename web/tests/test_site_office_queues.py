@@ -1,0 +1,106 @@
+"""Verification in the office console: an official's formal verification against the checklist (a failed item
+without its reason refused by the item), the assignment to a department, and the department reviewer's own
+queue with the substantive review and the city's cost estimate; a reviewer of another department sees only
+their queue and is refused the proposal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.platform
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "proposals-svc" / "tests"))
+from edition_kit import api, department, full_content, new_edition, submitted, verified_resident  # noqa: E402
+from glos_testing import account_id_of  # noqa: E402
+
+
+def log_in(page, email: str, password: str, next_path: str) -> None:
+    page.goto(f"/konto/logowanie?next={next_path}")
+    page.get_by_label("Adres e-mail").fill(email)
+    page.get_by_label("Hasło").fill(password)
+    page.get_by_role("button", name="Zaloguj się").click()
+
+
+def reviewer_login(gateway, official_headers, code: str):
+    import uuid
+
+    import requests
+
+    from glos_testing import login, seed_account
+
+    email = f"recenzent-{uuid.uuid4().hex[:8]}@glos.local"
+    seed_account(email, "haslo-recenzenta-123456", "resident")
+    headers = {"Authorization": f"Bearer {login(gateway, email, 'haslo-recenzenta-123456')}"}
+    r = requests.post(f"{gateway}/api/identity/accounts/{account_id_of(headers)}/roles", headers=official_headers,
+                      timeout=10, json={"role": "department_reviewer", "scope": code, "reason": "pracownik wydziału"})
+    assert r.status_code == 200, r.text
+    return email, "haslo-recenzenta-123456"
+
+
+def new_page(browser, browser_context_args, outside):
+    context = browser.new_context(**browser_context_args)
+    outside.guard(context)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def test_formal_and_substantive_verification_each_in_its_own_queue(page, browser, browser_context_args, outside,
+                                                                   axe, gateway, official_headers, accounts):
+    edition = new_edition(gateway, official_headers, support_required=0)
+    author = verified_resident(gateway)
+    proposal = submitted(gateway, author, {**full_content(edition["areas"]["Dąb"]["id"], title="Ławki w parku",
+                                                          lat=50.27, lon=18.99), "edition_id": edition["id"]})
+    api(gateway, "POST", f"/editions/{edition['id']}/phase", official_headers,
+        json={"phase": "formal_verification", "reason": "koniec naboru"})
+    greenery, roads = department(gateway, official_headers, "ZIELEN"), department(gateway, official_headers, "DROGI")
+
+    # -- the official: the edition's queue, the checklist, the assignment
+    log_in(page, *accounts["official"], f"/urzad/edycje/{edition['id']}/weryfikacja")
+    page.get_by_role("link", name="Ławki w parku").click()
+    axe.check(page)
+    for code in ("complete", "competence"):
+        page.locator(f"#items_{code}-yes").check()
+    page.locator("#items_cost_limit-no").check()  # failed, but no reason given
+    page.get_by_role("button", name="Zapisz ocenę formalną").click()
+    assert page.locator("#items_cost_limit_note-error").is_visible()
+    assert page.locator("#items_cost_limit-no").is_checked()
+    page.locator("#items_cost_limit-yes").check()
+    page.get_by_role("button", name="Zapisz ocenę formalną").click()
+    assert page.get_by_text("Ocena formalna zapisana: pozytywna.").is_visible()
+    page.get_by_label("Komórka").select_option(greenery)
+    page.get_by_role("button", name="Przekaż").click()
+    assert page.get_by_text(f"Wniosek przekazany do komórki {greenery}.").is_visible()
+    axe.check(page)
+
+    # -- the greenery reviewer: only their queue; the review with the city's estimate
+    mine = new_page(browser, browser_context_args, outside)
+    log_in(mine, *reviewer_login(gateway, official_headers, greenery), "/")
+    mine.get_by_role("link", name="Kolejka weryfikacji").click()
+    assert mine.get_by_role("link", name=f"Wydział ZIELEN ({greenery})").is_visible()
+    assert mine.get_by_role("link", name=f"Wydział DROGI ({roads})").count() == 0
+    axe.check(mine)
+    mine.get_by_role("link", name=f"Wydział ZIELEN ({greenery})").click()
+    mine.get_by_role("link", name="Ławki w parku").click()
+    mine.get_by_label("Szacunek kosztu miasta (zł)").fill("dużo")
+    mine.get_by_role("button", name="Zapisz ocenę merytoryczną").click()
+    assert mine.locator("#city_cost_estimate-error").is_visible()
+    mine.get_by_label("Szacunek kosztu miasta (zł)").fill("45 000")
+    mine.get_by_label("Uzasadnienie").fill("Wykonalne; koszt montażu wyższy niż we wniosku.")
+    mine.get_by_role("button", name="Zapisz ocenę merytoryczną").click()
+    assert mine.get_by_text("Ocena merytoryczna zapisana.").is_visible()
+    assert api(gateway, "GET", f"/proposals/{proposal['id']}").json()["city_cost_estimate"] == 45_000
+    axe.check(mine)
+    mine.context.close()
+
+    # -- the roads reviewer: their own (empty) queue, refused the greenery queue and the proposal's reviews
+    theirs = new_page(browser, browser_context_args, outside)
+    log_in(theirs, *reviewer_login(gateway, official_headers, roads), "/urzad/komorki")
+    assert theirs.get_by_role("link", name=f"Wydział ZIELEN ({greenery})").count() == 0
+    assert theirs.goto(f"/urzad/komorki/{greenery}").status == 403
+    assert theirs.goto(f"/urzad/wnioski/{proposal['id']}").status == 403
+    assert theirs.goto(f"/urzad/edycje/{edition['id']}/weryfikacja").status == 403
+    theirs.context.close()
