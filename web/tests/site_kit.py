@@ -104,3 +104,20 @@ def open_consultation(gateway: str, coordinator: dict, *, capacity: int = 1, **o
                  json={"status": "open", "reason": "zgodnie z zarządzeniem"})
     assert opened.status_code == 200, opened.text
     return {**opened.json(), "document": document.json(), "meeting": meeting.json()}
+
+
+def log_in(page, email: str, next_path: str, password: str = PASSWORD) -> None:
+    """Through the site's own login form, landing on `next_path`."""
+    page.goto(f"/konto/logowanie?next={next_path}")
+    page.get_by_label("Adres e-mail").fill(email)
+    page.get_by_label("Hasło").fill(password)
+    page.get_by_role("button", name="Zaloguj się").click()
+
+
+def new_page(browser, browser_context_args, outside):
+    """A page in a browser context of its own (a second person at the same time), guarded like the others."""
+    context = browser.new_context(**browser_context_args)
+    outside.guard(context)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page

@@ -17,30 +17,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "consultation-svc" 
 from consultation_kit import api, resident, staff  # noqa: E402
 from glos_testing import wait_until  # noqa: E402
 
+from site_kit import log_in, new_page
+
 pytestmark = pytest.mark.platform
 
 STAFF_PASSWORD = "haslo-pracownika-123456"  # consultation_kit.staff's
 
 
-def log_in(page, email: str, password: str, next_path: str) -> None:
-    page.goto(f"/konto/logowanie?next={next_path}")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(password)
-    page.get_by_role("button", name="Zaloguj się").click()
-
-
-def new_page(browser, browser_context_args, outside):
-    context = browser.new_context(**browser_context_args)
-    outside.guard(context)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_a_consultation_run_from_announcement_to_published_report(browser, browser_context_args, outside, axe,
                                                                   gateway, official_headers, accounts):
     coordinator_page = new_page(browser, browser_context_args, outside)
-    log_in(coordinator_page, accounts["official"][0], accounts["official"][1], "/konsultacje/")
+    log_in(coordinator_page, accounts["official"][0], "/konsultacje/", accounts["official"][1])
     page = coordinator_page
 
     # -- announce: an error by its field, what was typed kept
@@ -155,14 +144,14 @@ def test_a_consultation_run_from_announcement_to_published_report(browser, brows
 
     # -- a moderator not assigned sees the consultation but may not run it
     outsider_page = new_page(browser, browser_context_args, outside)
-    log_in(outsider_page, outsider.email, STAFF_PASSWORD, f"/konsultacje/{cid}/prowadzenie")
+    log_in(outsider_page, outsider.email, f"/konsultacje/{cid}/prowadzenie", STAFF_PASSWORD)
     assert outsider_page.get_by_text("Nie prowadzisz tych konsultacji").is_visible()
     outsider_page.goto(f"/konsultacje/{cid}/prowadzenie/moderacja")
     assert outsider_page.get_by_role("heading", level=1).inner_text() != "Kolejka moderacji"
 
     # -- the assigned moderator: the queue, live results, attendance and minutes
     mpage = new_page(browser, browser_context_args, outside)
-    log_in(mpage, moderator.email, STAFF_PASSWORD, f"/konsultacje/{cid}/prowadzenie")
+    log_in(mpage, moderator.email, f"/konsultacje/{cid}/prowadzenie", STAFF_PASSWORD)
     mpage.get_by_role("link", name="1 komentarz czeka na moderację.").click()
     item = mpage.locator(f"#comment-{held.json()['id']}")
     item.get_by_label("usuń dane osobowe i opublikuj").check()

@@ -11,19 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from site_kit import PASSWORD, open_consultation
+from site_kit import log_in, open_consultation
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "consultation-svc" / "tests"))
 from consultation_kit import api, resident  # noqa: E402
 
 pytestmark = pytest.mark.platform
 
-
-def log_in(page, email: str, next_path: str) -> None:
-    page.goto(f"/konto/logowanie?next={next_path}")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(PASSWORD)
-    page.get_by_role("button", name="Zaloguj się").click()
 
 
 def fill_required(page, *, q1: str = "codziennie") -> None:

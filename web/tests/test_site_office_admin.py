@@ -10,19 +10,15 @@ import requests
 
 from glos_testing import make_pesel, new_resident
 
+from site_kit import log_in
+
 pytestmark = pytest.mark.platform
 
-
-def log_in(page, email: str, password: str, next_path: str) -> None:
-    page.goto(f"/konto/logowanie?next={next_path}")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(password)
-    page.get_by_role("button", name="Zaloguj się").click()
 
 
 def test_roles_with_scopes_and_a_census_upload(page, axe, gateway, official_headers, accounts, tmp_path):
     person = new_resident(gateway)
-    log_in(page, *accounts["official"], "/urzad/")
+    log_in(page, accounts["official"][0], "/urzad/", accounts["official"][1])
     page.get_by_role("link", name="Role pracowników").click()
     axe.check(page)
     page.get_by_label("Identyfikator konta").fill(str(uuid.uuid4()))
@@ -67,7 +63,7 @@ def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, 
 
     from site_kit import DATA
 
-    log_in(page, *accounts["official"], "/urzad/")
+    log_in(page, accounts["official"][0], "/urzad/", accounts["official"][1])
     page.get_by_role("link", name="Nowa edycja").click()
     page.get_by_label("Nazwa edycji").fill(f"BO Kalisz {uuid.uuid4().hex[:6]}")
     page.get_by_label("Miasto").fill("Kalisz")

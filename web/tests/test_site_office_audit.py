@@ -10,19 +10,13 @@ import pytest
 import requests
 
 from glos_testing import new_resident
-from site_kit import PASSWORD
+from site_kit import log_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "consultation-svc" / "tests"))
 from consultation_kit import new_consultation  # noqa: E402
 
 pytestmark = pytest.mark.platform
 
-
-def log_in(page, email: str, password: str, next_path: str) -> None:
-    page.goto(f"/konto/logowanie?next={next_path}")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(password)
-    page.get_by_role("button", name="Zaloguj się").click()
 
 
 def test_an_official_reads_the_audit_log_and_a_resident_may_not(page, browser, browser_context_args, outside, axe,
@@ -31,7 +25,7 @@ def test_an_official_reads_the_audit_log_and_a_resident_may_not(page, browser, b
     for n in range(52):  # more than a page of one target, to page through
         assert requests.patch(f"{gateway}/api/consultation/consultations/{cid}", headers=official_headers, timeout=10,
                               json={"description": f"Opis {n}", "reason": f"poprawka {n}"}).status_code == 200
-    log_in(page, *accounts["official"], "/")
+    log_in(page, accounts["official"][0], "/", accounts["official"][1])
     page.get_by_role("link", name="Konsola urzędu").click()
     axe.check(page)
     page.get_by_role("link", name="Rejestr działań pracowników").click()
@@ -53,7 +47,7 @@ def test_an_official_reads_the_audit_log_and_a_resident_may_not(page, browser, b
     context = browser.new_context(**browser_context_args)
     outside.guard(context)
     other = context.new_page()
-    log_in(other, person.email, PASSWORD, "/")
+    log_in(other, person.email, "/")
     assert other.get_by_role("link", name="Konsola urzędu").count() == 0
     assert other.goto("/urzad/rejestr").status == 403
     context.close()

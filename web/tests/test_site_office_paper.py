@@ -16,14 +16,10 @@ from glos_testing import make_pesel, new_resident, seed_account
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "voting-svc" / "tests"))
 from voting_kit import new_election  # noqa: E402
 
+from site_kit import log_in
+
 pytestmark = pytest.mark.platform
 
-
-def log_in(page, email: str, password: str, next_path: str) -> None:
-    page.goto(f"/konto/logowanie?next={next_path}")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(password)
-    page.get_by_role("button", name="Zaloguj się").click()
 
 
 def field(area: dict, n: int) -> str:
@@ -43,7 +39,7 @@ def test_paper_cards_keyed_twice_and_a_mismatch_decided(page, browser, browser_c
     eid, city, dab = election["edition"], election["city"], election["dab"]
     email = f"urzednik-{uuid.uuid4().hex[:8]}@glos.local"
     seed_account(email, "haslo-urzednika-123456", roles="pb_official")
-    log_in(page, *accounts["official"], f"/urzad/edycje/{eid}/karty")
+    log_in(page, accounts["official"][0], f"/urzad/edycje/{eid}/karty", accounts["official"][1])
 
     # -- handing out: an unknown PESEL is named by its field; then three cards
     page.get_by_label("PESEL głosującego").fill(make_pesel(1950, 1, 1, uuid.uuid4().int % 10000))
@@ -72,7 +68,7 @@ def test_paper_cards_keyed_twice_and_a_mismatch_decided(page, browser, browser_c
     context = browser.new_context(**browser_context_args)
     outside.guard(context)
     second = context.new_page()
-    log_in(second, email, "haslo-urzednika-123456", f"/urzad/edycje/{eid}/karty")
+    log_in(second, email, f"/urzad/edycje/{eid}/karty", "haslo-urzednika-123456")
     key_card(second, eid, "W-0001", [(city, 1, 1), (city, 0, 2), (dab, 0, 1)])
     assert second.get_by_text("Karta W-0001: przyjęta.").is_visible()
     key_card(second, eid, "W-0002", [(city, 0, 2)])
@@ -106,7 +102,7 @@ def test_the_coordinator_closes_the_voting_and_publishes_the_results(page, axe, 
 
     election = new_election(gateway, official_headers)
     eid = election["edition"]
-    log_in(page, *accounts["official"], "/urzad/")
+    log_in(page, accounts["official"][0], "/urzad/", accounts["official"][1])
     page.goto(f"/urzad/edycje/{eid}/zamkniecie")
     assert page.get_by_text("trwa").first.is_visible()
     axe.check(page)

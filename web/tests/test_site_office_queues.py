@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from site_kit import log_in, new_page
+
 pytestmark = pytest.mark.platform
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "proposals-svc" / "tests"))
@@ -17,14 +19,12 @@ from edition_kit import api, department, full_content, new_edition, submitted, v
 from glos_testing import account_id_of  # noqa: E402
 
 
-def log_in(page, email: str, password: str, next_path: str) -> None:
-    page.goto(f"/konto/logowanie?next={next_path}")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(password)
-    page.get_by_role("button", name="Zaloguj się").click()
+
+REVIEWER_PASSWORD = "haslo-recenzenta-123456"
 
 
-def reviewer_login(gateway, official_headers, code: str):
+def reviewer_login(gateway, official_headers, code: str) -> str:
+    """A new reviewer scoped to `code`; their e-mail (the password is REVIEWER_PASSWORD)."""
     import uuid
 
     import requests
@@ -32,20 +32,13 @@ def reviewer_login(gateway, official_headers, code: str):
     from glos_testing import login, seed_account
 
     email = f"recenzent-{uuid.uuid4().hex[:8]}@glos.local"
-    seed_account(email, "haslo-recenzenta-123456", "resident")
-    headers = {"Authorization": f"Bearer {login(gateway, email, 'haslo-recenzenta-123456')}"}
+    seed_account(email, REVIEWER_PASSWORD, "resident")
+    headers = {"Authorization": f"Bearer {login(gateway, email, REVIEWER_PASSWORD)}"}
     r = requests.post(f"{gateway}/api/identity/accounts/{account_id_of(headers)}/roles", headers=official_headers,
                       timeout=10, json={"role": "department_reviewer", "scope": code, "reason": "pracownik wydziału"})
     assert r.status_code == 200, r.text
-    return email, "haslo-recenzenta-123456"
+    return email
 
-
-def new_page(browser, browser_context_args, outside):
-    context = browser.new_context(**browser_context_args)
-    outside.guard(context)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_formal_and_substantive_verification_each_in_its_own_queue(page, browser, browser_context_args, outside,
@@ -59,7 +52,7 @@ def test_formal_and_substantive_verification_each_in_its_own_queue(page, browser
     greenery, roads = department(gateway, official_headers, "ZIELEN"), department(gateway, official_headers, "DROGI")
 
     # -- the official: the edition's queue, the checklist, the assignment
-    log_in(page, *accounts["official"], f"/urzad/edycje/{edition['id']}/weryfikacja")
+    log_in(page, accounts["official"][0], f"/urzad/edycje/{edition['id']}/weryfikacja", accounts["official"][1])
     page.get_by_role("link", name="Ławki w parku").click()
     axe.check(page)
     for code in ("complete", "competence"):
@@ -78,7 +71,7 @@ def test_formal_and_substantive_verification_each_in_its_own_queue(page, browser
 
     # -- the greenery reviewer: only their queue; the review with the city's estimate
     mine = new_page(browser, browser_context_args, outside)
-    log_in(mine, *reviewer_login(gateway, official_headers, greenery), "/")
+    log_in(mine, reviewer_login(gateway, official_headers, greenery), "/", REVIEWER_PASSWORD)
     mine.get_by_role("link", name="Kolejka weryfikacji").click()
     assert mine.get_by_role("link", name=f"Wydział ZIELEN ({greenery})").is_visible()
     assert mine.get_by_role("link", name=f"Wydział DROGI ({roads})").count() == 0
@@ -98,7 +91,7 @@ def test_formal_and_substantive_verification_each_in_its_own_queue(page, browser
 
     # -- the roads reviewer: their own (empty) queue, refused the greenery queue and the proposal's reviews
     theirs = new_page(browser, browser_context_args, outside)
-    log_in(theirs, *reviewer_login(gateway, official_headers, roads), "/urzad/komorki")
+    log_in(theirs, reviewer_login(gateway, official_headers, roads), "/urzad/komorki", REVIEWER_PASSWORD)
     assert theirs.get_by_role("link", name=f"Wydział ZIELEN ({greenery})").count() == 0
     assert theirs.goto(f"/urzad/komorki/{greenery}").status == 403
     assert theirs.goto(f"/urzad/wnioski/{proposal['id']}").status == 403

@@ -6,16 +6,10 @@ from __future__ import annotations
 import pytest
 
 from glos_testing import new_resident
-from site_kit import PASSWORD, proposals_edition
+from site_kit import log_in, proposals_edition
 
 pytestmark = pytest.mark.platform
 
-
-def log_in(page, email: str, next_path: str) -> None:
-    page.goto(f"/konto/logowanie?next={next_path}")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(PASSWORD)
-    page.get_by_role("button", name="Zaloguj się").click()
 
 
 def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, browser_context_args, gateway,

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from glos_testing import new_resident
-from site_kit import PASSWORD, SEED, voting_edition
+from site_kit import SEED, log_in, voting_edition
 
 pytestmark = pytest.mark.platform
 
@@ -19,12 +19,6 @@ pytestmark = pytest.mark.platform
 def edition(gateway, official_headers):
     return voting_edition(gateway, official_headers, "BO strona")
 
-
-def log_in(page, email: str, next_path: str) -> None:
-    page.goto(f"/konto/logowanie?next={next_path}")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(PASSWORD)
-    page.get_by_role("button", name="Zaloguj się").click()
 
 
 def dab_project(edition: dict, cost: int) -> dict:

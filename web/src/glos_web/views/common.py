@@ -59,3 +59,26 @@ def phase_name(phase: str | None) -> str:
 
 def status_name(status: str | None) -> str:
     return str(STATUS_NAMES.get(status or "", status or "—"))
+
+
+def role_required(*roles: str):
+    """A page for staff holding one of `roles` (from their token, for the links and this gate only: the service
+    behind each action decides again); anyone else gets the 403 page, someone not signed in the login."""
+    import functools
+
+    from flask import abort
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not auth.current_user().has(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return auth.login_required(wrapper)
+    return decorator
+
+
+def form_errors(exc) -> tuple[dict, int]:
+    """A service's refusal of a form (an ApiError: always a 4xx) → the errors to show by their fields, or its
+    sentence above the form, and the status to answer with."""
+    return exc.field_errors() or {"_form": exc.message()}, exc.status

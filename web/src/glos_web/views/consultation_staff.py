@@ -9,7 +9,6 @@ moderator not assigned to a consultation gets its 403, shown as such.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,9 +16,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from .. import auth
 from ..api import ApiError
-from .common import api, token
+from .common import api, form_errors, role_required, token
 from .consultations import FORM_NAMES, KIND_NAMES, OUTCOME_NAMES, STATUS_NAMES
 
 bp = Blueprint("consultation_staff", __name__, url_prefix="/konsultacje")
@@ -30,14 +28,8 @@ QUESTION_TYPES = ["single", "multiple", "scale", "ranking", "numeric", "short_te
 MIN_ROWS = 1
 
 
-def staff_required(view):
-    """Signed in with a staff role; which consultation they may run is consultation-svc's to say."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not auth.current_user().has(*STAFF_ROLES):
-            abort(403)
-        return view(*args, **kwargs)
-    return auth.login_required(wrapper)
+# signed in with a staff role; which consultation they may run is consultation-svc's to say
+staff_required = role_required(*STAFF_ROLES)
 
 
 def _consultation(cid) -> dict:
@@ -69,8 +61,6 @@ def _call(method: str, path: str, success: str, **kwargs):
         flash(success, "success")
         return result
     except ApiError as exc:
-        if exc.status >= 500:
-            raise
         flash(exc.message(), "error")
         return None
 
@@ -119,10 +109,7 @@ def announce():
             flash(_("Konsultacje ogłoszone. Dodaj ankietę, dokumenty i spotkania, a potem je otwórz."), "success")
             return redirect(url_for("consultation_staff.dashboard", cid=created["id"]))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
-            errors = exc.field_errors() or {"_form": exc.message()}
-            status = exc.status
+            errors, status = form_errors(exc)
     return render_template("consultations/staff/announce.html", values=values, errors=errors,
                            form_names=FORM_NAMES, c=None), status
 
@@ -142,10 +129,7 @@ def edit(cid):
             flash(_("Zmiany w ogłoszeniu zapisane."), "success")
             return redirect(url_for("consultation_staff.dashboard", cid=cid))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
-            errors = exc.field_errors() or {"_form": exc.message()}
-            status = exc.status
+            errors, status = form_errors(exc)
     return render_template("consultations/staff/announce.html", values=values, errors=errors,
                            form_names=FORM_NAMES, c=consultation), status
 
@@ -249,10 +233,7 @@ def survey_builder(cid):
                                len(questions)), "success")
                 return redirect(url_for("consultation_staff.dashboard", cid=cid))
             except ApiError as exc:
-                if exc.status >= 500:
-                    raise
-                errors = exc.field_errors() or {"_form": exc.message()}
-                status = exc.status
+                errors, status = form_errors(exc)
     return render_template("consultations/staff/survey.html", c=consultation, rows=rows, errors=errors,
                            types=QUESTION_TYPES), status
 
@@ -278,10 +259,7 @@ def new_document(cid):
                 flash(_("Dokument dodany."), "success")
                 return redirect(url_for("consultation_staff.dashboard", cid=cid))
             except ApiError as exc:
-                if exc.status >= 500:
-                    raise
-                errors = exc.field_errors() or {"_form": exc.message()}
-                status = exc.status
+                errors, status = form_errors(exc)
     return render_template("consultations/staff/document.html", c=consultation, values=values, errors=errors,
                            count=count), status
 
@@ -303,10 +281,7 @@ def new_meeting(cid):
             flash(_("Spotkanie zaplanowane."), "success")
             return redirect(url_for("consultation_staff.dashboard", cid=cid))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
-            errors = exc.field_errors() or {"_form": exc.message()}
-            status = exc.status
+            errors, status = form_errors(exc)
     return render_template("consultations/staff/meeting_new.html", c=consultation, values=values, errors=errors), status
 
 

@@ -7,7 +7,6 @@ pages through all four at once with one cursor per service, so a page never skip
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,9 +14,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import auth
 from ..api import SERVICES, ApiError
-from .common import api, token
+from .common import api, form_errors, role_required, token
 
 bp = Blueprint("office", __name__, url_prefix="/urzad")
 
@@ -26,13 +24,7 @@ PAGE = 50
 CITY_TIME = ZoneInfo("Europe/Warsaw")
 
 
-def office_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not auth.current_user().has(*AUDIT_READERS):
-            abort(403)
-        return view(*args, **kwargs)
-    return auth.login_required(wrapper)
+office_required = role_required(*AUDIT_READERS)
 
 
 def _day_start(text: str) -> str | None:
@@ -90,13 +82,7 @@ INVALID_REASONS = {"unsigned": _l("brak podpisu"), "illegible": _l("nieczytelna"
 VOTING_POINT = ("pb_official", "coordinator")
 
 
-def voting_point_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not auth.current_user().has(*VOTING_POINT):
-            abort(403)
-        return view(*args, **kwargs)
-    return auth.login_required(wrapper)
+voting_point_required = role_required(*VOTING_POINT)
 
 
 def _card_areas(ballot: dict, district: str | None) -> list[dict]:
@@ -156,10 +142,7 @@ def cards(eid):
             flash(_("Wydano kartę %(n)s (osiedle %(d)s).", n=card["card_number"], d=card["district"]), "success")
             return redirect(url_for("office.cards", eid=eid))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
-            errors = exc.field_errors() or {"_form": exc.message()}
-            status = exc.status
+            errors, status = form_errors(exc)
     wanted = request.args.get("status") or None
     found = api().get("voting", f"/editions/{eid}/paper-cards", token=token(),
                       params={"status": wanted} if wanted else None)
@@ -198,8 +181,6 @@ def card(eid, card_number):
                   "success")
             return redirect(url_for("office.cards", eid=eid))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
             errors = {"_form": exc.message(), **exc.field_errors()}
             status = exc.status
     entries = [{"keyed_by": e["keyed_by"], "areas": _entry_view(ballot, e["parts"])} for e in found["entries"]]
@@ -244,8 +225,6 @@ def closing(eid):
                            json={"seed": request.form.get("seed", "")})
                 flash(_("Wyniki policzone i opublikowane; ziarno losowania ujawnione."), "success")
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
             flash(exc.message(), "error")
         return redirect(url_for("office.closing", eid=eid))
     ballot = api().get("voting", f"/editions/{eid}/ballot")
@@ -266,17 +245,6 @@ ROLE_NAMES = {"pb_official": _l("urzędnik BO"), "department_reviewer": _l("wery
 REGISTER_MAX_BYTES = 5 * 1024 * 1024  # the site's upload limit at the gateway is 6 MB
 
 
-def role_required(*roles: str):
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            if not auth.current_user().has(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-        return auth.login_required(wrapper)
-    return decorator
-
-
 @bp.route("/role", methods=["GET", "POST"])
 @role_required("admin")
 def staff_roles():
@@ -294,8 +262,6 @@ def staff_roles():
                 flash(_("Nadano rolę."), "success")
             return redirect(url_for("office.staff_roles"))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
             errors = exc.field_errors() or {"_form": exc.message()}
             if exc.status == 404:  # an account id that is no account: the service says so by the path
                 errors = {"account_id": exc.message()}
@@ -327,8 +293,6 @@ def registers():
                 report["register"] = which
                 flash(_("Rejestr wczytany."), "success")
             except ApiError as exc:
-                if exc.status >= 500:
-                    raise
                 errors = {"_form": exc.message(), **exc.field_errors()}
                 status = exc.status
         else:

@@ -10,9 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..api import ApiError
-from .common import PHASE_NAMES, PHASES, api, token
+from .common import PHASE_NAMES, PHASES, api, form_errors, role_required, token
 from .editions import SELECTION_NAMES, describe_rule
-from .office import role_required
 
 bp = Blueprint("office_editions", __name__, url_prefix="/urzad/edycje")
 
@@ -77,9 +76,7 @@ def new():
             flash(_("Edycja utworzona. Dodaj obszary i zasady głosowania."), "success")
             return redirect(url_for("office_editions.setup", eid=edition["id"]))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
-            errors, status = exc.field_errors() or {"_form": exc.message()}, exc.status
+            errors, status = form_errors(exc)
     return render_template("office/edition_new.html", values=values, errors=errors), status
 
 
@@ -125,8 +122,6 @@ def setup(eid):
             if preview is None:
                 return redirect(url_for("office_editions.setup", eid=eid) + (f"#{section}" if section else ""))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
             prefix = {"area": "area_", "rules": "", "preview": ""}.get(action, f"{action}_")
             errors = {"_form": exc.message(), **{prefix + k: v for k, v in exc.field_errors().items()}}
             status = exc.status

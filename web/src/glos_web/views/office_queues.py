@@ -5,27 +5,19 @@ queues; proposals-svc refuses anything else (a proposal of another department an
 
 from __future__ import annotations
 
-import functools
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import auth
 from ..api import ApiError
-from .common import STATUS_NAMES, api, token
+from .common import STATUS_NAMES, api, role_required, token
 
 bp = Blueprint("office_queues", __name__, url_prefix="/urzad")
 
 QUEUE_ROLES = ("pb_official", "coordinator", "department_reviewer")
 
 
-def queue_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not auth.current_user().has(*QUEUE_ROLES):
-            abort(403)
-        return view(*args, **kwargs)
-    return auth.login_required(wrapper)
+queue_required = role_required(*QUEUE_ROLES)
 
 
 @bp.get("/edycje/<uuid:eid>/weryfikacja")
@@ -97,8 +89,6 @@ def proposal(pid):
                 flash(_("Ocena merytoryczna zapisana."), "success")
             return redirect(url_for("office_queues.proposal", pid=pid))
         except ApiError as exc:
-            if exc.status >= 500:
-                raise
             errors = {"_form": exc.message(), **exc.field_errors()}
             status = exc.status
     reviews = api().get("proposals", f"/proposals/{pid}/reviews", token=token())
