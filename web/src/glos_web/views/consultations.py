@@ -212,33 +212,30 @@ def flag(cid, did, comment_id):
 
 # -- meetings ----------------------------------------------------------------------------------------------------
 
-@bp.post("/<uuid:cid>/spotkania/<uuid:mid>/zapis")
-@auth.login_required
-def register(cid, mid):
+def _meeting_step(cid, mid, method: str, path: str, said) -> object:
+    """Register or cancel: the outcome (or consultation-svc's refusal) as a message on the meeting's card."""
     try:
-        registration = api().post("consultation", f"/meetings/{mid}/registrations", token=token())
-        if registration["status"] == "confirmed":
-            flash(_("Zapisano na spotkanie."), "success")
-        else:
-            flash(_("Brak wolnych miejsc: jesteś na liście rezerwowej. Napiszemy, gdy zwolni się miejsce."), "info")
+        flash(*said(api().call("consultation", method, path, token=token())))
     except ApiError as exc:
         if exc.status not in (403, 404, 409):
             raise
         flash(exc.message(), "error")
     return redirect(url_for("consultations.page", cid=cid) + f"#meeting-{mid}")
+
+
+@bp.post("/<uuid:cid>/spotkania/<uuid:mid>/zapis")
+@auth.login_required
+def register(cid, mid):
+    return _meeting_step(cid, mid, "POST", f"/meetings/{mid}/registrations", lambda registration: (
+        (_("Zapisano na spotkanie."), "success") if registration["status"] == "confirmed" else
+        (_("Brak wolnych miejsc: jesteś na liście rezerwowej. Napiszemy, gdy zwolni się miejsce."), "info")))
 
 
 @bp.post("/<uuid:cid>/spotkania/<uuid:mid>/rezygnacja")
 @auth.login_required
 def cancel(cid, mid):
-    try:
-        api().call("consultation", "DELETE", f"/meetings/{mid}/registrations/mine", token=token())
-        flash(_("Zrezygnowano ze spotkania."), "success")
-    except ApiError as exc:
-        if exc.status not in (403, 404, 409):
-            raise
-        flash(exc.message(), "error")
-    return redirect(url_for("consultations.page", cid=cid) + f"#meeting-{mid}")
+    return _meeting_step(cid, mid, "DELETE", f"/meetings/{mid}/registrations/mine",
+                         lambda _cancelled: (_("Zrezygnowano ze spotkania."), "success"))
 
 
 # -- results and the report ---------------------------------------------------------------------------------------
