@@ -131,6 +131,26 @@ def test_a_consultation_run_from_announcement_to_published_report(browser, brows
     assert held.json()["status"] == "pending"
     fine = api(gateway, "POST", comments_url, bartek.headers, json={"section": "par-2", "body": "Plac zabaw ogrodzony, proszę."})
     assert fine.json()["status"] == "published"
+    # the office revises §2 after Bartek's comment: a reason is required, and his comment keeps its version
+    page.goto(f"/konsultacje/{cid}/prowadzenie")
+    page.get_by_role("link", name="zmień fragmenty").click()
+    assert page.locator("#par-2 .badge").inner_text() == "wersja 1"
+    page.get_by_label("Treść fragmentu §2").fill("Plac zabaw przy wejściu od ulicy, ogrodzony.")
+    page.get_by_role("button", name="Zapisz nową wersję fragmentu §2").click()
+    assert page.locator("[id='reason-par-2-error']").is_visible()
+    assert page.get_by_label("Treść fragmentu §2").input_value() == "Plac zabaw przy wejściu od ulicy, ogrodzony."
+    axe.check(page)
+    page.get_by_label("Uzasadnienie zmiany fragmentu §2 (do rejestru zmian)").fill("uwzględniono uwagę o ogrodzeniu")
+    page.get_by_role("button", name="Zapisz nową wersję fragmentu §2").click()
+    assert page.get_by_text("Fragment §2 zmieniony (wersja 2).").is_visible()
+    assert page.locator("#par-2 .badge").inner_text() == "wersja 2"
+    assert page.locator("#par-1 .badge").inner_text() == "wersja 1"
+    page.get_by_role("link", name="Dokument tak, jak widzą go mieszkańcy").click()
+    assert page.get_by_text("Fragment zmieniony w trakcie konsultacji (wersja 2).").is_visible()
+    assert page.get_by_text("Plac zabaw przy wejściu od ulicy, ogrodzony.").is_visible()
+    assert page.locator(f"#comment-{fine.json()['id']}").get_by_text(
+        "Dotyczy wersji 1 fragmentu; obecna wersja: 2.").is_visible()
+    axe.check(page)
     for person, answer in ((anna, {"uzywa": "tak", "jak_czesto": 4}), (bartek, {"uzywa": "nie"})):
         assert api(gateway, "POST", f"/consultations/{cid}/responses", person.headers,
                    json={"answers": answer}).status_code == 201

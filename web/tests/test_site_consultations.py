@@ -100,6 +100,7 @@ def test_a_resident_takes_part_from_survey_to_published_report(page, axe, gatewa
     page.get_by_role("button", name="Wyślij komentarz").click()
     assert page.get_by_text("Komentarz czeka na sprawdzenie przez moderatora; widzisz go tylko Ty.").is_visible()
     assert page.get_by_text("Wstrzymany: zawiera słowo z listy moderacji.").is_visible()
+    held = page.url.rpartition("#comment-")[2]
     # support, a threaded reply and a flag on the neighbour's comment
     theirs = page.locator(f"#comment-{neighbours.json()['id']}")
     theirs.get_by_role("button", name="Popieram ten komentarz").click()
@@ -119,6 +120,12 @@ def test_a_resident_takes_part_from_survey_to_published_report(page, axe, gatewa
     page.get_by_label("Dlaczego zgłaszasz ten komentarz?").fill("Nie dotyczy dokumentu.")
     page.get_by_role("button", name="Zgłoś").click()
     assert page.get_by_text("Zgłoszenie przekazane moderatorom.").is_visible()
+    # the moderator hides the held comment: Anna alone still sees it, now with the moderator's reason
+    assert api(gateway, "POST", f"/comments/{held}/moderation", coordinator,
+               json={"decision": "hide", "reason": "wulgaryzm w treści"}).status_code == 200
+    page.goto(f"/konsultacje/{cid}/dokumenty/{did}")
+    assert page.locator(f"#comment-{held}").get_by_text("Ukryty przez moderatora. Powód: wulgaryzm w treści").is_visible()
+    assert held not in {c["id"] for c in api(gateway, "GET", f"/consultations/{cid}/documents/{did}/comments").json()}
 
     # -- a meeting with one place, taken: the waitlist and its place, then cancelled
     assert api(gateway, "POST", f"/meetings/{mid}/registrations", neighbour.headers).json()["status"] == "confirmed"

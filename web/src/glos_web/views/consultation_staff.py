@@ -264,6 +264,35 @@ def new_document(cid):
                            count=count), status
 
 
+@bp.route("/<uuid:cid>/prowadzenie/dokumenty/<uuid:did>", methods=["GET", "POST"])
+@staff_required
+def revise_document(cid, did):
+    """A document's sections, each revisable with a reason; a revision is a new version of the section, and
+    the comments already made keep pointing at the version they were made on."""
+    consultation = _consultation(cid)
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        anchor = request.form.get("anchor", "")
+        body_field, reason_field = f"body-{anchor}", f"reason-{anchor}"
+        values = {body_field: request.form.get(body_field, "").strip(),
+                  reason_field: request.form.get(reason_field, "").strip()}
+        try:
+            revised = api().call("consultation", "PUT", f"/consultations/{cid}/documents/{did}/sections/{anchor}",
+                                token=token(), json={"body": values[body_field], "reason": values[reason_field]})
+            flash(_("Fragment %(name)s zmieniony (wersja %(version)s).", name=revised["heading"] or anchor,
+                    version=revised["version"]),
+                  "success")
+            return redirect(url_for("consultation_staff.revise_document", cid=cid, did=did) + f"#{anchor}")
+        except ApiError as exc:
+            found, status = form_errors(exc)
+            # the API names body/reason; on this page each section's fields carry its anchor
+            errors = {f"{name}-{anchor}" if name in ("body", "reason") else name: message
+                      for name, message in found.items()}
+    document = api().get("consultation", f"/consultations/{cid}/documents/{did}")
+    return render_template("consultations/staff/document_revise.html", c=consultation, document=document,
+                           values=values, errors=errors), status
+
+
 @bp.route("/<uuid:cid>/prowadzenie/spotkania/nowe", methods=["GET", "POST"])
 @staff_required
 def new_meeting(cid):

@@ -142,7 +142,8 @@ def _render_document(consultation, did, *, typed=None, errors=None, status=200):
     by_section, general, replies = _thread(comments)
     return render_template("consultations/document.html", c=consultation, document=document,
                            by_section=by_section, general=general, replies=replies, values=typed or {},
-                           errors=errors or {}, comment_count=len(comments)), status
+                           errors=errors or {}, comment_count=len(comments),
+                           versions={s["anchor"]: s["version"] for s in document["sections"]}), status
 
 
 @bp.get("/<uuid:cid>/dokumenty/<uuid:did>")
