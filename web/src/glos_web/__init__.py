@@ -72,11 +72,11 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     Babel(app, locale_selector=i18n.language)
     csp = content_security_policy(settings)
 
-    from .views import (account, ballot, consultation_staff, consultations, editions, office, office_editions,
-                        office_queues, proposals, site)
+    from .views import (account, ballot, consultation_staff, consultations, editions, office, office_decisions,
+                        office_editions, office_queues, proposals, site)
 
     for module in (site, account, editions, proposals, ballot, consultations, consultation_staff, office,
-                   office_editions, office_queues):
+                   office_editions, office_queues, office_decisions):
         app.register_blueprint(module.bp)
 
     @app.before_request
