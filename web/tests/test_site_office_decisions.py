@@ -1,5 +1,7 @@
 """The decisions that close verification, in the office console: two proposals ~45 m apart found by the distance
-check and resolved with a reason (a too-short one refused by its field); the lists refused while an appeal waits;
+check and resolved with a reason (a too-short one refused by its field); a change request with the city's cost
+items (a line that is not "name: amount" refused by its number) accepted by the applicant; the lists refused
+while an appeal waits;
 the appeal dismissed with a justification (no decision chosen is refused and what was typed stays); then the
 lists published with the rejected proposal and its reason."""
 
@@ -71,6 +73,29 @@ def test_conflicts_appeals_and_the_published_lists(page, axe, gateway, official_
     assert "Rozstrzygnięcie: Ławki i siłownia stoją po dwóch stronach stawu." in page.locator(
         f"#conflict-{conflict['id']}").inner_text()
     assert api(gateway, "GET", f"/editions/{eid}/conflicts", official_headers).json()[0]["status"] == "resolved"
+
+    # -- a change request: the city's cost items proposed to the applicant, who accepts them
+    page.goto(f"/urzad/wnioski/{benches}")
+    assert page.get_by_text("Brak propozycji zmian.").is_visible()
+    page.get_by_label("Nowy kosztorys").fill("Ławki: 40 000\nMontaż 12000")
+    page.get_by_label("Powód zmian (wnioskodawca go zobaczy)").fill("koszt według wyceny wydziału")
+    page.get_by_role("button", name="Wyślij propozycję zmian").click()
+    assert page.locator("#changes_cost_items-error").inner_text().endswith("Wiersz 2: wpisz „nazwa: kwota w złotych”.")
+    assert page.get_by_label("Nowy kosztorys").input_value() == "Ławki: 40 000\nMontaż 12000"
+    axe.check(page)
+    page.get_by_label("Nowy kosztorys").fill("Ławki: 40 000\nMontaż: 12 000")
+    page.get_by_role("button", name="Wyślij propozycję zmian").click()
+    assert page.get_by_text("Propozycja zmian wysłana wnioskodawcy.").is_visible()
+    (change,) = api(gateway, "GET", f"/proposals/{benches}/change-requests", official_headers).json()
+    assert change["changes"]["cost_items"] == [{"name": "Ławki", "amount": 40_000}, {"name": "Montaż", "amount": 12_000}]
+    assert "czeka na odpowiedź" in page.locator(f"#change-{change['id']}").inner_text()
+    assert api(gateway, "POST", f"/proposals/{benches}/change-requests/{change['id']}/response", author.headers,
+               json={"accept": True, "note": "Zgoda."}).status_code == 200
+    page.reload()
+    card = page.locator(f"#change-{change['id']}")
+    assert "przyjęta" in card.inner_text() and "Nowa wersja wniosku: 2." in card.inner_text()
+    assert api(gateway, "GET", f"/proposals/{benches}").json()["cost"] == 52_000
+    axe.check(page)
 
     # -- the lists wait for the appeal; the appeal is dismissed with a justification
     page.goto(f"/urzad/edycje/{eid}/listy")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import auth
 from ..api import ApiError
@@ -18,6 +19,9 @@ QUEUE_ROLES = ("pb_official", "coordinator", "department_reviewer")
 
 
 queue_required = role_required(*QUEUE_ROLES)
+
+CHANGE_STATUS_NAMES = {"pending": _l("czeka na odpowiedź"), "accepted": _l("przyjęta"), "refused": _l("odrzucona"),
+                       "expired": _l("termin minął")}
 
 
 @bp.get("/edycje/<uuid:eid>/weryfikacja")
@@ -55,6 +59,27 @@ def _number(text: str):
     return int(cleaned) if cleaned.isdigit() else (cleaned or None)
 
 
+class CostLinesInvalid(ValueError):
+    pass
+
+
+def _proposed_changes(values: dict) -> dict:
+    """The change form → the API's `changes`: only the fields the official filled in. Cost items are typed one
+    a line, "name: amount"; a line that is not one is refused here, by its number."""
+    changes = {name: values[f"changes_{name}"] for name in ("title", "description", "location_address")
+               if values.get(f"changes_{name}")}
+    lines = [line for line in values.get("changes_cost_items", "").splitlines() if line.strip()]
+    items = []
+    for number, line in enumerate(lines, start=1):
+        name, _sep, amount = line.rpartition(":")
+        if not name.strip() or _number(amount) is None or not isinstance(_number(amount), int):
+            raise CostLinesInvalid(_("Wiersz %(n)s: wpisz „nazwa: kwota w złotych”.", n=number))
+        items.append({"name": name.strip(), "amount": _number(amount)})
+    if items:
+        changes["cost_items"] = items
+    return changes
+
+
 @bp.route("/wnioski/<uuid:pid>", methods=["GET", "POST"])
 @queue_required
 def proposal(pid):
@@ -87,11 +112,23 @@ def proposal(pid):
                     "city_cost_estimate": _number(values.get("city_cost_estimate", "")),
                     "reason": values.get("review_reason", "")})
                 flash(_("Ocena merytoryczna zapisana."), "success")
+            elif action == "change":
+                changes = _proposed_changes(values)
+                api().post("proposals", f"/proposals/{pid}/change-requests", token=token(),
+                           json={"changes": changes, "reason": values.get("change_reason", "")})
+                flash(_("Propozycja zmian wysłana wnioskodawcy."), "success")
             return redirect(url_for("office_queues.proposal", pid=pid))
+        except CostLinesInvalid as exc:
+            errors, status = {"changes_cost_items": str(exc)}, 422
         except ApiError as exc:
             errors = {"_form": exc.message(), **exc.field_errors()}
+            if action == "change" and "reason" in errors:
+                errors["change_reason"] = errors.pop("reason")
             status = exc.status
     reviews = api().get("proposals", f"/proposals/{pid}/reviews", token=token())
+    change_requests = (api().get("proposals", f"/proposals/{pid}/change-requests", token=token())
+                       if auth.current_user().has("pb_official", "coordinator") else [])
     departments = api().get("proposals", "/departments")
     return render_template("office/proposal.html", p=found, edition=edition, checklist=checklist, reviews=reviews,
-                           departments=departments, values=values, errors=errors, status_names=STATUS_NAMES), status
+                           departments=departments, values=values, errors=errors, status_names=STATUS_NAMES,
+                           change_requests=change_requests, change_status_names=CHANGE_STATUS_NAMES), status
