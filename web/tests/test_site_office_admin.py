@@ -4,6 +4,7 @@ field), and a census upload answered with its rejected rows."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -92,6 +93,24 @@ def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, 
     axe.check(page)
 
     # rules: points without how many is refused by its field; a preview in words; saved; frozen
+    # the schedule, in Warsaw time: a voting phase ending before it starts is refused by that field
+    page.get_by_label("składanie wniosków: początek").fill("2030-03-01T08:00")
+    page.get_by_label("składanie wniosków: koniec").fill("2030-03-31T16:00")
+    page.get_by_label("głosowanie: początek").fill("2030-09-01T08:00")
+    page.get_by_label("głosowanie: koniec").fill("2030-08-01T20:00")
+    page.get_by_label("Uzasadnienie harmonogramu (np. zarządzenie)").fill("zarządzenie prezydenta")
+    page.get_by_role("button", name="Zapisz harmonogram").click()
+    assert page.locator("#schedule_voting_ends_at-error").is_visible()
+    assert page.get_by_label("głosowanie: koniec").input_value() == "2030-08-01T20:00"
+    axe.check(page)
+    page.get_by_label("głosowanie: koniec").fill("2030-09-15T20:00")
+    page.get_by_role("button", name="Zapisz harmonogram").click()
+    assert page.get_by_text("Harmonogram zapisany.").is_visible()
+    planned = {p["phase"]: p for p in requests.get(f"{gateway}/api/proposals/editions/{eid}/schedule",
+                                                   timeout=10).json()["phases"]}
+    assert datetime.fromisoformat(planned["submission"]["starts_at"]) == datetime(2030, 3, 1, 7, tzinfo=UTC)  # CET
+    assert datetime.fromisoformat(planned["voting"]["ends_at"]) == datetime(2030, 9, 15, 18, tzinfo=UTC)  # CEST
+    assert page.get_by_label("głosowanie: początek").input_value() == "2030-09-01T08:00"
     page.locator("#city_type").select_option("cumulative")
     page.locator("#city_max").fill("3")
     page.locator("#district_max").fill("5")

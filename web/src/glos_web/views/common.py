@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import auth
 from ..api import Api
+
+CITY_TIME = ZoneInfo("Europe/Warsaw")  # the office types local times; the APIs take them with their offset
+
+
+def from_city_time(text: str) -> str | None:
+    """A datetime-local field (Warsaw time) → ISO 8601 with its offset; the text itself when it is not one, so the
+    service names the field."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=CITY_TIME).isoformat()
+    except ValueError:
+        return text
+
+
+def to_city_time(moment: str | None) -> str:
+    """An API's instant → the value a datetime-local field shows (Warsaw time, to the minute)."""
+    return datetime.fromisoformat(moment).astimezone(CITY_TIME).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
 
 PHASES = ["preparation", "submission", "formal_verification", "substantive_verification", "appeals",
           "lists_published", "voting", "results", "implementation"]

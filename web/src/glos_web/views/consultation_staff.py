@@ -9,21 +9,17 @@ moderator not assigned to a consultation gets its 403, shown as such.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..api import ApiError
-from .common import api, form_errors, role_required, token
+from .common import api, form_errors, from_city_time, role_required, to_city_time, token
 from .consultations import FORM_NAMES, KIND_NAMES, OUTCOME_NAMES, STATUS_NAMES
 
 bp = Blueprint("consultation_staff", __name__, url_prefix="/konsultacje")
 
 STAFF_ROLES = ("coordinator", "moderator", "department_reviewer")
-CITY_TIME = ZoneInfo("Europe/Warsaw")  # the office types local times; the API takes them with their offset
 QUESTION_TYPES = ["single", "multiple", "scale", "ranking", "numeric", "short_text", "long_text", "matrix"]
 MIN_ROWS = 1
 
@@ -37,17 +33,6 @@ def _consultation(cid) -> dict:
     found["status_label"] = str(STATUS_NAMES.get(found["status"], found["status"]))
     found["form_labels"] = [str(FORM_NAMES.get(f, f)) for f in found["forms"]]
     return found
-
-
-def _local_time(text: str) -> str | None:
-    """A datetime-local field (Warsaw time) → ISO 8601 with its offset; the text itself when it is not one,
-    so consultation-svc names the field."""
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=CITY_TIME).isoformat()
-    except ValueError:
-        return text
 
 
 def _lines(text: str) -> list[str]:
@@ -82,19 +67,16 @@ def _read_announcement() -> tuple[dict, dict]:
             "department": values["department"], "moderation": values["moderation"],
             "flag_threshold": int(values["flag_threshold"]) if values["flag_threshold"].isdigit()
             else values["flag_threshold"], "responses_editable": bool(values["responses_editable"]),
-            "opens_at": _local_time(values["opens_at"]), "closes_at": _local_time(values["closes_at"])}
+            "opens_at": from_city_time(values["opens_at"]), "closes_at": from_city_time(values["closes_at"])}
     return body, values
 
 
 def _typed_announcement(consultation: dict) -> dict:
-    def local(moment):
-        return datetime.fromisoformat(moment).astimezone(CITY_TIME).strftime("%Y-%m-%dT%H:%M") if moment else ""
-
     return {**{name: consultation.get(name) or "" for name in ANNOUNCEMENT_FIELDS},
             "scope_districts": ", ".join(consultation["scope_districts"]), "forms": consultation["forms"],
             "flag_threshold": str(consultation["flag_threshold"]),
             "responses_editable": "1" if consultation["responses_editable"] else "",
-            "opens_at": local(consultation.get("opens_at")), "closes_at": local(consultation["closes_at"])}
+            "opens_at": to_city_time(consultation.get("opens_at")), "closes_at": to_city_time(consultation["closes_at"])}
 
 
 @bp.route("/nowe", methods=["GET", "POST"])
@@ -302,8 +284,8 @@ def new_meeting(cid):
         values = {k: request.form.get(k, "").strip() for k in (
             "title", "place", "online_link", "starts_at", "registration_closes_at", "capacity")}
         body = {"title": values["title"], "place": values["place"] or None, "online_link": values["online_link"] or None,
-                "starts_at": _local_time(values["starts_at"]),
-                "registration_closes_at": _local_time(values["registration_closes_at"]),
+                "starts_at": from_city_time(values["starts_at"]),
+                "registration_closes_at": from_city_time(values["registration_closes_at"]),
                 "capacity": int(values["capacity"]) if values["capacity"].isdigit() else values["capacity"]}
         try:
             api().post("consultation", f"/consultations/{cid}/meetings", token=token(), json=body)

@@ -8,20 +8,18 @@ pages through all four at once with one cursor per service, so a page never skip
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..api import SERVICES, ApiError
-from .common import api, form_errors, role_required, token
+from .common import CITY_TIME, api, form_errors, role_required, token
 
 bp = Blueprint("office", __name__, url_prefix="/urzad")
 
 AUDIT_READERS = ("admin", "coordinator", "pb_official")  # as glos_chassis.audit lets read
 PAGE = 50
-CITY_TIME = ZoneInfo("Europe/Warsaw")
 
 
 office_required = role_required(*AUDIT_READERS)

@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..api import ApiError
-from .common import PHASE_NAMES, PHASES, api, form_errors, role_required, token
+from .common import PHASE_NAMES, PHASES, api, form_errors, from_city_time, role_required, to_city_time, token
 from .editions import SELECTION_NAMES, describe_rule
 
 bp = Blueprint("office_editions", __name__, url_prefix="/urzad/edycje")
@@ -80,6 +80,23 @@ def new():
     return render_template("office/edition_new.html", values=values, errors=errors), status
 
 
+def _save_schedule(eid, typed: dict) -> None:
+    """The phases whose dates were typed (Warsaw time) → PUT /editions/{id}/schedule. proposals-svc names a bad
+    row by its index in what was sent; that is mapped back to the phase's own fields on the form."""
+    sent = [phase for phase in PHASES if typed.get(f"schedule_{phase}_starts_at") or typed.get(f"schedule_{phase}_ends_at")]
+    try:
+        api().call("proposals", "PUT", f"/editions/{eid}/schedule", token=token(), json={
+            "reason": typed.get("schedule_reason", ""),
+            "phases": [{"phase": phase, "starts_at": from_city_time(typed.get(f"schedule_{phase}_starts_at", "")),
+                        "ends_at": from_city_time(typed.get(f"schedule_{phase}_ends_at", ""))} for phase in sent]})
+    except ApiError as exc:
+        for error in exc.errors:
+            index, _sep, rest = str(error.get("field", "")).removeprefix("phases.").partition(".")
+            if index.isdigit() and int(index) < len(sent):
+                error["field"] = f"{sent[int(index)]}.{rest or 'starts_at'}"
+        raise
+
+
 @bp.route("/<uuid:eid>/ustawienia", methods=["GET", "POST"])
 @role_required("pb_official", "coordinator")
 def setup(eid):
@@ -93,6 +110,10 @@ def setup(eid):
                 api().post("proposals", f"/editions/{eid}/phase", token=token(), json={
                     "phase": request.form.get("phase"), "reason": request.form.get("phase_reason", "").strip()})
                 flash(_("Etap zmieniony."), "success")
+            elif action == "schedule":
+                typed = {k: v.strip() for k, v in request.form.items() if k.startswith("schedule_")}
+                _save_schedule(eid, typed)
+                flash(_("Harmonogram zapisany."), "success")
             elif action == "area":
                 typed = {k: request.form.get(k, "").strip() for k in ("area_name", "area_kind", "area_budget",
                                                                        "area_max_cost")}
@@ -127,7 +148,9 @@ def setup(eid):
             status = exc.status
     areas = api().get("proposals", f"/editions/{eid}/areas")
     schedule = api().get("proposals", f"/editions/{eid}/schedule")
-    values = {**_typed_from(rules_state.get("voting_rules")), **typed}
+    planned = {f"schedule_{p['phase']}_{end}": to_city_time(p[end]) for p in schedule["phases"]
+               for end in ("starts_at", "ends_at")}
+    values = {**_typed_from(rules_state.get("voting_rules")), **planned, **typed}
     return render_template("office/edition_setup.html", edition=edition, areas=areas, schedule=schedule,
                            rules_state=rules_state, values=values, errors=errors, preview=preview,
                            describe_rule=describe_rule, selection_names=SELECTION_NAMES, phases=PHASES,
