@@ -293,7 +293,8 @@ class Streets(MethodView):
 
 @blp.route("/editions/<uuid:edition_id>/eligibility")
 class Eligibility(MethodView):
-    @require(any_of=("coordinator", "admin"))
+    # the PB official who freezes the ballot hands its eligibility rules over here, as well as a coordinator
+    @require(any_of=("pb_official", "coordinator", "admin"))
     @blp.arguments(EligibilitySchema)
     @blp.response(200, EligibilityRulesSchema)
     @blp.doc(summary="Zasady uprawnienia do głosowania w edycji / An edition's eligibility rules")

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .lifecycle import EditionSettingsSchema
+from .lifecycle import EditionSettingsSchema, settings_of
 from .phases import PHASES
 from .rules import VotingRulesSchema
 
@@ -26,6 +26,12 @@ class EditionSchema(EditionCreateSchema):
     created_at = fields.AwareDateTime(dump_only=True)
     current_phase = fields.String(dump_only=True)
     phase_changed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    # the settings in force: what was set, and the defaults for the rest (an edition created without settings
+    # still has a formal checklist, appeal days, scoring criteria…, and clients are shown them)
+    settings = fields.Method("effective_settings", dump_only=True)
+
+    def effective_settings(self, edition) -> dict:
+        return _Settings().dump(settings_of(edition))
 
 
 class SettingsChangeSchema(Schema):
@@ -114,6 +120,8 @@ class ProposalSchema(Schema):
     city_cost_estimate = fields.Integer(allow_none=True)
     contribution = fields.Dict(allow_none=True)
     submitted_at = fields.AwareDateTime(allow_none=True)
+    # the last negative decision's time: the appeal deadline counts from it (the edition's appeal_days)
+    decided_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
 
 

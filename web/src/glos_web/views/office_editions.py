@@ -137,8 +137,14 @@ def setup(eid):
                         "rules": rules, "reason": request.form.get("rules_reason", "").strip()})
                     flash(_("Zasady głosowania zapisane."), "success")
             elif action == "freeze":
-                api().post("proposals", f"/editions/{eid}/ballot", token=token(),
-                           json={"reason": request.form.get("freeze_reason", "").strip()}, timeout=30)
+                reason = request.form.get("freeze_reason", "").strip()
+                # identity-svc issues the credentials, so it gets the saved rules' eligibility first: harmless
+                # should the freeze be refused (the rules can still change), and in place the moment it is not
+                saved = rules_state.get("voting_rules")
+                if saved:
+                    api().call("identity", "PUT", f"/editions/{eid}/eligibility", token=token(),
+                               json={**saved["eligibility"], "reason": reason or "zamrożenie karty"})
+                api().post("proposals", f"/editions/{eid}/ballot", token=token(), json={"reason": reason}, timeout=30)
                 flash(_("Karta do głosowania zamrożona; skrót zasad opublikowany."), "success")
             if preview is None:
                 return redirect(url_for("office_editions.setup", eid=eid) + (f"#{section}" if section else ""))
