@@ -121,3 +121,19 @@ def new_page(browser, browser_context_args, outside):
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
+
+
+REVIEWER_PASSWORD = "haslo-recenzenta-123456"
+
+
+def reviewer_login(gateway, official_headers, code: str) -> str:
+    """A new reviewer scoped to `code`; their e-mail (the password is REVIEWER_PASSWORD)."""
+    from glos_testing import account_id_of, login, seed_account
+
+    email = f"recenzent-{uuid.uuid4().hex[:8]}@glos.local"
+    seed_account(email, REVIEWER_PASSWORD, "resident")
+    headers = {"Authorization": f"Bearer {login(gateway, email, REVIEWER_PASSWORD)}"}
+    r = requests.post(f"{gateway}/api/identity/accounts/{account_id_of(headers)}/roles", headers=official_headers,
+                      timeout=10, json={"role": "department_reviewer", "scope": code, "reason": "pracownik wydziału"})
+    assert r.status_code == 200, r.text
+    return email

@@ -10,34 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from site_kit import log_in, new_page
+from site_kit import REVIEWER_PASSWORD, log_in, new_page, reviewer_login
 
 pytestmark = pytest.mark.platform
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "proposals-svc" / "tests"))
 from edition_kit import api, department, full_content, new_edition, submitted, verified_resident  # noqa: E402
-from glos_testing import account_id_of  # noqa: E402
-
-
-
-REVIEWER_PASSWORD = "haslo-recenzenta-123456"
-
-
-def reviewer_login(gateway, official_headers, code: str) -> str:
-    """A new reviewer scoped to `code`; their e-mail (the password is REVIEWER_PASSWORD)."""
-    import uuid
-
-    import requests
-
-    from glos_testing import login, seed_account
-
-    email = f"recenzent-{uuid.uuid4().hex[:8]}@glos.local"
-    seed_account(email, REVIEWER_PASSWORD, "resident")
-    headers = {"Authorization": f"Bearer {login(gateway, email, REVIEWER_PASSWORD)}"}
-    r = requests.post(f"{gateway}/api/identity/accounts/{account_id_of(headers)}/roles", headers=official_headers,
-                      timeout=10, json={"role": "department_reviewer", "scope": code, "reason": "pracownik wydziału"})
-    assert r.status_code == 200, r.text
-    return email
 
 
 

@@ -73,10 +73,10 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     csp = content_security_policy(settings)
 
     from .views import (account, ballot, consultation_staff, consultations, editions, office, office_decisions,
-                        office_editions, office_queues, proposals, site)
+                        office_editions, office_implementation, office_queues, office_residents, proposals, site)
 
     for module in (site, account, editions, proposals, ballot, consultations, consultation_staff, office,
-                   office_editions, office_queues, office_decisions):
+                   office_editions, office_queues, office_decisions, office_implementation, office_residents):
         app.register_blueprint(module.bp)
 
     @app.before_request

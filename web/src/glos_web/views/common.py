@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -44,7 +44,11 @@ STATUS_NAMES = {"draft": _l("szkic"), "submitted": _l("złożony"),
                 "in_review": _l("w weryfikacji merytorycznej"),
                 "substantively_rejected": _l("odrzucony w weryfikacji merytorycznej"),
                 "qualified": _l("zakwalifikowany"), "appealed": _l("odwołanie w toku"), "merged": _l("połączony z innym"),
-                "selected": _l("wybrany do realizacji"), "rejected": _l("odrzucony")}
+                "selected": _l("wybrany do realizacji"), "rejected": _l("odrzucony"),
+                # a local initiative after verification: scored, terms offered, refused or agreed
+                "scored": _l("oceniony według kryteriów"), "terms_proposed": _l("warunki zaproponowane"),
+                "terms_refused": _l("warunki odrzucone"), "agreed": _l("umowa uzgodniona")}
+REJECTED_STATUSES = ("formally_rejected", "substantively_rejected")
 IMPLEMENTATION_NAMES = {"planned": _l("zaplanowany"), "in_preparation": _l("w przygotowaniu"),
                         "in_progress": _l("w realizacji"), "completed": _l("zrealizowany"),
                         "cancelled": _l("odstąpiono od realizacji")}
@@ -97,6 +101,15 @@ def role_required(*roles: str):
             return view(*args, **kwargs)
         return auth.login_required(wrapper)
     return decorator
+
+
+def appeal_deadline(proposal: dict, edition: dict) -> str | None:
+    """Until when a rejected proposal's author may appeal: the decision's time plus the edition's `appeal_days`.
+    proposals-svc enforces the deadline; the pages only tell it, to the applicant and to the office."""
+    if proposal.get("status") not in REJECTED_STATUSES or not proposal.get("decided_at"):
+        return None
+    days = edition.get("settings", {}).get("appeal_days", 7)
+    return (datetime.fromisoformat(proposal["decided_at"]) + timedelta(days=days)).isoformat()
 
 
 def form_errors(exc) -> tuple[dict, int]:

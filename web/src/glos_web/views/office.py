@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..api import SERVICES, ApiError
-from .common import CITY_TIME, api, form_errors, role_required, token
+from .common import CITY_TIME, api, form_errors, phase_name, role_required, token
 
 bp = Blueprint("office", __name__, url_prefix="/urzad")
 
@@ -196,7 +196,7 @@ def home():
     for edition in editions:
         schedule = api().get("proposals", f"/editions/{edition['id']}/schedule")
         edition["current_phase"] = schedule["current_phase"]
-    return render_template("office/home.html", editions=editions)
+    return render_template("office/home.html", editions=editions, phase_name=phase_name)
 
 
 def _optional(service: str, path: str):

@@ -1,17 +1,20 @@
 """Decisions that close an edition's verification, in the office console: conflicts between proposals (the
 locations within 100 m found by proposals-svc, and two proposals marked mutually exclusive) resolved with a
-reason; appeals against negative verifications decided with a justification; and the lists of qualified and
+reason; appeals against negative verifications decided with a justification, beside the rejected proposals
+whose appeal deadline has not yet passed; and the lists of qualified and
 rejected proposals published once nothing is left undecided. proposals-svc refuses what is not yet allowed
 (lists with an appeal pending, a ballot with a conflict open) and the page shows its reason."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..api import ApiError
-from .common import STATUS_NAMES, api, form_errors, role_required, token
+from .common import REJECTED_STATUSES, STATUS_NAMES, api, appeal_deadline, form_errors, role_required, token
 
 bp = Blueprint("office_decisions", __name__, url_prefix="/urzad/edycje")
 
@@ -82,8 +85,17 @@ def appeals(eid):
     appealed = api().get("proposals", f"/editions/{eid}/proposals", params={"status": "appealed"}, token=token())
     for proposal in appealed:
         proposal["appeals"] = api().get("proposals", f"/proposals/{proposal['id']}/appeals", token=token())
-    return render_template("office/appeals.html", edition=edition, proposals=appealed, values=values,
-                           errors=errors, status_names=STATUS_NAMES), status
+    # the rejected proposals whose authors may still appeal, and until when: the lists wait for these too
+    now = datetime.now(UTC)
+    rejected = []
+    for wanted in REJECTED_STATUSES:
+        for proposal in api().get("proposals", f"/editions/{eid}/proposals", params={"status": wanted}, token=token()):
+            deadline = appeal_deadline(proposal, edition)
+            rejected.append({**proposal, "appeal_by": deadline,
+                             "appeal_open": bool(deadline) and datetime.fromisoformat(deadline) > now})
+    rejected.sort(key=lambda p: p["appeal_by"] or "")
+    return render_template("office/appeals.html", edition=edition, proposals=appealed, rejected=rejected,
+                           values=values, errors=errors, status_names=STATUS_NAMES), status
 
 
 @bp.route("/<uuid:eid>/listy", methods=["GET", "POST"])

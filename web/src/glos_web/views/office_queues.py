@@ -1,6 +1,7 @@
 """Verification queues in the office console: an edition's proposals by status for PB officials, the formal
 verification against the edition's checklist, the assignment to a department, and a department reviewer's own
-queue with the substantive review and the city's cost estimate. A reviewer is shown only their departments'
+queue with the substantive review and the city's cost estimate; for a local initiative, the scoring against
+the city's criteria and the terms offered to the applicant. A reviewer is shown only their departments'
 queues; proposals-svc refuses anything else (a proposal of another department answers 403)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import auth
 from ..api import ApiError
-from .common import STATUS_NAMES, api, role_required, token
+from .common import STATUS_NAMES, api, appeal_deadline, role_required, token
 
 bp = Blueprint("office_queues", __name__, url_prefix="/urzad")
 
@@ -20,6 +21,7 @@ QUEUE_ROLES = ("pb_official", "coordinator", "department_reviewer")
 
 queue_required = role_required(*QUEUE_ROLES)
 
+TERMS_STATUS_NAMES = {"proposed": _l("czeka na odpowiedź"), "accepted": _l("przyjęte"), "refused": _l("odrzucone")}
 CHANGE_STATUS_NAMES = {"pending": _l("czeka na odpowiedź"), "accepted": _l("przyjęta"), "refused": _l("odrzucona"),
                        "expired": _l("termin minął")}
 
@@ -80,6 +82,17 @@ def _proposed_changes(values: dict) -> dict:
     return changes
 
 
+def _scores(edition: dict, values: dict) -> dict:
+    """The scoring form → the API's `scores`: the criteria given points (a criterion left empty is left out,
+    so proposals-svc names it as missing; points that are not a number are sent as typed, for it to refuse)."""
+    scores = {}
+    for criterion in edition["settings"]["scoring_criteria"]:
+        typed = values.get(f"scores_{criterion['code']}_points", "")
+        if typed:
+            scores[criterion["code"]] = {"points": _number(typed), "note": values.get(f"scores_{criterion['code']}_note", "")}
+    return scores
+
+
 @bp.route("/wnioski/<uuid:pid>", methods=["GET", "POST"])
 @queue_required
 def proposal(pid):
@@ -112,6 +125,19 @@ def proposal(pid):
                     "city_cost_estimate": _number(values.get("city_cost_estimate", "")),
                     "reason": values.get("review_reason", "")})
                 flash(_("Ocena merytoryczna zapisana."), "success")
+            elif action == "score":
+                review = api().post("proposals", f"/proposals/{pid}/scoring", token=token(),
+                                    json={"scores": _scores(edition, values), "reason": values.get("score_reason", "")})
+                flash(_("Ocena zapisana: %(total)s pkt (wymagane %(min)s).", total=review["findings"]["total"],
+                        min=review["findings"]["min_score"]), "success")
+            elif action == "terms":
+                api().post("proposals", f"/proposals/{pid}/terms", token=token(), json={
+                    "terms": {"city_contribution": _number(values.get("terms_city_contribution", "")),
+                              "applicant_obligations": values.get("terms_applicant_obligations", ""),
+                              "starts_on": values.get("terms_starts_on") or None,
+                              "ends_on": values.get("terms_ends_on") or None},
+                    "reason": values.get("terms_reason", "")})
+                flash(_("Warunki wysłane wnioskodawcy."), "success")
             elif action == "change":
                 changes = _proposed_changes(values)
                 api().post("proposals", f"/proposals/{pid}/change-requests", token=token(),
@@ -122,13 +148,20 @@ def proposal(pid):
             errors, status = {"changes_cost_items": str(exc)}, 422
         except ApiError as exc:
             errors = {"_form": exc.message(), **exc.field_errors()}
-            if action == "change" and "reason" in errors:
-                errors["change_reason"] = errors.pop("reason")
+            # each form names its own reason field; the API calls every one of them `reason`
+            form_reason = {"change": "change_reason", "score": "score_reason", "terms": "terms_reason"}.get(action)
+            if form_reason and "reason" in errors:
+                errors[form_reason] = errors.pop("reason")
             status = exc.status
     reviews = api().get("proposals", f"/proposals/{pid}/reviews", token=token())
     change_requests = (api().get("proposals", f"/proposals/{pid}/change-requests", token=token())
                        if auth.current_user().has("pb_official", "coordinator") else [])
     departments = api().get("proposals", "/departments")
+    initiative = edition.get("kind") == "local_initiative"
+    terms = (api().get("proposals", f"/proposals/{pid}/terms", token=token())
+             if initiative and auth.current_user().has("pb_official", "coordinator") else [])
     return render_template("office/proposal.html", p=found, edition=edition, checklist=checklist, reviews=reviews,
                            departments=departments, values=values, errors=errors, status_names=STATUS_NAMES,
-                           change_requests=change_requests, change_status_names=CHANGE_STATUS_NAMES), status
+                           change_requests=change_requests, change_status_names=CHANGE_STATUS_NAMES,
+                           initiative=initiative, terms=terms, terms_status_names=TERMS_STATUS_NAMES,
+                           appeal_by=appeal_deadline(found, edition)), status

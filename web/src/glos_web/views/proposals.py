@@ -1,5 +1,6 @@
 """Proposals (wnioski) as their applicants see them: my proposals, the form with drafts and field errors in
-place, attachments, submission, online support, answering a change request, filing an appeal."""
+place, attachments, submission, online support, answering a change request, filing an appeal before its
+deadline, and — for a local initiative — the own contribution and answering the city's terms."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 
 from .. import auth
 from ..api import ApiError
-from .common import PUBLIC_S, api, status_name, token
+from .common import PUBLIC_S, api, appeal_deadline, status_name, token
 
 bp = Blueprint("proposals", __name__, url_prefix="/edycje/<uuid:edition_id>/wnioski")
 
@@ -23,9 +24,10 @@ def _number(text: str):
     return float(cleaned) if cleaned else None
 
 
-def read_form() -> tuple[dict, dict, dict]:
+def read_form(edition: dict) -> tuple[dict, dict, dict]:
     """The form → (what to send to proposals-svc, what was typed, errors found here). Amounts and coordinates
-    that are not numbers are named here; everything else is for proposals-svc to judge."""
+    that are not numbers are named here; everything else is for proposals-svc to judge. A local initiative
+    also carries the applicants' own contribution: work, goods, money."""
     typed = {name: request.form.get(name, "").strip() for name in TEXT_FIELDS + ("latitude", "longitude")}
     errors, body = {}, {}
     for name in TEXT_FIELDS:
@@ -52,6 +54,14 @@ def read_form() -> tuple[dict, dict, dict]:
         i += 1
     typed["rows"] = max(i + (1 if request.form.get("action") == "add_row" else 0), MIN_COST_ROWS)
     body["cost_items"] = items
+    if edition.get("kind") == "local_initiative":
+        for name in ("work", "goods", "money"):
+            typed[f"contribution_{name}"] = request.form.get(f"contribution_{name}", "").strip()
+        money = typed["contribution_money"].replace(" ", "").replace("\u00a0", "")
+        if money and not money.isdigit():
+            errors["contribution_money"] = _("Podaj kwotę w pełnych złotych, np. 2000.")
+        body["contribution"] = {"work": typed["contribution_work"], "goods": typed["contribution_goods"],
+                                "money": int(money) if money.isdigit() else 0}
     if not typed["title"]:
         errors["title"] = _("Podaj tytuł (co najmniej 3 znaki).")
     return body, typed, errors
@@ -64,6 +74,9 @@ def _typed_from(proposal: dict) -> dict:
     for i, item in enumerate(proposal.get("cost_items") or []):
         typed[f"cost_items_{i}_name"], typed[f"cost_items_{i}_amount"] = item["name"], item["amount"]
     typed["rows"] = max(len(proposal.get("cost_items") or []) + 1, MIN_COST_ROWS)
+    contribution = proposal.get("contribution") or {}
+    typed.update(contribution_work=contribution.get("work", ""), contribution_goods=contribution.get("goods", ""),
+                 contribution_money=contribution.get("money") or "")
     return typed
 
 
@@ -92,7 +105,7 @@ def new(edition_id):
     edition, areas = _edition(str(edition_id))
     if request.method == "GET":
         return _render_form(edition, areas, {"rows": MIN_COST_ROWS}, {})
-    body, typed, errors = read_form()
+    body, typed, errors = read_form(edition)
     if errors or request.form.get("action") == "add_row":
         return _render_form(edition, areas, typed, errors, status=422 if errors else 200)
     try:
@@ -130,7 +143,7 @@ def edit(edition_id, proposal_id):
     attachments = api().get("proposals", f"/proposals/{proposal_id}/attachments", token=token())
     if request.method == "GET":
         return _render_form(edition, areas, _typed_from(proposal), {}, proposal, attachments)
-    body, typed, errors = read_form()
+    body, typed, errors = read_form(edition)
     if errors or request.form.get("action") == "add_row":
         return _render_form(edition, areas, typed, errors, proposal, attachments, status=422 if errors else 200)
     try:
@@ -164,8 +177,11 @@ def _status_page(edition_id, proposal_id, *, errors: dict | None = None, values:
     proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
     changes = api().get("proposals", f"/proposals/{proposal_id}/change-requests", token=token())
     appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals", token=token())
+    terms = (api().get("proposals", f"/proposals/{proposal_id}/terms", token=token())
+             if edition.get("kind") == "local_initiative" else [])
     return render_template("proposals/status.html", edition=edition, proposal=proposal, changes=changes,
-                           appeals=appeals, status_name=status_name, errors=errors or {}, values=values or {},
+                           appeals=appeals, terms=terms, appeal_by=appeal_deadline(proposal, edition),
+                           status_name=status_name, errors=errors or {}, values=values or {},
                            areas_by_id={a["id"]: a for a in areas}), status
 
 
@@ -187,6 +203,24 @@ def answer_change(edition_id, proposal_id, request_id):
             api().post("proposals", f"/proposals/{proposal_id}/change-requests/{request_id}/response",
                        token=token(), json={"accept": accept == "yes", "note": request.form.get("note", "")})
             flash(_("Odpowiedź zapisana."), "success")
+        except ApiError as exc:
+            flash(exc.message(), "error")
+    return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))
+
+
+@bp.post("/<uuid:proposal_id>/warunki/<uuid:terms_id>")
+@auth.login_required
+def answer_terms(edition_id, proposal_id, terms_id):
+    """A local initiative's applicant accepts the city's terms (the agreement; monitoring opens) or refuses them."""
+    accept = request.form.get("accept")
+    if accept not in ("yes", "no"):
+        flash(_("Wybierz, czy przyjmujesz warunki."), "error")
+    else:
+        try:
+            api().post("proposals", f"/proposals/{proposal_id}/terms/{terms_id}/response", token=token(),
+                       json={"accept": accept == "yes", "note": request.form.get("note", "").strip()})
+            flash(_("Warunki przyjęte: umowa uzgodniona.") if accept == "yes"
+                  else _("Warunki odrzucone; urząd może zaproponować nowe."), "success")
         except ApiError as exc:
             flash(exc.message(), "error")
     return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))

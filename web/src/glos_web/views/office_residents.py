@@ -1,0 +1,76 @@
+"""The verification desk (punkt weryfikacji) in the office console: a resident who cannot be confirmed online
+comes to the office with a document. The official types the account identifier the resident reads off their
+"Moje konto" page and which document they saw; identity-svc raises the resident's verification to `in_person`
+and audits who did it and why. A foreigner without a PESEL is verified from their passport or residence card:
+identity-svc derives a stable identifier from the document, so the same person cannot be verified twice under
+two accounts.
+
+Names, birth dates, addresses and document numbers typed here go to identity-svc only: this site neither keeps
+nor logs them, and never types them back into the form after a refusal (the official asks again)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..api import ApiError
+from .common import api, form_errors, role_required, token
+
+bp = Blueprint("office_residents", __name__, url_prefix="/urzad/mieszkancy")
+
+desk_required = role_required("pb_official", "coordinator")
+
+DOCUMENTS = {"id_card": _l("dowód osobisty"), "passport": _l("paszport"), "residence_card": _l("karta pobytu"),
+             "other": _l("inny dokument ze zdjęciem")}
+# what the foreigner form may show again after a refusal: nothing that identifies the person
+FOREIGNER_KEPT = ("foreigner_account_id", "country", "document_type", "district")
+FOREIGNER_PERSONAL = ("document_number", "first_name", "last_name", "birth_date", "address")
+
+
+class NotAnAccountId(ValueError):
+    pass
+
+
+def _account_path(typed: str) -> str:
+    """The account identifier as the URL of identity-svc takes it; anything else is refused here, by its field."""
+    try:
+        return str(uuid.UUID(typed))
+    except ValueError:
+        raise NotAnAccountId(_("Przepisz identyfikator konta z „Moje konto” mieszkańca (36 znaków, np. "
+                               "3f2a…-…).")) from None
+
+
+@bp.route("/", methods=["GET", "POST"])
+@desk_required
+def desk():
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "foreigner":
+                values = {name: request.form.get(name, "").strip() for name in FOREIGNER_KEPT}
+                body = {name: request.form.get(name, "").strip() for name in FOREIGNER_PERSONAL}
+                body.update(country=values["country"], document_type=values["document_type"],
+                            district=values["district"], reason=request.form.get("foreigner_reason", "").strip())
+                resident = api().post("identity", f"/residents/{_account_path(values['foreigner_account_id'])}"
+                                      "/foreigner-verification", token=token(), json=body)
+            else:
+                values = {name: request.form.get(name, "").strip() for name in ("account_id", "document", "reason")}
+                resident = api().post("identity", f"/residents/{_account_path(values['account_id'])}/in-person-verification",
+                                      token=token(), json={"document": values["document"], "reason": values["reason"]})
+            flash(_("Mieszkaniec zweryfikowany osobiście (osiedle %(district)s, PESEL %(pesel)s).",
+                    district=resident["district"], pesel=resident["pesel_masked"]), "success")
+            return redirect(url_for("office_residents.desk"))
+        except NotAnAccountId as exc:
+            errors, status = {"foreigner_account_id" if action == "foreigner" else "account_id": str(exc)}, 422
+        except ApiError as exc:
+            errors, status = form_errors(exc)
+            account_field = "foreigner_account_id" if action == "foreigner" else "account_id"
+            if exc.status == 404:  # the path's account: no such account, or no residency declared on it
+                errors = {account_field: exc.message()}
+            elif action == "foreigner" and "reason" in errors:
+                errors["foreigner_reason"] = errors.pop("reason")
+    return render_template("office/residents.html", values=values, errors=errors, documents=DOCUMENTS), status
