@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import uuid
 
 import requests
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 import stack
 from glos_testing import login, make_pesel, seed_account
@@ -117,3 +119,68 @@ def test_the_street_register_maps_addresses_to_districts(gateway, official_heade
     census = "pesel;first_name;last_name;address\n" + f"{make_pesel(1950, 5, 5, 5051)};A;B;os. Tysiąclecia 3\n"
     report = upload(gateway, official_headers, census)
     assert report.status_code == 200 and report.json()["accepted_rows"] == 1
+
+
+def test_a_background_import_reports_its_progress_and_runs_one_at_a_time(gateway, official_headers, resident_headers):
+    """POST /census/imports answers 202 at once; the progress and then the report are read from
+    /census/imports/{id}. While the census lock is held (here by the test, as by a CLI import) the import waits
+    queued and a second upload is refused with 409; a file with the wrong columns is refused before queueing."""
+    imports = f"{gateway}/api/identity/census/imports"
+    rows = [(make_pesel(1940 + i % 50, 1 + i % 12, 1 + i % 28, 4000 + i), "Anna", "Tłowa", "Dąb") for i in range(3000)]
+    body = csv_of(rows + [("123", "Zły", "Numer", "Dąb")]).encode()
+    # no pool: a connection closed is closed, and the session lock the test holds goes with it even on failure
+    engine = create_engine(os.environ["IDENTITY_DATABASE_URL"], poolclass=NullPool)
+    with engine.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": 0x63656E73})  # census.IMPORT_LOCK_ID
+        started = requests.post(imports, params={"reason": "rejestr w tle"}, data=body, timeout=30,
+                                headers={**official_headers, "Content-Type": "text/csv"})
+        assert started.status_code == 202, started.text
+        job = started.json()
+        assert (job["status"], job["total_rows"], job["processed_rows"]) == ("queued", 3001, 0)
+        assert started.headers["Location"] == f"/api/identity/census/imports/{job['id']}"  # relative, RFC 9110
+        status_url = gateway + started.headers["Location"]
+        second = requests.post(imports, params={"reason": "drugi raz"}, data=body, timeout=30,
+                               headers={**official_headers, "Content-Type": "text/csv"})
+        assert second.status_code == 409 and second.headers["Content-Type"].startswith("application/problem+json")
+        assert job["id"] in second.json()["errors"][0]["message"]
+        wrong = requests.post(imports, params={"reason": "zły plik"}, data=b"pesel;surname\n1;2\n", timeout=10,
+                              headers={**official_headers, "Content-Type": "text/csv"})
+        assert wrong.status_code == 422 and {e["field"] for e in wrong.json()["errors"]} >= {"first_name"}
+        time.sleep(1)
+        waiting = requests.get(status_url, headers=official_headers, timeout=10).json()
+        assert (waiting["status"], waiting["processed_rows"], waiting["report"]) == ("queued", 0, None)
+        holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x63656E73})
+        holder.commit()
+
+    seen = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = requests.get(status_url, headers=official_headers, timeout=10).json()
+        seen.append(state["processed_rows"])
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert state["status"] == "done", state
+    assert seen == sorted(seen) and state["processed_rows"] == 3001
+    assert state["report"]["accepted_rows"] == 3000
+    assert state["report"]["rejected"] == [{"row": 3002, "reason": "invalid_pesel"}]
+    listed = requests.get(imports, headers=official_headers, timeout=10).json()
+    assert job["id"] in [j["id"] for j in listed]
+    assert not {"drugi raz", "zły plik"} & {j["reason"] for j in listed}  # the refused uploads left nothing queued
+    with engine.connect() as conn:  # the new list is the one active register, and only one list is active
+        active = conn.execute(text("SELECT id::text, accepted_rows FROM census_lists WHERE active")).all()
+    assert [tuple(a) for a in active] == [(state["report"]["list_id"], 3000)]
+
+    # only officials; an unknown import is a 404
+    assert requests.get(status_url, headers=resident_headers, timeout=10).status_code == 403
+    assert requests.get(f"{imports}/{uuid.uuid4()}", headers=official_headers, timeout=10).status_code == 404
+
+    # an import whose process died (no heartbeat for minutes) is reported interrupted, and no longer blocks
+    with engine.begin() as conn:
+        dead = conn.execute(text(
+            "INSERT INTO census_imports (id, status, requested_by, reason, total_rows, processed_rows, heartbeat_at) "
+            "VALUES (gen_random_uuid(), 'running', 'test', 'przerwany', 10, 5, now() - interval '3 minutes') "
+            "RETURNING id::text")).scalar()
+    engine.dispose()
+    gone = requests.get(f"{imports}/{dead}", headers=official_headers, timeout=10).json()
+    assert (gone["status"], gone["error"]) == ("failed", "interrupted")

@@ -1,13 +1,17 @@
 """The office console's admin pages: roles granted with a scope and revoked (an unknown account named by its
-field), and a census upload answered with its rejected rows."""
+field), and a census upload followed on its progress page (queued behind the census lock, then done without a
+reload) to its report of rejected rows."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from glos_testing import make_pesel, new_resident
 
@@ -50,13 +54,30 @@ def test_roles_with_scopes_and_a_census_upload(page, axe, gateway, official_head
     good = [make_pesel(1970 + n, 5, 10, uuid.uuid4().int % 10000) for n in range(2)]
     census.write_text("pesel;first_name;last_name;district\n" + "".join(f"{p};Jan;Kowalski;Dąb\n" for p in good) +
                       "12345;Zły;Numer;Dąb\n", encoding="utf-8")
-    page.get_by_label("Plik CSV (UTF-8, do 5 MB)").set_input_files(str(census))
+    page.get_by_label("Plik CSV (UTF-8, do 60 MB)").set_input_files(str(census))
     page.get_by_label("Uzasadnienie (do rejestru zmian)").fill("rejestr wyborców na 2027")
-    page.get_by_role("button", name="Wczytaj").click()
-    assert page.get_by_text("Przyjęte wiersze: 2; odrzucone: 1").is_visible()
+    # the census lock held (as by an import from the CLI): the upload waits queued, its bar at nought
+    engine = create_engine(os.environ["IDENTITY_DATABASE_URL"], poolclass=NullPool)
+    with engine.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": 0x63656E73})  # identity-svc's census lock
+        page.get_by_role("button", name="Wczytaj").click()
+        page.get_by_role("heading", name="Wczytywanie rejestru mieszkańców").wait_for()
+        assert page.get_by_role("status").inner_text().startswith("Stan: w kolejce. Przetworzono 0 z 3 wierszy")
+        bar = page.get_by_role("progressbar", name="Wczytane wiersze")
+        assert (bar.get_attribute("max"), bar.get_attribute("value")) == ("3", "0")
+        assert page.get_by_role("link", name="Odśwież stan").is_hidden()  # the script follows it instead
+        axe.check(page)
+        holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x63656E73})
+    # the page's script sees the import finish and shows the report, with no reload by the test
+    page.get_by_text("Przyjęte wiersze: 2; odrzucone: 1").wait_for(timeout=30_000)
+    assert page.get_by_role("status").inner_text() == "Stan: zakończone. Przetworzono 3 z 3 wierszy (100%)."
     rejected = page.get_by_role("table", name="Odrzucone wiersze")
-    assert rejected.get_by_role("row").count() == 2 and rejected.get_by_role("cell", name="4").is_visible()
+    assert rejected.get_by_role("row").count() == 2
+    assert rejected.get_by_role("row").nth(1).inner_text().split("\t") == ["4", "nieprawidłowy PESEL"]
     axe.check(page)
+    page.get_by_role("link", name="Rejestry mieszkańców i ulic").click()
+    listed = page.locator("#census-imports").get_by_role("row").nth(1)
+    assert "zakończone" in listed.inner_text() and "rejestr wyborców na 2027" in listed.inner_text()
 
 
 def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, accounts):

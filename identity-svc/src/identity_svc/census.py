@@ -4,7 +4,8 @@ Columns (header required, `;` or `,` separated): `pesel`, `first_name`, `last_na
 `address`. Only the PESEL's keyed hash and the district are kept: names are read to check the row is
 complete, then dropped. A re-import replaces the active list atomically: the new list is written, then made
 active, and residents' verification levels follow it, all in one transaction. Rejected rows are reported by
-row number and reason — never by their content.
+row number and reason — never by their content. Imports run one at a time (an advisory lock): two at once
+would each replace the list the other had not yet committed, leaving two lists active.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from stdnum.pl import pesel as stdnum_pesel
 
@@ -26,6 +27,8 @@ from .personal_data import Vault
 
 REQUIRED = ("pesel", "first_name", "last_name")
 BATCH = 5000
+PROGRESS_EVERY = 1000  # rows between two calls of an import's progress callback
+IMPORT_LOCK_ID = 0x63656E73  # advisory lock ("cens"): one census import at a time, whichever process runs it
 
 
 @dataclass
@@ -67,6 +70,7 @@ def import_census(session: Session, vault: Vault, text: str, *, actor: str, reas
                   resolve_address: Callable[[str], str | None] = lambda address: None,
                   progress: Callable[[int], None] | None = None) -> ImportReport:
     _, rows = read_rows(text)
+    session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK_ID)))  # held until this import commits
     census = CensusList(imported_by=actor, accepted_rows=0, rejected_rows=0, active=False)
     session.add(census)
     session.flush()
@@ -74,8 +78,8 @@ def import_census(session: Session, vault: Vault, text: str, *, actor: str, reas
     seen: set[str] = set()
     batch: list[dict] = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
-        if progress and number % 1000 == 0:
-            progress(1000)
+        if progress and (number - 1) % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
         raw = (row.get("pesel") or "").strip()
         if not stdnum_pesel.is_valid(raw):
             report.rejected.append({"row": number, "reason": "invalid_pesel"})

@@ -163,6 +163,29 @@ class CensusEntry(Base):
     district: Mapped[str] = mapped_column(String(100))
 
 
+class CensusImport(Base):
+    """A census upload run in the background, so the office watches it go: rows read out of the file's total,
+    then the report (rejected rows by number and reason, never their content). The file itself is never
+    stored — it holds names and PESELs — and lives only in the importing process's memory for the run."""
+
+    __tablename__ = "census_imports"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | failed
+    requested_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    total_rows: Mapped[int] = mapped_column(Integer)
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    # the importing thread touches this as it goes; a queued or running import not heard from for long
+    # died with its process (see census_imports.STALE_AFTER)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    list_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))  # the list it made (no FK: lists go)
+    report: Mapped[dict | None] = mapped_column(JSONB)
+    error: Mapped[str | None] = mapped_column(String(40))  # interrupted | server_error
+
+
 class StreetDistrict(Base):
     """The city's street register: which district (area) a street belongs to. Addresses map through it."""
 

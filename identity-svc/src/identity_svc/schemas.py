@@ -129,6 +129,21 @@ class CensusReportSchema(Schema):
     residents_matched = fields.Integer()
 
 
+class CensusImportSchema(Schema):
+    """A census import run in the background: its progress, then its report."""
+
+    id = fields.String()
+    status = fields.String(metadata={"enum": ["queued", "running", "done", "failed"]})
+    requested_by = fields.String()
+    reason = fields.String()
+    total_rows = fields.Integer(metadata={"description": "wiersze danych w pliku / data rows in the file"})
+    processed_rows = fields.Integer()
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"enum": ["interrupted", "server_error", None]})
+    report = fields.Nested(CensusReportSchema, allow_none=True)
+
+
 class AccountDeletionSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=4096))
 

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -12,12 +12,12 @@ from glos_chassis.errors import Problem
 from glos_chassis.openapi import file_body
 from glos_chassis.web import db_sessions
 
-from . import (addresses, audit, census, credentials, password_reset, privacy, registration, residents, roles, sessions,
+from . import (addresses, audit, census, census_imports, credentials, password_reset, privacy, registration, residents, roles, sessions,
                support_lists)
 from .keys import published_jwks
 from .models import Account, EditionEligibility, Resident
 from .personal_data import vault_from
-from .schemas import (AccountDeletionSchema, AccountSchema, CensusQuerySchema, CensusReportSchema,
+from .schemas import (AccountDeletionSchema, AccountSchema, CensusImportSchema, CensusQuerySchema, CensusReportSchema,
                       ConfirmationQuerySchema, CredentialRequestSchema, CredentialSchema, EligibilityRulesSchema,
                       EligibilitySchema, ForeignerVerificationSchema, InPersonVerificationSchema, JwksSchema,
                       LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordResetRequestSchema,
@@ -275,6 +275,40 @@ class Census(MethodView):
         with session_scope(db_sessions()) as session:
             return census.import_census(session, _vault(), text, actor=current_principal().subject,
                                         reason=query["reason"], resolve_address=addresses.resolver(session)).as_dict()
+
+
+@blp.route("/census/imports")
+class CensusImports(MethodView):
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.response(200, CensusImportSchema(many=True))
+    @blp.doc(summary="Ostatnie wczytania rejestru mieszkańców / Recent census imports")
+    def get(self):
+        with session_scope(db_sessions()) as session:
+            return census_imports.recent(session)
+
+    @require(any_of=("pb_official", "coordinator"))
+    @file_body("text/csv", "text/plain", description="Rejestr (CSV, UTF-8) / The register (CSV, UTF-8)")
+    @blp.arguments(CensusQuerySchema, location="query")
+    @blp.response(202, CensusImportSchema)
+    @blp.doc(summary="Wczytanie rejestru mieszkańców w tle, z postępem / Census import in the background, "
+                     "with its progress")
+    def post(self, query):
+        request.max_content_length = current_app.extensions["glos.settings"].census_max_bytes  # this view only
+        text = _csv_body()
+        job = census_imports.start(db_sessions(), _vault(), text, actor=current_principal().subject,
+                                   reason=query["reason"])
+        # 409 while another import is under way; the Location is where its progress is read
+        return job, 202, {"Location": url_for("identity.CensusImportStatus", import_id=job["id"])}
+
+
+@blp.route("/census/imports/<uuid:import_id>")
+class CensusImportStatus(MethodView):
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.response(200, CensusImportSchema)
+    @blp.doc(summary="Postęp i raport wczytania rejestru / A census import's progress and report")
+    def get(self, import_id):
+        with session_scope(db_sessions()) as session:
+            return census_imports.get(session, import_id)
 
 
 @blp.route("/streets")

@@ -23,6 +23,11 @@ from .config import WebSettings
 log = logging.getLogger("glos_web")
 
 
+# Pages that take more than the site's 6 MB (attachments are 5 MB): a city's census comes in one file of up to
+# 60 MB (the gateway lets 64 MB through for this page alone). The limit is the file's plus 1 MB of form.
+LARGE_UPLOADS = {"office.registers": 61 * 1024 * 1024}
+
+
 def content_security_policy(settings: WebSettings) -> str:
     """Nothing from outside the platform's origin: no inline script or style, no third-party hosts. A map
     tile server, when the city configures one, is the only other origin, and only for images."""
@@ -68,6 +73,13 @@ def create_app(settings: WebSettings | None = None) -> Flask:
                                           "voting": settings.voting_url, "consultation": settings.consultation_url},
                                          settings.api_timeout_s)
     Session(app)
+
+    # registered before CSRFProtect, whose check reads the form: a larger body is allowed only where named
+    @app.before_request
+    def _upload_limit():
+        if request.endpoint in LARGE_UPLOADS:
+            request.max_content_length = LARGE_UPLOADS[request.endpoint]
+
     CSRFProtect(app)
     Babel(app, locale_selector=i18n.language)
     csp = content_security_policy(settings)
@@ -123,7 +135,8 @@ def create_app(settings: WebSettings | None = None) -> Flask:
 
     @app.errorhandler(413)
     def _too_large(exc):
-        return render_template("errors/too_large.html"), 413
+        limit = LARGE_UPLOADS.get(request.endpoint, app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024) - 1
+        return render_template("errors/too_large.html", limit_mb=limit), 413
 
     @app.get("/alive")
     def alive():

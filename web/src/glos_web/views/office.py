@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import i18n
 from ..api import SERVICES, ApiError
 from .common import CITY_TIME, api, form_errors, phase_name, role_required, token
 
@@ -240,7 +241,7 @@ def closing(eid):
 ROLE_NAMES = {"pb_official": _l("urzędnik BO"), "department_reviewer": _l("weryfikator w wydziale"),
               "moderator": _l("moderator konsultacji"), "coordinator": _l("koordynator"), "admin": _l("administrator"),
               "ops": _l("zespół utrzymania"), "resident": _l("mieszkaniec")}
-REGISTER_MAX_BYTES = 5 * 1024 * 1024  # the site's upload limit at the gateway is 6 MB
+REGISTER_MAX_BYTES = 60 * 1024 * 1024  # a city's register in one file (glos_web.LARGE_UPLOADS lets it through)
 
 
 @bp.route("/role", methods=["GET", "POST"])
@@ -272,7 +273,8 @@ def staff_roles():
 @role_required("pb_official", "coordinator")
 def registers():
     """The census of residents (CSV pesel;first_name;last_name;district) and the street register
-    (street;district), each uploaded with the reason the audit keeps; the census answers with its rejected rows."""
+    (street;district), each uploaded with the reason the audit keeps. The census is imported in the background
+    (a city's register takes minutes): the upload leads to its progress page; the streets answer at once."""
     values, errors, report, status = {}, {}, None, 200
     if request.method == "POST":
         which = request.form.get("register")
@@ -282,17 +284,64 @@ def registers():
         if not content:
             errors["file"] = _("Wybierz plik CSV.")
         elif len(content) > REGISTER_MAX_BYTES:
-            errors["file"] = _("Plik jest większy niż 5 MB; podziel go na części.")
+            errors["file"] = _("Plik jest większy niż 60 MB.")
         if not errors:
-            path, method = ("/census", "POST") if which == "census" else ("/streets", "PUT")
             try:
-                report = api().call("identity", method, path, token=token(), params={"reason": values["reason"]},
+                if which == "census":
+                    job = api().call("identity", "POST", "/census/imports", token=token(),
+                                     params={"reason": values["reason"]}, data=content,
+                                     headers={"Content-Type": "text/csv"}, timeout=120)
+                    return redirect(url_for("office.census_import", import_id=job["id"]), 303)
+                report = api().call("identity", "PUT", "/streets", token=token(), params={"reason": values["reason"]},
                                     data=content, headers={"Content-Type": "text/csv"}, timeout=120)
-                report["register"] = which
-                flash(_("Rejestr wczytany."), "success")
+                flash(_("Rejestr ulic wczytany."), "success")
             except ApiError as exc:
                 errors = {"_form": exc.message(), **exc.field_errors()}
                 status = exc.status
         else:
             status = 422
-    return render_template("office/registers.html", values=values, errors=errors, report=report), status
+    imports = api().get("identity", "/census/imports", token=token())
+    return render_template("office/registers.html", values=values, errors=errors, report=report,
+                           imports=imports, import_status=CENSUS_IMPORT_STATUS), status
+
+
+CENSUS_IMPORT_STATUS = {"queued": _l("w kolejce"), "running": _l("trwa"), "done": _l("zakończone"),
+                        "failed": _l("przerwane")}
+CENSUS_REJECTION_REASONS = {"invalid_pesel": _l("nieprawidłowy PESEL"), "missing_name": _l("brak imienia lub nazwiska"),
+                            "unknown_district": _l("nieznane osiedle (ani w kolumnie, ani w rejestrze ulic)"),
+                            "duplicate_pesel": _l("PESEL powtórzony w pliku")}
+CENSUS_IMPORT_ERRORS = {"interrupted": _l("Wczytywanie przerwało się (usługa została zatrzymana). Dotychczasowy "
+                                          "rejestr obowiązuje nadal; wczytaj plik ponownie."),
+                        "server_error": _l("Wczytywanie nie powiodło się z powodu błędu serwera. Dotychczasowy "
+                                           "rejestr obowiązuje nadal; wczytaj plik ponownie.")}
+
+
+def _census_progress(job: dict) -> dict:
+    total = job["total_rows"] or 0
+    percent = 100 if job["status"] == "done" else (job["processed_rows"] * 100 // total if total else 0)
+    return {"status": job["status"], "status_line": _("Stan: %(status)s.", status=CENSUS_IMPORT_STATUS[job["status"]]),
+            "processed_rows": job["processed_rows"], "total_rows": total, "percent": percent,
+            "summary": _("Przetworzono %(done)s z %(total)s wierszy (%(percent)s%%).", done=i18n.number(job["processed_rows"]),
+                         total=i18n.number(total), percent=percent),
+            "finished": job["status"] in ("done", "failed")}
+
+
+@bp.route("/rejestry/spis/<uuid:import_id>")
+@role_required("pb_official", "coordinator")
+def census_import(import_id):
+    """One census import: a progress bar while it runs (census_progress.js asks census_import_state and moves
+    it; without JavaScript the page is refreshed by hand), then the report with the rejected rows."""
+    job = api().get("identity", f"/census/imports/{import_id}", token=token())
+    return render_template("office/census_import.html", job=job, progress=_census_progress(job),
+                           import_status=CENSUS_IMPORT_STATUS, reasons=CENSUS_REJECTION_REASONS,
+                           import_errors=CENSUS_IMPORT_ERRORS)
+
+
+@bp.route("/rejestry/spis/<uuid:import_id>/stan")
+@role_required("pb_official", "coordinator")
+def census_import_state(import_id):
+    """The progress of an import for the page's script (JSON, same-origin)."""
+    job = api().get("identity", f"/census/imports/{import_id}", token=token())
+    response = jsonify(_census_progress(job))
+    response.headers["Cache-Control"] = "no-store"
+    return response
