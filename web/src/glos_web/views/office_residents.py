@@ -26,7 +26,7 @@ desk_required = role_required("pb_official", "coordinator")
 DOCUMENTS = {"id_card": _l("dowód osobisty"), "passport": _l("paszport"), "residence_card": _l("karta pobytu"),
              "other": _l("inny dokument ze zdjęciem")}
 # what the foreigner form may show again after a refusal: nothing that identifies the person
-FOREIGNER_KEPT = ("foreigner_account_id", "country", "document_type", "district")
+FOREIGNER_KEPT = ("foreigner_account_id", "country", "document_type", "district", "foreigner_reason")
 FOREIGNER_PERSONAL = ("document_number", "first_name", "last_name", "birth_date", "address")
 
 
@@ -61,8 +61,12 @@ def desk():
                 values = {name: request.form.get(name, "").strip() for name in ("account_id", "document", "reason")}
                 resident = api().post("identity", f"/residents/{_account_path(values['account_id'])}/in-person-verification",
                                       token=token(), json={"document": values["document"], "reason": values["reason"]})
-            flash(_("Mieszkaniec zweryfikowany osobiście (osiedle %(district)s, PESEL %(pesel)s).",
-                    district=resident["district"], pesel=resident["pesel_masked"]), "success")
+            if action == "foreigner":  # no PESEL to show: identity-svc keys them by a synthetic identifier
+                flash(_("Cudzoziemiec zweryfikowany na podstawie dokumentu (osiedle %(district)s).",
+                        district=resident["district"]), "success")
+            else:
+                flash(_("Mieszkaniec zweryfikowany osobiście (osiedle %(district)s, PESEL %(pesel)s).",
+                        district=resident["district"], pesel=resident["pesel_masked"]), "success")
             return redirect(url_for("office_residents.desk"))
         except NotAnAccountId as exc:
             errors, status = {"foreigner_account_id" if action == "foreigner" else "account_id": str(exc)}, 422
