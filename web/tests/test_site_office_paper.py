@@ -95,26 +95,3 @@ def test_paper_cards_keyed_twice_and_a_mismatch_decided(page, browser, browser_c
     found = {c["card_number"]: c["status"] for c in requests.get(
         f"{gateway}/api/voting/editions/{eid}/paper-cards", headers=official_headers, timeout=10).json()}
     assert found == {"W-0001": "accepted", "W-0002": "accepted", "W-0003": "handed_out"}
-
-
-def test_the_coordinator_closes_the_voting_and_publishes_the_results(page, axe, gateway, official_headers, accounts):
-    from voting_kit import SEED
-
-    election = new_election(gateway, official_headers)
-    eid = election["edition"]
-    log_in(page, accounts["official"][0], "/urzad/", accounts["official"][1])
-    page.goto(f"/urzad/edycje/{eid}/zamkniecie")
-    assert page.get_by_text("trwa").first.is_visible()
-    axe.check(page)
-    page.get_by_label("Uzasadnienie (do rejestru zmian)").fill("koniec głosowania zgodnie z harmonogramem")
-    page.get_by_role("button", name="Zamknij głosowanie").click()
-    assert page.get_by_text("Głosowanie zamknięte.").is_visible()
-    page.get_by_label("Ziarno losowania").fill("nie to ziarno")
-    page.get_by_role("button", name="Opublikuj wyniki").click()
-    assert page.locator(".flash-error").is_visible()  # its hash does not match the one published before voting
-    page.get_by_label("Ziarno losowania").fill(SEED)
-    page.get_by_role("button", name="Opublikuj wyniki").click()
-    assert page.get_by_text("Wyniki policzone i opublikowane; ziarno losowania ujawnione.").is_visible()
-    published = requests.get(f"{gateway}/api/voting/editions/{eid}/results", timeout=10).json()
-    assert page.get_by_text(published["receipts_root"]).is_visible()
-    axe.check(page)
