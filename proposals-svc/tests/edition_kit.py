@@ -50,6 +50,24 @@ def new_edition(gateway: str, official: dict, *, support_required: int = 2) -> d
     return {"id": edition_id, "areas": areas}
 
 
+def local_initiative_programme(gateway: str, official: dict, city: str = "Kalisz") -> tuple[dict, dict]:
+    """A local-initiative programme (min. 15 points) with one city-wide area, its submission open for 300 days."""
+    r = api(gateway, "POST", "/editions", official, json={
+        "name": f"Inicjatywa lokalna {city} {uuid.uuid4().hex[:8]}", "city": city, "year": 2027,
+        "kind": "local_initiative", "settings": {"min_score": 15}})
+    assert r.status_code == 201, r.text
+    programme = r.json()
+    area = api(gateway, "POST", f"/editions/{programme['id']}/areas", official,
+               json={"name": f"Całe miasto {city}", "kind": "city", "budget": 300_000, "max_project_cost": 50_000}).json()
+    now = datetime.now(UTC)
+    assert api(gateway, "PUT", f"/editions/{programme['id']}/schedule", official, json={
+        "reason": "nabór ciągły", "phases": [{"phase": "submission", "starts_at": (now - timedelta(hours=1)).isoformat(),
+                                              "ends_at": (now + timedelta(days=300)).isoformat()}]}).status_code == 200
+    wait_until(lambda: api(gateway, "GET", f"/editions/{programme['id']}/schedule").json()["current_phase"]
+               == "submission", timeout=30, message="the programme opening")
+    return programme, area
+
+
 def verified_resident(gateway: str, district: str = "Dąb"):
     """A resident whose `resident.verified` event has reached proposals-svc (its projection of residents)."""
     resident = new_resident(gateway, district)

@@ -4,27 +4,8 @@ then implementation monitoring."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from edition_kit import all_items_pass, api, department, full_content, proposals_db, reviewer, verified_resident
-from glos_testing import wait_until
-
-
-def _programme(gateway, official):
-    r = api(gateway, "POST", "/editions", official, json={
-        "name": f"Inicjatywa lokalna Kalisz {datetime.now(UTC):%H%M%S%f}", "city": "Kalisz", "year": 2027,
-        "kind": "local_initiative", "settings": {"min_score": 15}})
-    assert r.status_code == 201, r.text
-    programme = r.json()
-    area = api(gateway, "POST", f"/editions/{programme['id']}/areas", official,
-               json={"name": "Cały Kalisz", "kind": "city", "budget": 300_000, "max_project_cost": 50_000}).json()
-    now = datetime.now(UTC)
-    assert api(gateway, "PUT", f"/editions/{programme['id']}/schedule", official, json={
-        "reason": "nabór ciągły", "phases": [{"phase": "submission", "starts_at": (now - timedelta(hours=1)).isoformat(),
-                                              "ends_at": (now + timedelta(days=300)).isoformat()}]}).status_code == 200
-    wait_until(lambda: api(gateway, "GET", f"/editions/{programme['id']}/schedule").json()["current_phase"]
-               == "submission", timeout=30, message="the programme opening")
-    return programme, area
+from edition_kit import (all_items_pass, api, department, full_content, local_initiative_programme, proposals_db,
+                         reviewer, verified_resident)
 
 
 def _through_review(gateway, official, zzm, zzm_reviewer, applicant, area, title):
@@ -44,7 +25,7 @@ def _through_review(gateway, official, zzm, zzm_reviewer, applicant, area, title
 
 def test_a_local_initiative_from_application_to_monitored_realisation(gateway, official_headers):
     official = official_headers
-    programme, area = _programme(gateway, official)
+    programme, area = local_initiative_programme(gateway, official)
     applicant = verified_resident(gateway)
 
     # the own contribution is what makes it a local initiative: without it, no submission

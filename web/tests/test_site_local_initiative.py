@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,27 +17,13 @@ from site_kit import log_in, new_page
 pytestmark = pytest.mark.platform
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "proposals-svc" / "tests"))
-from edition_kit import all_items_pass, api, department, reviewer, verified_resident  # noqa: E402
-
-
-def _programme(gateway, official):
-    programme = api(gateway, "POST", "/editions", official, json={
-        "name": f"Inicjatywa lokalna Suwałki {uuid.uuid4().hex[:6]}", "city": "Suwałki", "year": 2027,
-        "kind": "local_initiative", "settings": {"min_score": 15}}).json()
-    area = api(gateway, "POST", f"/editions/{programme['id']}/areas", official,
-               json={"name": "Całe Suwałki", "kind": "city", "budget": 300_000, "max_project_cost": 50_000}).json()
-    now = datetime.now(UTC)
-    assert api(gateway, "PUT", f"/editions/{programme['id']}/schedule", official, json={
-        "reason": "nabór ciągły", "phases": [{"phase": "submission", "starts_at": (now - timedelta(hours=1)).isoformat(),
-                                              "ends_at": (now + timedelta(days=300)).isoformat()}]}).status_code == 200
-    api(gateway, "POST", f"/editions/{programme['id']}/phase", official,
-        json={"phase": "submission", "reason": "nabór ciągły"})
-    return programme, area
+from edition_kit import (all_items_pass, api, department, local_initiative_programme, reviewer,  # noqa: E402
+                         verified_resident)
 
 
 def test_a_local_initiative_scored_and_agreed_on_the_site(page, browser, browser_context_args, outside, axe,
                                                          gateway, official_headers, accounts):
-    programme, area = _programme(gateway, official_headers)
+    programme, area = local_initiative_programme(gateway, official_headers, "Suwałki")
     applicant = verified_resident(gateway)
 
     # -- the applicant: without an own contribution the initiative is not submitted

@@ -192,38 +192,38 @@ def status(edition_id, proposal_id):
     return _status_page(edition_id, proposal_id)
 
 
-@bp.post("/<uuid:proposal_id>/zmiany/<uuid:request_id>")
-@auth.login_required
-def answer_change(edition_id, proposal_id, request_id):
+def _answer(edition_id, proposal_id, path: str, *, unanswered: str, accepted: str, refused: str):
+    """The applicant's yes or no to what the office offered (a change request, a local initiative's terms), with
+    an optional note; the status page again, with what happened."""
     accept = request.form.get("accept")
     if accept not in ("yes", "no"):
-        flash(_("Wybierz, czy przyjmujesz zmianę."), "error")
+        flash(unanswered, "error")
     else:
         try:
-            api().post("proposals", f"/proposals/{proposal_id}/change-requests/{request_id}/response",
-                       token=token(), json={"accept": accept == "yes", "note": request.form.get("note", "")})
-            flash(_("Odpowiedź zapisana."), "success")
+            api().post("proposals", path, token=token(),
+                       json={"accept": accept == "yes", "note": request.form.get("note", "").strip()})
+            flash(accepted if accept == "yes" else refused, "success")
         except ApiError as exc:
             flash(exc.message(), "error")
     return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))
+
+
+@bp.post("/<uuid:proposal_id>/zmiany/<uuid:request_id>")
+@auth.login_required
+def answer_change(edition_id, proposal_id, request_id):
+    return _answer(edition_id, proposal_id, f"/proposals/{proposal_id}/change-requests/{request_id}/response",
+                   unanswered=_("Wybierz, czy przyjmujesz zmianę."), accepted=_("Odpowiedź zapisana."),
+                   refused=_("Odpowiedź zapisana."))
 
 
 @bp.post("/<uuid:proposal_id>/warunki/<uuid:terms_id>")
 @auth.login_required
 def answer_terms(edition_id, proposal_id, terms_id):
     """A local initiative's applicant accepts the city's terms (the agreement; monitoring opens) or refuses them."""
-    accept = request.form.get("accept")
-    if accept not in ("yes", "no"):
-        flash(_("Wybierz, czy przyjmujesz warunki."), "error")
-    else:
-        try:
-            api().post("proposals", f"/proposals/{proposal_id}/terms/{terms_id}/response", token=token(),
-                       json={"accept": accept == "yes", "note": request.form.get("note", "").strip()})
-            flash(_("Warunki przyjęte: umowa uzgodniona.") if accept == "yes"
-                  else _("Warunki odrzucone; urząd może zaproponować nowe."), "success")
-        except ApiError as exc:
-            flash(exc.message(), "error")
-    return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))
+    return _answer(edition_id, proposal_id, f"/proposals/{proposal_id}/terms/{terms_id}/response",
+                   unanswered=_("Wybierz, czy przyjmujesz warunki."),
+                   accepted=_("Warunki przyjęte: umowa uzgodniona."),
+                   refused=_("Warunki odrzucone; urząd może zaproponować nowe."))
 
 
 @bp.post("/<uuid:proposal_id>/odwolanie")
