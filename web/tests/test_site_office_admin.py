@@ -78,6 +78,7 @@ def test_roles_with_scopes_and_a_census_upload(page, axe, gateway, official_head
     page.get_by_role("link", name="Rejestry mieszkańców i ulic").click()
     listed = page.locator("#census-imports").get_by_role("row").nth(1)
     assert "zakończone" in listed.inner_text() and "rejestr wyborców na 2027" in listed.inner_text()
+    axe.check(page)
 
 
 def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, accounts):
