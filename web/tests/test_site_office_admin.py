@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import requests
@@ -75,6 +76,9 @@ def test_roles_with_scopes_and_a_census_upload(page, axe, gateway, official_head
     assert rejected.get_by_role("row").count() == 2
     assert rejected.get_by_role("row").nth(1).inner_text().split("\t") == ["4", "nieprawidłowy PESEL"]
     axe.check(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Pobierz wszystkie odrzucone wiersze (CSV)").click()
+    assert Path(download.value.path()).read_text(encoding="utf-8-sig") == "wiersz;powód\n4;nieprawidłowy PESEL\n"
     page.get_by_role("link", name="Rejestry mieszkańców i ulic").click()
     listed = page.locator("#census-imports").get_by_role("row").nth(1)
     assert "zakończone" in listed.inner_text() and "rejestr wyborców na 2027" in listed.inner_text()

@@ -1,15 +1,21 @@
-"""The office's console (konsola urzędu). So far: the audit log viewer — who did what, when, on what and why,
-across the four services, read from each service's own `GET /audit` with the official's token — and a voting
-point's paper cards: handed out, keyed twice by two officials, mismatches side by side for the coordinator.
+"""The office's console (konsola urzędu): its home page, the audit log viewer — who did what, when, on what and
+why, across the four services, read from each service's own `GET /audit` with the official's token — a voting
+point's paper cards (handed out, keyed twice by two officials, mismatches side by side for the coordinator),
+closing and publishing, and the admin pages: staff roles, the street register and the census import followed
+on its progress page. The edition set-up, the queues, the decisions, implementation and the verification desk
+have their own modules (office_editions, office_queues, office_decisions, office_implementation,
+office_residents).
 
 The services keep their audit rows apart (each in its own database); this page merges them newest first and
 pages through all four at once with one cursor per service, so a page never skips nor repeats a row."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -305,6 +311,7 @@ def registers():
                            imports=imports, import_status=CENSUS_IMPORT_STATUS), status
 
 
+CENSUS_REJECTED_SHOWN = 200  # rows listed on the page; all of them in the CSV
 CENSUS_IMPORT_STATUS = {"queued": _l("w kolejce"), "running": _l("trwa"), "done": _l("zakończone"),
                         "failed": _l("przerwane")}
 CENSUS_REJECTION_REASONS = {"invalid_pesel": _l("nieprawidłowy PESEL"), "missing_name": _l("brak imienia lub nazwiska"),
@@ -333,8 +340,24 @@ def census_import(import_id):
     it; without JavaScript the page is refreshed by hand), then the report with the rejected rows."""
     job = api().get("identity", f"/census/imports/{import_id}", token=token())
     return render_template("office/census_import.html", job=job, progress=_census_progress(job),
+                           rejected_shown=CENSUS_REJECTED_SHOWN,
                            import_status=CENSUS_IMPORT_STATUS, reasons=CENSUS_REJECTION_REASONS,
                            import_errors=CENSUS_IMPORT_ERRORS)
+
+
+@bp.route("/rejestry/spis/<uuid:import_id>/odrzucone.csv")
+@role_required("pb_official", "coordinator")
+def census_rejected_rows(import_id):
+    """Every rejected row of an import (the page shows the first CENSUS_REJECTED_SHOWN): its number and why,
+    never its content — the office corrects the rows in its own copy of the file."""
+    job = api().get("identity", f"/census/imports/{import_id}", token=token())
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow([_("wiersz"), _("powód")])
+    for row in (job["report"] or {}).get("rejected", []):
+        writer.writerow([row["row"], CENSUS_REJECTION_REASONS.get(row["reason"], row["reason"])])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={  # BOM: a spreadsheet reads UTF-8
+        "Content-Disposition": f'attachment; filename="spis-odrzucone-{import_id}.csv"'})
 
 
 @bp.route("/rejestry/spis/<uuid:import_id>/stan")
