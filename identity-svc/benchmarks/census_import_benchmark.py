@@ -82,6 +82,7 @@ def background(gateway: str, token: str, body: bytes, rows: int, generated: floa
     response.raise_for_status()
     status_url = gateway + response.headers["Location"]
     readings, latencies = set(), []
+    deadline = time.monotonic() + 1800  # identity-svc reports an import silent for 2 min as interrupted
     while True:
         t = time.perf_counter()
         state = requests.get(status_url, headers=headers, timeout=10).json()
@@ -89,7 +90,10 @@ def background(gateway: str, token: str, body: bytes, rows: int, generated: floa
         readings.add(state["processed_rows"])
         if state["status"] in ("done", "failed"):
             break
-        time.sleep(0.2)
+        if time.monotonic() > deadline:
+            print(f"the import did not finish in 30 min: {state}")
+            return 1
+        time.sleep(0.2)  # the poll interval, not a wait for the import
     elapsed = time.perf_counter() - start
     latencies.sort()
     report = state["report"] or {}

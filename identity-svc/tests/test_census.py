@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 import uuid
 
 import requests
@@ -14,7 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 import stack
-from glos_testing import login, make_pesel, seed_account
+from glos_testing import login, make_pesel, seed_account, wait_until
 
 
 def csv_of(rows: list[tuple[str, str, str, str]]) -> str:
@@ -146,20 +145,24 @@ def test_a_background_import_reports_its_progress_and_runs_one_at_a_time(gateway
         wrong = requests.post(imports, params={"reason": "zły plik"}, data=b"pesel;surname\n1;2\n", timeout=10,
                               headers={**official_headers, "Content-Type": "text/csv"})
         assert wrong.status_code == 422 and {e["field"] for e in wrong.json()["errors"]} >= {"first_name"}
-        time.sleep(1)
+        # the import's thread is blocked on the census lock (PostgreSQL shows its request not granted) ...
+        wait_until(lambda: holder.execute(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k AND NOT granted"),
+            {"k": 0x63656E73}).scalar(), timeout=30, message="the import waiting for the census lock")
+        # ... and is shown queued, nothing read yet
         waiting = requests.get(status_url, headers=official_headers, timeout=10).json()
         assert (waiting["status"], waiting["processed_rows"], waiting["report"]) == ("queued", 0, None)
         holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x63656E73})
         holder.commit()
 
     seen = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def finished():
         state = requests.get(status_url, headers=official_headers, timeout=10).json()
         seen.append(state["processed_rows"])
-        if state["status"] in ("done", "failed"):
-            break
-        time.sleep(0.05)
+        return state["status"] in ("done", "failed") and state
+
+    state = wait_until(finished, timeout=60, interval=0.05, message="the import to finish")
     assert state["status"] == "done", state
     assert seen == sorted(seen) and state["processed_rows"] == 3001
     assert state["report"]["accepted_rows"] == 3000

@@ -75,6 +75,10 @@ def test_a_local_initiative_from_application_to_monitored_realisation(gateway, o
     # realisation monitored like a PB winner
     (record,) = api(gateway, "GET", "/implementations", params={"edition_id": programme["id"]}).json()
     assert record["proposal_id"] == initiative and record["kind"] == "local_initiative" and record["department_code"] == zzm
+    # the department's records across the editions: what its reviewers report on
+    assert [r["id"] for r in api(gateway, "GET", "/implementations", params={"department": zzm}).json()] == [record["id"]]
+    neither = api(gateway, "GET", "/implementations")
+    assert neither.status_code == 422 and neither.json()["errors"][0]["field"] == "edition_id"
     assert api(gateway, "POST", f"/implementations/{record['id']}/updates", zzm_reviewer,
                json={"status": "in_progress", "progress": 50, "note": "Posadzono połowę."}).status_code == 201
     assert api(gateway, "GET", f"/implementations/{record['id']}").json()["progress"] == 50

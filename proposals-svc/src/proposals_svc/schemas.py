@@ -345,9 +345,17 @@ class ImplementationSchema(Schema):
 
 
 class ImplementationQuerySchema(Schema):
-    edition_id = fields.UUID(required=True)
+    """An edition's records, or a department's across the editions (what its reviewers report on)."""
+
+    edition_id = fields.UUID()
+    department = fields.String(validate=validate.Length(min=1, max=40))
     status = fields.String(validate=validate.OneOf(["planned", "in_preparation", "in_progress", "completed",
                                                     "cancelled"]))
+
+    @validates_schema
+    def _edition_or_department(self, data, **kwargs):
+        if "edition_id" not in data and "department" not in data:
+            raise ValidationError("Podaj edition_id albo department.", "edition_id")
 
 
 class ScoreSchema(Schema):

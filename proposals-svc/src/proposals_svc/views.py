@@ -708,10 +708,15 @@ class Implementations(MethodView):
     @implementations_blp.arguments(ImplementationQuerySchema, location="query")
     @implementations_blp.response(200, ImplementationSchema(many=True))
     def get(self, query):
-        """Realizacja zwycięskich projektów edycji (publicznie) / How the winners are being carried out"""
+        """Realizacja projektów edycji albo komórki (publicznie) / How an edition's or a department's winners
+        are being carried out"""
         with session_scope(db_sessions()) as session:
-            service.get_edition(session, query["edition_id"])
-            statement = select(Implementation).where(Implementation.edition_id == query["edition_id"])
+            statement = select(Implementation)
+            if "edition_id" in query:
+                service.get_edition(session, query["edition_id"])  # an unknown edition is a 404, not []
+                statement = statement.where(Implementation.edition_id == query["edition_id"])
+            if "department" in query:
+                statement = statement.where(Implementation.department_code == query["department"])
             if query.get("status"):
                 statement = statement.where(Implementation.status == query["status"])
             return [_implementation_view(session, i) for i in session.scalars(statement.order_by(Implementation.created_at))]

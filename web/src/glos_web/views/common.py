@@ -108,7 +108,7 @@ def appeal_deadline(proposal: dict, edition: dict) -> str | None:
     proposals-svc enforces the deadline; the pages only tell it, to the applicant and to the office."""
     if proposal.get("status") not in REJECTED_STATUSES or not proposal.get("decided_at"):
         return None
-    days = edition.get("settings", {}).get("appeal_days", 7)
+    days = edition["settings"]["appeal_days"]  # proposals-svc answers the settings with their defaults filled in
     return (datetime.fromisoformat(proposal["decided_at"]) + timedelta(days=days)).isoformat()
 
 

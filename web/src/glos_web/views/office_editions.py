@@ -143,7 +143,7 @@ def setup(eid):
                 saved = rules_state.get("voting_rules")
                 if saved:
                     api().call("identity", "PUT", f"/editions/{eid}/eligibility", token=token(),
-                               json={**saved["eligibility"], "reason": reason or "zamrożenie karty"})
+                               json={**saved["eligibility"], "reason": reason})
                 api().post("proposals", f"/editions/{eid}/ballot", token=token(), json={"reason": reason}, timeout=30)
                 flash(_("Karta do głosowania zamrożona; skrót zasad opublikowany."), "success")
             if preview is None:

@@ -48,10 +48,9 @@ def department_implementations(code):
     """A department's records across the editions: what its reviewers report on."""
     if not auth.current_user().has(*OFFICE) and code not in _my_departments():
         abort(403)
-    records = []
-    for edition in api().get("proposals", "/editions"):
-        found = api().get("proposals", "/implementations", params={"edition_id": edition["id"]})
-        records += [{**r, "edition_name": edition["name"]} for r in found if r.get("department_code") == code]
+    names = {e["id"]: e["name"] for e in api().get("proposals", "/editions")}
+    records = [{**r, "edition_name": names.get(r["edition_id"], "")}
+               for r in api().get("proposals", "/implementations", params={"department": code})]
     return render_template("office/implementations.html", edition=None, records=records, code=code,
                            implementation_names=IMPLEMENTATION_NAMES)
 
@@ -66,9 +65,9 @@ def implementation(iid):
         values = {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
         try:
             if action == "assign":
+                reason = values.get("assign_reason")  # left out when empty: proposals-svc has its own default
                 api().post("proposals", f"/implementations/{iid}/assignment", token=token(),
-                           json={"department": values.get("department", ""),
-                                 "reason": values.get("assign_reason") or "przypisanie realizacji"})
+                           json={"department": values.get("department", ""), **({"reason": reason} if reason else {})})
                 flash(_("Realizację przypisano komórce %(code)s.", code=values.get("department")), "success")
             else:
                 progress = values.get("progress", "")

@@ -4,6 +4,8 @@ deadline, and — for a local initiative — the own contribution and answering 
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -22,6 +24,14 @@ MIN_COST_ROWS = 3
 def _number(text: str):
     cleaned = text.replace(" ", "").replace("\u00a0", "").replace(",", ".")
     return float(cleaned) if cleaned else None
+
+
+def _whole_zloty(text: str) -> int | None:
+    """An amount in whole złoty as typed ("60 000"), None when empty; ValueError for anything else."""
+    value = _number(text)
+    if value is not None and (not math.isfinite(value) or value != int(value)):  # "inf" would overflow int()
+        raise ValueError(text)
+    return None if value is None else int(value)
 
 
 def read_form(edition: dict) -> tuple[dict, dict, dict]:
@@ -45,10 +55,10 @@ def read_form(edition: dict) -> tuple[dict, dict, dict]:
         typed[f"cost_items_{i}_name"], typed[f"cost_items_{i}_amount"] = label, amount
         if label or amount:
             try:
-                value = _number(amount)
-                if value is None or value != int(value):
-                    raise ValueError
-                items.append({"name": label, "amount": int(value)})
+                value = _whole_zloty(amount)
+                if value is None:
+                    raise ValueError(amount)
+                items.append({"name": label, "amount": value})
             except ValueError:
                 errors[f"cost_items_{i}_amount"] = _("Podaj kwotę w pełnych złotych, np. 60000.")
         i += 1
@@ -57,11 +67,12 @@ def read_form(edition: dict) -> tuple[dict, dict, dict]:
     if edition.get("kind") == "local_initiative":
         for name in ("work", "goods", "money"):
             typed[f"contribution_{name}"] = request.form.get(f"contribution_{name}", "").strip()
-        money = typed["contribution_money"].replace(" ", "").replace("\u00a0", "")
-        if money and not money.isdigit():
-            errors["contribution_money"] = _("Podaj kwotę w pełnych złotych, np. 2000.")
+        try:
+            money = _whole_zloty(typed["contribution_money"]) or 0
+        except ValueError:
+            money, errors["contribution_money"] = 0, _("Podaj kwotę w pełnych złotych, np. 2000.")
         body["contribution"] = {"work": typed["contribution_work"], "goods": typed["contribution_goods"],
-                                "money": int(money) if money.isdigit() else 0}
+                                "money": money}
     if not typed["title"]:
         errors["title"] = _("Podaj tytuł (co najmniej 3 znaki).")
     return body, typed, errors
