@@ -19,6 +19,12 @@ Usage:
     python devstack/stack.py [--profile dev|test] reset-kafka
     python devstack/stack.py [--profile dev|test] kafka-stop NODE [--kill]
     python devstack/stack.py [--profile dev|test] kafka-start NODE
+    python devstack/stack.py [--profile dev|test|fault] kill COMPONENT       # kill -9, as a crash would
+    python devstack/stack.py [--profile dev|test|fault] restart COMPONENT    # back, and answering
+
+COMPONENT is redis, postgres, kafka-N, <service>-worker (the outbox relay and consumers) or
+<service>-web-worker (one of gunicorn's workers, with whatever requests it is serving), <service> being
+identity, proposals, voting, consultation or (web workers only) web.
 """
 
 from __future__ import annotations
@@ -583,7 +589,9 @@ def start_services(p: Profile, services: tuple[str, ...] = SERVICES, timeout: fl
 
 
 def start_worker(p: Profile, svc: str) -> int:
-    env = {**os.environ, **service_env(p), "PYTHONUNBUFFERED": "1"}
+    # one worker per service here: a fixed instance id makes it a static member of its consumer groups, so a
+    # restarted worker gets its partitions back at once (glos_chassis.worker.membership)
+    env = {**os.environ, **service_env(p), "PYTHONUNBUFFERED": "1", "WORKER_INSTANCE_ID": f"{svc}-worker-1"}
     return _spawn(p, f"{svc}-worker", [str(VENV_BIN / f"{svc}-svc"), "worker"], env=env)
 
 
@@ -618,6 +626,71 @@ def stop_services(p: Profile) -> None:
     for svc in SERVICES:
         _stop_pid(p, f"{svc}-worker")
         _stop_pid(p, f"{svc}-web")
+
+
+# --------------------------------------------------------------------------- rehearsing a failure
+
+# What `kill` and `restart` take: one component of a running stack, found by the pid the stack recorded.
+FAULT_COMPONENTS = ("redis", "postgres", "kafka-1", "kafka-2", "kafka-3",
+                    *(f"{svc}-worker" for svc in SERVICES), *(f"{svc}-web-worker" for svc in (*SERVICES, WEB)))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _web_master(p: Profile, component: str) -> int:
+    master = _running_pid(p, component.removesuffix("-worker"))
+    if master is None:
+        raise StackError(f"{component.removesuffix('-web-worker')}'s web process is not running")
+    return master
+
+
+def kill_component(p: Profile, component: str) -> int:
+    """kill -9 of one component, as a crash would do it; returns the pid killed. A web worker is one of the
+    gunicorn master's workers (the master starts a new one, as it would after a crash)."""
+    if component not in FAULT_COMPONENTS:
+        raise StackError(f"no component {component!r}; one of: {', '.join(FAULT_COMPONENTS)}")
+    if component.endswith("-web-worker"):
+        workers = _children(_web_master(p, component))
+        if not workers:
+            raise StackError(f"{component}: the web process has no workers")
+        (p.state / "run" / f"{component}.count").write_text(str(len(workers)))  # what `restart` waits for
+        os.kill(workers[0], signal.SIGKILL)
+        return workers[0]
+    pid = _running_pid(p, component)
+    if pid is None:
+        raise StackError(f"{component} is not running")
+    _stop_pid(p, component, signal.SIGKILL)
+    return pid
+
+
+def restart_component(p: Profile, component: str, timeout: float = 60) -> None:
+    """Bring a killed component back, and wait until it answers (a web worker: until the master has replaced
+    it; a broker: until the cluster has all its brokers again)."""
+    if component == "redis":
+        start_redis(p)
+    elif component == "postgres":
+        start_postgres(p)
+    elif component.startswith("kafka-"):
+        start_kafka_node(p, int(component.removeprefix("kafka-")))
+        wait_for_kafka(p, kafka_brokers(p))
+    elif component.endswith("-web-worker"):
+        count_file = p.state / "run" / f"{component}.count"
+        expected = int(count_file.read_text()) if count_file.exists() else 1
+        deadline = time.monotonic() + timeout
+        while len(_children(_web_master(p, component))) < expected:
+            if time.monotonic() > deadline:
+                raise StackError(f"{component}: gunicorn did not replace its worker within {timeout:.0f}s")
+            time.sleep(0.1)
+    elif component.endswith("-worker"):
+        if _running_pid(p, component) is None:
+            start_worker(p, component.removesuffix("-worker"))
+    else:
+        raise StackError(f"no component {component!r}; one of: {', '.join(FAULT_COMPONENTS)}")
 
 
 # --------------------------------------------------------------------------- commands
@@ -666,6 +739,10 @@ def main(argv: list[str] | None = None) -> int:
     ks.add_argument("--kill", action="store_true")
     kst = sub.add_parser("kafka-start")
     kst.add_argument("node", type=int)
+    kill = sub.add_parser("kill", help="kill -9 one component (rehearse a failure): " + ", ".join(FAULT_COMPONENTS))
+    kill.add_argument("component", choices=FAULT_COMPONENTS, metavar="COMPONENT")
+    restart = sub.add_parser("restart", help="bring a killed component back and wait until it answers")
+    restart.add_argument("component", choices=FAULT_COMPONENTS, metavar="COMPONENT")
     args = parser.parse_args(argv)
     p = PROFILES[args.profile]
     try:
@@ -701,6 +778,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "kafka-start":
             start_kafka_node(p, args.node)
             wait_for_kafka(p, kafka_brokers(p))
+        elif args.command == "kill":
+            print(f"{args.component}: killed pid {kill_component(p, args.component)}")
+        elif args.command == "restart":
+            restart_component(p, args.component)
+            print(f"{args.component}: running")
     except StackError as exc:
         print(f"stack: {exc}", file=sys.stderr)
         return 1

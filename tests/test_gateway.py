@@ -21,7 +21,9 @@ def test_every_service_is_ready_through_the_gateway(gateway, service):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["status"] == "ready"
-    assert body["checks"] == {"database": "ok", "redis": "ok", "kafka": "ok"}
+    # voting-svc's answers do not depend on Redis, so neither does its readiness (voting-svc/README.md)
+    expected = {"database": "ok", "kafka": "ok"} if service == "voting" else {"database": "ok", "redis": "ok", "kafka": "ok"}
+    assert body["checks"] == expected
     assert body["service"] == f"{service}-svc"
 
 

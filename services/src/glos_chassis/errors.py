@@ -16,6 +16,7 @@ import logging
 import re
 from http import HTTPStatus
 
+import redis.exceptions
 from flask import Flask, Response, json, request
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -209,6 +210,13 @@ def _handle_unavailable(exc: OperationalError) -> Response:
     return problem_response(503, headers={"Retry-After": "1"})
 
 
+def _handle_redis_unavailable(exc: Exception) -> Response:
+    # Redis holds only what may be lost (sessions, rate-limit windows, caches): while it is away the request
+    # is refused for a moment, never answered with a 500 — and the vote path does not use it at all.
+    log.error("redis unavailable: %s", type(exc).__name__)
+    return problem_response(503, headers={"Retry-After": "2"})
+
+
 def _handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _handle_http_exception(exc)
@@ -222,4 +230,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(IntegrityError, _handle_integrity_error)
     app.register_error_handler(DataError, _handle_data_error)
     app.register_error_handler(OperationalError, _handle_unavailable)
+    app.register_error_handler(redis.exceptions.ConnectionError, _handle_redis_unavailable)
+    app.register_error_handler(redis.exceptions.TimeoutError, _handle_redis_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)

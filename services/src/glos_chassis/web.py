@@ -115,14 +115,18 @@ def db_sessions():
 
 
 def create_service_app(settings: ServiceSettings, *, title: str, version: str = "0.1.0",
-                       description: str = "") -> tuple[Flask, Api]:
-    """The app with its database (engine and sessions in app.extensions), Redis, and Kafka readiness."""
+                       description: str = "", needs_redis: bool = True) -> tuple[Flask, Api]:
+    """The app with its database (engine and sessions in app.extensions), Redis, and Kafka readiness.
+
+    A service whose answers do not depend on Redis (voting-svc) says `needs_redis=False`: it stays ready, and
+    keeps its place behind the load balancer, while Redis is away."""
     configure_logging(settings.service_name, settings.log_level)
     engine = make_engine(settings.database_url.get_secret_value())
     redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
     readiness: dict[str, ReadinessCheck] = {
-        "database": database_check(engine), "redis": redis_check(redis_client),
-        "kafka": KafkaReadiness(settings.kafka_bootstrap_servers)}
+        "database": database_check(engine), "kafka": KafkaReadiness(settings.kafka_bootstrap_servers)}
+    if needs_redis:
+        readiness["redis"] = redis_check(redis_client)
     app = Flask(settings.service_name)
     # the chassis's own templates first: its docs page starts Swagger UI without an inline script
     app.jinja_loader = FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates"))

@@ -14,7 +14,7 @@ from .views import blp
 def create_app(settings: VotingSettings | None = None):
     settings = settings or load_settings(VotingSettings)
     app, api = create_service_app(settings, title="Glos voting-svc", description=(
-        "Głosowanie, liczenie głosów, wyniki / Voting, tally, results"))
+        "Głosowanie, liczenie głosów, wyniki / Voting, tally, results"), needs_redis=False)
     api.register_blueprint(blp)
     api.register_blueprint(audit_blueprint(AuditEntry, service="voting"))  # the office's audit viewer reads it
     return app

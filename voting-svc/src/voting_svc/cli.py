@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from . import handlers, tally
 from .models import outbox, processed_events
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
+log = logging.getLogger("voting_svc.worker")
 
 
 def _recount_arguments(parser) -> None:
@@ -23,9 +25,10 @@ def _recount(args, settings) -> int:
     from glos_chassis.db import make_engine, make_session_factory, session_scope
 
     from .models import BallotView, EditionClosure
-    from .recount import database_tally, replay
+    from .recount import check_receipts, database_tally, replay
 
-    with session_scope(make_session_factory(make_engine(settings.database_url.get_secret_value()))) as session:
+    sessions = make_session_factory(make_engine(settings.database_url.get_secret_value()))
+    with session_scope(sessions) as session:
         ballot = session.get(BallotView, args.edition_id)
         if ballot is None:
             print(f"edition {args.edition_id}: no published ballot here")
@@ -33,16 +36,42 @@ def _recount(args, settings) -> int:
         closure = session.get(EditionClosure, args.edition_id)
         rules, closed_at = ballot.rules, closure and closure.closed_at
         db_ballots, db_points = database_tally(session, args.edition_id)
-    log_ballots, log_points = replay(settings.kafka_bootstrap_servers, args.edition_id, rules, closed_at)
+    log = replay(settings.kafka_bootstrap_servers, args.edition_id, rules, closed_at)
+    with session_scope(sessions) as session:
+        handed_out, pending, receipt_problems = check_receipts(session, args.edition_id, log)
+    log_points = log.points
     differences = {k: (log_points.get(k, 0), db_points.get(k, 0)) for k in set(log_points) | set(db_points)
                    if log_points.get(k, 0) != db_points.get(k, 0)}
-    print(f"vote log: {log_ballots} ballots; database: {db_ballots} ballots; "
+    print(f"vote log: {log.ballots} ballots; database: {db_ballots} ballots; "
           f"{len(differences)} project(s) differ")
     for (area, project), (log_value, db_value) in sorted(differences.items()):
         print(f"  area {area} project {project}: log {log_value}, database {db_value}")
-    same = log_ballots == db_ballots and not differences
+    print(f"receipts handed out: {handed_out}; {len(receipt_problems)} not as they must be; "
+          f"{pending} claim(s) still pending")
+    for line in receipt_problems:
+        print(f"  {line}")
+    same = log.ballots == db_ballots and not differences and not receipt_problems
     print("identical" if same else "DIFFERENT")
     return 0 if same else 1
+
+
+def _claims_sweeper(settings, engine) -> dict:
+    """Settle, from the vote log, every claim left pending by a web process that died mid-vote (voting.py)."""
+    from .voting import ORPHAN_AFTER_S, VoteLog, settle_orphans
+
+    vote_log = VoteLog(settings.kafka_bootstrap_servers)
+
+    def sweep(stop) -> None:
+        while not stop.wait(ORPHAN_AFTER_S / 4):
+            try:
+                done = settle_orphans(engine, vote_log)
+            except Exception as exc:  # Kafka or the database away: the claims wait for the next sweep
+                log.warning("settling pending vote claims failed: %s", type(exc).__name__)
+                continue
+            if done:
+                log.warning("pending vote claims settled from the vote log: %s", done)
+
+    return {"vote-claims-sweeper": sweep}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                         outbox=outbox, consumers=lambda settings: [
                             (handlers.GROUP_ID, handlers.TOPICS, processed_events, handlers.HANDLERS),
                             (tally.GROUP_ID, tally.TOPICS, processed_events, tally.HANDLERS, tally.on_votes_cast)],
+                        extra_loops=_claims_sweeper,
                         commands={"recount": (_recount_arguments, _recount)})
 
 

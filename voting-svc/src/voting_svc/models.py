@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, func
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, false, func, text)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -67,6 +68,30 @@ class Vote(Base):
     parts: Mapped[list] = mapped_column(JSONB)
     cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class VoteClaim(Base):
+    """Who has voted, as the vote path answers it: one row per voter key per edition, inserted before the
+    ballot is appended to the vote log and marked `accepted` once the log acknowledged it — the durable
+    record behind every receipt (`voting.py`). `earlier` keeps, under re-voting, the ballots this one replaced
+    (by idempotency key) so that their late re-sends get their own receipts; `previous`, the ballot a pending
+    re-vote would replace, to fall back to if that re-vote never reached the log."""
+
+    __tablename__ = "vote_claims"
+    __table_args__ = (CheckConstraint("state IN ('pending', 'accepted', 'voided')", name="state"),
+                      Index("ix_vote_claims_pending", "claimed_at", postgresql_where=text("state = 'pending'")))
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    voter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    ballot_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(20))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.clock_timestamp())
+    earlier: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    previous: Mapped[dict | None] = mapped_column(JSONB, nullable=True)
 
 
 class ProjectTally(Base):

@@ -20,7 +20,7 @@ import time
 import uuid
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from glos_chassis import spreadsheet
@@ -36,12 +36,16 @@ from .models import AuditEntry, BallotRecord, BallotView, EditionClosure, Editio
 from .receipts import MerkleTree
 
 
-def close(session: Session, redis_client, ballot: BallotView, *, actor: str, reason: str) -> EditionClosure:
+def close(session: Session, ballot: BallotView, *, actor: str, reason: str) -> EditionClosure:
+    """Voting ends at `closed_at`, exactly: every claim committed before the close has an earlier cast time
+    (the lock waits for claims being written, and holds new ones until the close is committed), and every
+    claim after it sees the closure and is refused — so no receipt is handed out for a late ballot."""
     closure = session.get(EditionClosure, ballot.edition_id, with_for_update=True)
     if closure is not None:
         raise Problem(409, "Głosowanie w tej edycji jest już zamknięte.", "Voting in this edition is already closed.",
                       type_="https://glos.pl/problems/voting-closed")
-    closure = EditionClosure(edition_id=ballot.edition_id, closed_by=actor)
+    session.execute(text("LOCK TABLE vote_claims IN SHARE MODE"))
+    closure = EditionClosure(edition_id=ballot.edition_id, closed_by=actor, closed_at=func.clock_timestamp())
     session.add(closure)
     session.flush()
     session.refresh(closure)
@@ -50,7 +54,6 @@ def close(session: Session, redis_client, ballot: BallotView, *, actor: str, rea
     add_to_outbox(session, outbox, "voting.events", new_event(
         "voting.closed", str(ballot.edition_id), source="voting-svc",
         data={"edition_id": str(ballot.edition_id), "closed_at": closure.closed_at.isoformat()}))
-    redis_client.set(voting.closed_key(ballot.edition_id), closure.closed_at.isoformat())
     return closure
 
 

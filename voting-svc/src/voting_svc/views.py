@@ -143,10 +143,7 @@ class Votes(MethodView):
         if credential.channel != "online":
             raise Problem(403, "Głos papierowy wprowadzają urzędnicy z karty.", "Paper ballots are keyed by officials "
                           "from the card.", type_="https://glos.pl/problems/wrong-channel")
-        if voting.is_closed(current_app.extensions["glos.redis"], edition_id):
-            raise Problem(409, "Głosowanie w tej edycji jest zamknięte.", "Voting in this edition is closed.",
-                          type_="https://glos.pl/problems/voting-closed")
-        receipt, created = voting.cast(current_app.extensions["glos.redis"], _vote_log(), ballot, credential,
+        receipt, created = voting.cast(current_app.extensions["glos.engine"], _vote_log(), ballot, credential,
                                        body["parts"], idempotency_key)
         return receipt, (201 if created else 200)
 
@@ -236,7 +233,7 @@ class Close(MethodView):
     def post(self, body, edition_id: uuid.UUID):
         """Zamknij głosowanie (koordynator) / Close the voting (coordinator)"""
         with session_scope(db_sessions()) as session:
-            return results.close(session, current_app.extensions["glos.redis"], _ballot_in_session(session, edition_id),
+            return results.close(session, _ballot_in_session(session, edition_id),
                                  actor=current_principal().subject, reason=body["reason"])
 
 
@@ -345,7 +342,7 @@ class PaperCards(MethodView):
         """Wydaj kartę w punkcie głosowania (urzędnik) / Hand out a card at a voting point (official)"""
         credential = verify_credential(current_app.extensions["glos.token_verifier"], body["credential"], edition_id)
         with session_scope(db_sessions()) as session:
-            return paper.hand_out(session, current_app.extensions["glos.redis"], _ballot_in_session(session, edition_id),
+            return paper.hand_out(session, _ballot_in_session(session, edition_id),
                                   credential, body["card_number"], official=_staff())
 
     @require(any_of=("pb_official", "coordinator"))
@@ -368,7 +365,7 @@ class PaperCardEntries(MethodView):
     def post(self, body, edition_id: uuid.UUID, card_number: str):
         """Wprowadź kartę (dwa razy, przez dwóch urzędników) / Key a card (twice, by two officials)"""
         with session_scope(db_sessions()) as session:
-            return paper.key_entry(session, current_app.extensions["glos.redis"], _vote_log(),
+            return paper.key_entry(session, current_app.extensions["glos.engine"], _vote_log(),
                                    _ballot_in_session(session, edition_id), card_number, body["parts"],
                                    official=_staff())
 
@@ -398,6 +395,6 @@ class PaperCardResolution(MethodView):
                           errors=[{"location": "json", "field": "parts", "message": "Jedno z dwóch.",
                                    "message_en": "One of the two."}])
         with session_scope(db_sessions()) as session:
-            return paper.resolve(session, current_app.extensions["glos.redis"], _vote_log(),
+            return paper.resolve(session, current_app.extensions["glos.engine"], _vote_log(),
                                  _ballot_in_session(session, edition_id), card_number, parts=body["parts"],
                                  invalid_reason=body["invalid_reason"], note=body["note"], coordinator=_staff())

@@ -1,36 +1,63 @@
 """The vote path (DESIGN §3): credential → ballot checked against the frozen rules → one ballot per voter
 key → appended to the Kafka vote log, acknowledged by all in-sync replicas → receipt.
 
-One ballot per voter key is enforced twice: at once in Redis (SET NX, shared by every replica, so identical
-requests arriving together get one acceptance), and durably by the tally's primary key (edition, voter key)
-— the vote log is the source of truth, and replaying it counts each voter key once.
+A receipt (2xx) means "this ballot counts" — with re-voting, "counts until your later acknowledged ballot
+replaces it". What decides that is durable: the claim in PostgreSQL and the vote log in Kafka. Redis plays
+no part, so losing, flushing or failing over Redis cannot change an answer (README: "What each store holds").
+
+1. **The claim** — one row per voter key per edition in `vote_claims` (the primary key), inserted before the
+   ballot is appended, by one statement that also refuses an edition whose voting is closed. Of identical
+   requests arriving together exactly one inserts; the others find its claim.
+2. **The append** — the ballot goes to the vote log (key = voter key, acks=all) carrying the claim's receipt.
+3. **The acknowledgement** — the claim is marked `accepted`, and only then is the receipt answered.
+
+A claim left `pending` — its web process died, or Kafka did not answer in time (then the ballot may or may
+not be in the log) — is never guessed at:
+- a re-send with the same Idempotency-Key and the same ballot appends the very same ballot again (same
+  receipt, same cast time: the tally and the recount count a receipt once) and gets the receipt at once;
+- any other request waits until the claim is ORPHAN_AFTER_S old, longer than an append can take; then the
+  vote log itself says whether the ballot is there (the claim is completed) or not (it is released), and the
+  request goes on from there. The worker's sweeper settles such claims the same way without waiting for one.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
+from kafka.partitioner.default import murmur2
+from sqlalchemy import Engine, text
 
+from glos_chassis.canonical import sha256_hex
 from glos_chassis.errors import Problem
-from glos_chassis.events import new_event
-from glos_chassis.events import serialize
+from glos_chassis.events import new_event, serialize
 from glos_chassis.kafka_io import encode_payload, make_producer, payload_headers
 
 from .ballots import validate_ballot
 from .credentials import VoterCredential
 
+log = logging.getLogger(__name__)
+
 VOTE_LOG = "voting.votes"
 SOURCE = "voting-svc"
-PENDING_WAIT_S = 3.0
+# How long a request waits for a concurrent attempt of the same voter to finish before answering 409.
+SETTLE_WAIT_S = 3.0
+# Longer than any append can take (VoteLog: at most 3 s to get into the producer, then 9 s for the broker),
+# so a claim this old whose ballot is not in the log never will be: it can be released.
+ORPHAN_AFTER_S = 20.0
+# A holder that took this long between its claim and its append (a paused process) does not append any more.
+APPEND_BY_S = 6.0
 
 
 class VoteLog:
-    """The durable producer of one web process, made after gunicorn forks."""
+    """The durable producer of one web process, made after gunicorn forks; and the log's reader for the rare
+    question whether a ballot is in it."""
 
     def __init__(self, bootstrap_servers: str):
         self.bootstrap_servers = bootstrap_servers
@@ -66,108 +93,317 @@ class VoteLog:
                 return
         producer.close(timeout=0)
 
+    def contains(self, voter_key: str, receipt: str, since: datetime) -> bool:
+        """Whether the vote log holds the ballot with this receipt, appended at `since` or later. Reads only
+        the voter key's partition (the producer's own murmur2 choice) from that time to its end."""
+        reader = KafkaConsumer(bootstrap_servers=self.bootstrap_servers.split(","), group_id=None,
+                               enable_auto_commit=False, request_timeout_ms=10000, metrics_enabled=False)
+        try:
+            partitions = sorted(reader.partitions_for_topic(VOTE_LOG) or ())
+            if not partitions:
+                raise KafkaError("the vote log's partitions are unknown")
+            key = voter_key.encode()
+            tp = TopicPartition(VOTE_LOG, partitions[(murmur2(key) & 0x7FFFFFFF) % len(partitions)])
+            reader.assign([tp])
+            start = reader.offsets_for_times({tp: int(since.timestamp() * 1000)})[tp]
+            end = reader.end_offsets([tp])[tp]
+            if start is None or start.offset >= end:
+                return False
+            reader.seek(tp, start.offset)
+            deadline = time.monotonic() + 30
+            while reader.position(tp) < end:
+                if time.monotonic() > deadline:
+                    raise KafkaError("reading the vote log took too long")
+                for message in reader.poll(timeout_ms=1000).get(tp, []):
+                    if message.key == key and json.loads(message.value)["data"]["receipt"] == receipt:
+                        return True
+            return False
+        finally:
+            reader.close()
 
-def _key(edition_id, voter_key: str) -> str:
-    return f"glos:vote:{edition_id}:{voter_key}"
+
+# --------------------------------------------------------------------------- claims (PostgreSQL)
+
+_CLAIM_FIRST = text("""
+    INSERT INTO vote_claims (edition_id, voter_key, receipt, idempotency_key, ballot_sha256, channel, cast_at,
+                             state, claimed_at)
+    SELECT :edition_id, :voter_key, :receipt, :idem, :sha, :channel, t.cast_at, 'pending', t.now
+    FROM (SELECT clock_timestamp() AS now, coalesce(CAST(:cast_at AS timestamptz), clock_timestamp()) AS cast_at) t
+    WHERE NOT EXISTS (SELECT 1 FROM edition_closures c
+                      WHERE c.edition_id = :edition_id AND c.closed_at <= t.cast_at)
+    ON CONFLICT (edition_id, voter_key) DO NOTHING
+    RETURNING cast_at""")
+
+_CLAIM_REVOTE = text("""
+    UPDATE vote_claims v SET
+        previous = jsonb_build_object('receipt', v.receipt, 'idempotency_key', v.idempotency_key,
+                                      'ballot_sha256', v.ballot_sha256, 'cast_at', v.cast_at, 'channel', v.channel),
+        receipt = :receipt, idempotency_key = :idem, ballot_sha256 = :sha, cast_at = t.now, claimed_at = t.now,
+        state = 'pending'
+    FROM (SELECT clock_timestamp() AS now) t
+    WHERE v.edition_id = :edition_id AND v.voter_key = :voter_key AND v.receipt = :replaces AND v.state = 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM edition_closures c WHERE c.edition_id = :edition_id AND c.closed_at <= t.now)
+    RETURNING v.cast_at""")
+
+_TAKE_OVER = text("""
+    UPDATE vote_claims SET claimed_at = clock_timestamp()
+    WHERE edition_id = :edition_id AND voter_key = :voter_key AND receipt = :receipt AND state = 'pending'
+    RETURNING claimed_at""")
+
+# The acknowledgement need not wait for the disk: were it lost in a database crash, the claim is pending again
+# and is settled from the vote log, where this ballot is.
+_ACCEPT = text("""
+    UPDATE vote_claims SET state = 'accepted', previous = NULL,
+        earlier = CASE WHEN previous IS NULL THEN earlier
+                       ELSE earlier || jsonb_build_object(previous->>'idempotency_key', previous - 'idempotency_key')
+                  END
+    WHERE edition_id = :edition_id AND voter_key = :voter_key AND receipt = :receipt AND state <> 'voided'
+    RETURNING state""")
+
+_CLAIM = text("""
+    SELECT receipt, idempotency_key, ballot_sha256, channel, cast_at, state, claimed_at, earlier, previous,
+           clock_timestamp() - claimed_at AS age
+    FROM vote_claims WHERE edition_id = :edition_id AND voter_key = :voter_key""")
 
 
-def closed_key(edition_id) -> str:
-    return f"glos:closed:{edition_id}"
+def _receipt(receipt: str, edition_id, cast_at: datetime) -> dict:
+    return {"receipt": receipt, "edition_id": str(edition_id), "cast_at": cast_at.astimezone(UTC).isoformat()}
 
 
-_closed_cache: dict[str, tuple[float, bool]] = {}
+def _one(engine: Engine, statement, **params):
+    with engine.begin() as conn:
+        return conn.execute(statement, params).first()
 
 
-def is_closed(redis_client, edition_id) -> bool:
-    """Whether voting in the edition is closed, asked of Redis at most once a second per process (the hot
-    path must not pay a round trip for a fact that changes once per edition; the tally refuses late
-    ballots by their time anyway)."""
-    now = time.monotonic()
-    cached = _closed_cache.get(str(edition_id))
-    if cached is None or now - cached[0] > 1.0:
-        cached = (now, bool(redis_client.exists(closed_key(edition_id))))
-        _closed_cache[str(edition_id)] = cached
-    return cached[1]
+def _claim(engine: Engine, edition_id, voter_key: str):
+    return _one(engine, _CLAIM, edition_id=edition_id, voter_key=voter_key)
 
 
-def _receipt_of(state: dict) -> dict:
-    return {k: state[k] for k in ("receipt", "edition_id", "cast_at")}
+def _accept(engine: Engine, edition_id, voter_key: str, receipt: str) -> bool:
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL synchronous_commit = off"))
+        return conn.execute(_ACCEPT, {"edition_id": edition_id, "voter_key": voter_key,
+                                      "receipt": receipt}).first() is not None
 
 
-def cast(redis_client, vote_log: VoteLog, ballot, credential: VoterCredential, parts: list[dict],
-         idempotency_key: str, *, cast_at: datetime | None = None, _attempt: int = 0) -> tuple[dict, bool]:
+def closure_of(engine: Engine, edition_id) -> datetime | None:
+    row = _one(engine, text("SELECT closed_at FROM edition_closures WHERE edition_id = :e"), e=edition_id)
+    return row and row.closed_at
+
+
+def has_claim(session, edition_id, voter_key: str) -> bool:
+    """Whether the voter key already has a ballot (or one being cast) in the edition."""
+    return session.execute(text("SELECT 1 FROM vote_claims WHERE edition_id = :e AND voter_key = :k"),
+                           {"e": edition_id, "k": voter_key}).first() is not None
+
+
+# --------------------------------------------------------------------------- the vote path
+
+
+def cast(engine: Engine, vote_log: VoteLog, ballot, credential: VoterCredential, parts: list[dict],
+         idempotency_key: str, *, cast_at: datetime | None = None) -> tuple[dict, bool]:
     """Returns (receipt, created). At most one standing ballot per voter key per edition, also under
-    concurrent requests; a retry with the same idempotency key gets the same receipt, never a second vote.
+    concurrent requests and whatever happened to Redis; a re-send with the same idempotency key gets the same
+    receipt, never a second vote.
 
     A later ballot of a voter who already voted is refused (409), except where the edition's frozen rules
     say otherwise: re-voting online (the last ballot counts) and, under `paper_and_online: all_invalid`, a
     ballot in the other channel — recorded in the log so that the tally voids all of that person's
-    ballots, and answered with a 409 that says so."""
+    ballots, and answered with a 409 that says so. `cast_at` is given for paper cards (the time the card was
+    handed out); online ballots are cast at the database's clock, the same clock that closes the voting."""
     normalised = validate_ballot(ballot, credential, parts)
-    key = _key(credential.edition_id, credential.voter_key)
-    receipt = {"receipt": secrets.token_hex(16), "edition_id": str(credential.edition_id),
-               "cast_at": (cast_at or datetime.now(UTC)).isoformat()}
-    claim = {**receipt, "idem": idempotency_key, "channel": credential.channel}
-    if redis_client.set(key, json.dumps({**claim, "state": "pending"}), nx=True, ex=CLAIM_TTL_S):
-        _append(vote_log, credential, receipt, normalised, on_failure=lambda: redis_client.delete(key))
-        redis_client.set(key, json.dumps({**claim, "state": "accepted"}), xx=True, keepttl=True)
-        return receipt, True
-    existing = _settled(redis_client, key)
-    if existing is None and _attempt < 2:  # the first attempt failed and let go: try again as the first
-        return cast(redis_client, vote_log, ballot, credential, parts, idempotency_key, cast_at=cast_at,
-                    _attempt=_attempt + 1)
-    if existing is None:
-        raise Problem(503, "Spróbuj ponownie za chwilę.", "Try again in a moment.", headers={"Retry-After": "1"})
-    if existing["state"] == "accepted" and idempotency_key in existing.get("earlier", {}):
-        return existing["earlier"][idempotency_key], False  # a late retry of a ballot since replaced
-    if existing["idem"] == idempotency_key and existing["state"] == "accepted":
-        return _receipt_of(existing), False
-    if existing["state"] == "pending":
-        raise Problem(409, "Twój głos jest właśnie zapisywany.", "Your vote is being recorded right now.",
-                      headers={"Retry-After": "1"}, type_="https://glos.pl/problems/vote-in-progress")
+    edition_id, voter_key = credential.edition_id, credential.voter_key
+    sha = sha256_hex(normalised)
+    for _ in range(4):  # a claim released under us (an orphan settled) is tried again as the first
+        receipt = secrets.token_hex(16)
+        started = time.monotonic()
+        row = _one(engine, _CLAIM_FIRST, edition_id=edition_id, voter_key=voter_key, receipt=receipt,
+                   idem=idempotency_key, sha=sha, channel=credential.channel, cast_at=cast_at)
+        if row is not None:
+            answer = _receipt(receipt, edition_id, row.cast_at)
+            _append_and_accept(engine, vote_log, credential, answer, normalised, started)
+            return answer, True
+        existing = _settled(engine, edition_id, voter_key, idempotency_key)
+        if existing is None:  # refused by the close, or a claim released just now
+            closed_at = closure_of(engine, edition_id)
+            if closed_at is not None and (cast_at is None or closed_at <= cast_at):
+                raise _closed()
+            continue
+        outcome = _answer_existing(engine, vote_log, ballot, credential, normalised, sha, idempotency_key, existing,
+                                   cast_at)
+        if outcome is not None:
+            return outcome
+    raise Problem(503, "Spróbuj ponownie za chwilę.", "Try again in a moment.", headers={"Retry-After": "1"})
+
+
+def _answer_existing(engine, vote_log, ballot, credential, normalised, sha, idempotency_key, existing, cast_at):
+    """The voter key already has a claim: a re-send, a re-vote, the other channel, or a second ballot."""
+    edition_id, voter_key = credential.edition_id, credential.voter_key
+    if existing.idempotency_key == idempotency_key:
+        if existing.ballot_sha256 != sha:
+            raise _key_reused()
+        if existing.state == "voided":
+            raise _voided()
+        if existing.state == "pending":  # its holder died or Kafka did not answer: the same ballot again
+            return _take_over(engine, vote_log, credential, existing, normalised)
+        _refuse_if_not_counting(engine, existing.receipt)
+        return _receipt(existing.receipt, edition_id, existing.cast_at), False
+    for earlier in ([existing.previous] if existing.previous else []) + [
+            {**v, "idempotency_key": k} for k, v in (existing.earlier or {}).items()]:
+        if earlier["idempotency_key"] == idempotency_key:  # a late re-send of a ballot since replaced
+            if earlier["ballot_sha256"] != sha:
+                raise _key_reused()
+            return _receipt(earlier["receipt"], edition_id, datetime.fromisoformat(earlier["cast_at"])), False
+    if existing.state == "pending":
+        if existing.age.total_seconds() < ORPHAN_AFTER_S:
+            raise Problem(409, "Twój głos jest właśnie zapisywany.", "Your vote is being recorded right now.",
+                          headers={"Retry-After": "2"}, type_="https://glos.pl/problems/vote-in-progress")
+        settle_orphan(engine, vote_log, edition_id, voter_key, existing)
+        return None  # settled one way or the other: look again
+    if existing.state == "voided":
+        raise _voided()
     rules = ballot.rules
-    earlier_channel = existing.get("channel", "online")
-    if earlier_channel == credential.channel == "online" and rules.get("revoting"):
-        _append(vote_log, credential, receipt, normalised)
-        earlier = {**existing.get("earlier", {}), existing["idem"]: _receipt_of(existing)}
-        redis_client.set(key, json.dumps({**claim, "state": "accepted", "earlier": earlier}), keepttl=True)
-        return receipt, True
-    if earlier_channel != credential.channel and rules.get("paper_and_online") == "all_invalid":
-        _append(vote_log, credential, receipt, normalised)
-        redis_client.set(key, json.dumps({**claim, "state": "accepted", "voided": True}), keepttl=True)
-        raise Problem(409, "Ta osoba głosowała już w innym kanale (internet/papier). Zgodnie z zasadami edycji "
-                           "wszystkie jej głosy są nieważne.",
-                      "This person already voted in the other channel (online/paper). Under the edition's rules "
-                      "all of their ballots are invalid.", type_="https://glos.pl/problems/voted-in-both-channels")
+    revote = existing.channel == credential.channel == "online" and rules.get("revoting")
+    other_channel = existing.channel != credential.channel and rules.get("paper_and_online") == "all_invalid"
+    if (revote or other_channel) and credential.channel == "online" and closure_of(engine, edition_id) is not None:
+        raise _closed()
+    if revote:
+        receipt = secrets.token_hex(16)
+        started = time.monotonic()
+        row = _one(engine, _CLAIM_REVOTE, edition_id=edition_id, voter_key=voter_key, receipt=receipt,
+                   idem=idempotency_key, sha=sha, replaces=existing.receipt)
+        if row is None:
+            return None  # another request of the same voter got there first, or the voting closed: look again
+        answer = _receipt(receipt, edition_id, row.cast_at)
+        _append_and_accept(engine, vote_log, credential, answer, normalised, started)
+        return answer, True
+    if other_channel:
+        _append(vote_log, credential, _receipt(secrets.token_hex(16), edition_id, cast_at or datetime.now(UTC)),
+                normalised)
+        _one(engine, text("UPDATE vote_claims SET state = 'voided' WHERE edition_id = :e AND voter_key = :k RETURNING 1"),
+             e=edition_id, k=voter_key)
+        raise _voided()
     raise Problem(409, "W tej edycji oddano już głos z tym poświadczeniem.",
                   "A ballot was already cast with this credential in this edition.",
                   type_="https://glos.pl/problems/already-voted")
 
 
-CLAIM_TTL_S = 180 * 24 * 3600
+def _append_and_accept(engine, vote_log, credential, answer: dict, parts: list[dict], started: float) -> None:
+    if time.monotonic() - started > APPEND_BY_S:
+        # this process stalled after its claim; the claim stays pending and is settled from the log
+        raise _unavailable()
+    _append(vote_log, credential, answer, parts)
+    if not _accept(engine, credential.edition_id, credential.voter_key, answer["receipt"]):
+        raise _unavailable()  # the claim was settled without us meanwhile: no receipt we cannot stand behind
 
 
-def _append(vote_log: VoteLog, credential: VoterCredential, receipt: dict, parts: list[dict],
-            on_failure=None) -> None:
+def _take_over(engine, vote_log, credential, existing, parts) -> tuple[dict, bool]:
+    started = time.monotonic()
+    if _one(engine, _TAKE_OVER, edition_id=credential.edition_id, voter_key=credential.voter_key,
+            receipt=existing.receipt) is None:
+        return None  # settled meanwhile: look again
+    answer = _receipt(existing.receipt, credential.edition_id, existing.cast_at)
+    _append_and_accept(engine, vote_log, credential, answer, parts, started)
+    return answer, False
+
+
+def _refuse_if_not_counting(engine, receipt: str) -> None:
+    """A re-send of an accepted ballot: the tally's word, where it has one, comes before the receipt."""
+    row = _one(engine, text("SELECT status FROM ballot_records WHERE receipt = :r"), r=receipt)
+    if row is None or row.status in ("counted", "superseded"):
+        return
+    if row.status == "invalid":
+        raise _voided()
+    raise Problem(409, "W tej edycji oddano już głos z tym poświadczeniem.",
+                  "A ballot was already cast with this credential in this edition.",
+                  type_="https://glos.pl/problems/already-voted")
+
+
+def _settled(engine: Engine, edition_id, voter_key: str, idempotency_key: str):
+    """The voter's claim, once a concurrent attempt has finished (waiting at most SETTLE_WAIT_S; a re-send of
+    the same request waits a third of that before taking over)."""
+    started = time.monotonic()
+    while True:
+        existing = _claim(engine, edition_id, voter_key)
+        if existing is None or existing.state != "pending" or existing.age.total_seconds() >= ORPHAN_AFTER_S:
+            return existing
+        wait = SETTLE_WAIT_S / 3 if existing.idempotency_key == idempotency_key else SETTLE_WAIT_S
+        if time.monotonic() - started > wait:
+            return existing
+        time.sleep(0.025)
+
+
+def settle_orphan(engine: Engine, vote_log: VoteLog, edition_id, voter_key: str, claim) -> str:
+    """A claim pending for longer than any append can take: the vote log decides. In the log (or already
+    tallied) → accepted; not there → released (a re-vote falls back to the ballot it was to replace).
+    Returns what was done."""
+    tallied = _one(engine, text("SELECT 1 FROM ballot_records WHERE receipt = :r"), r=claim.receipt) is not None
+    if tallied or vote_log.contains(voter_key, claim.receipt, claim.claimed_at - timedelta(seconds=60)):
+        _accept(engine, edition_id, voter_key, claim.receipt)
+        log.warning("a pending vote claim was found in the vote log and completed")
+        return "completed"
+    params = {"edition_id": edition_id, "voter_key": voter_key, "receipt": claim.receipt,
+              "claimed_at": claim.claimed_at}
+    if claim.previous:
+        _one(engine, text("""
+            UPDATE vote_claims SET receipt = previous->>'receipt', idempotency_key = previous->>'idempotency_key',
+                ballot_sha256 = previous->>'ballot_sha256', cast_at = (previous->>'cast_at')::timestamptz,
+                channel = previous->>'channel', state = 'accepted', previous = NULL
+            WHERE edition_id = :edition_id AND voter_key = :voter_key AND receipt = :receipt
+              AND state = 'pending' AND claimed_at = :claimed_at RETURNING 1"""), **params)
+    else:
+        _one(engine, text("""
+            DELETE FROM vote_claims WHERE edition_id = :edition_id AND voter_key = :voter_key
+              AND receipt = :receipt AND state = 'pending' AND claimed_at = :claimed_at RETURNING 1"""), **params)
+    log.warning("a pending vote claim whose ballot never reached the vote log was released")
+    return "released"
+
+
+def settle_orphans(engine: Engine, vote_log: VoteLog, limit: int = 200) -> dict[str, int]:
+    """The worker's sweep: every claim pending for longer than ORPHAN_AFTER_S, settled from the log."""
+    with engine.begin() as conn:
+        rows = conn.execute(text("""
+            SELECT edition_id, voter_key, receipt, claimed_at, previous FROM vote_claims
+            WHERE state = 'pending' AND claimed_at < clock_timestamp() - make_interval(secs => :after)
+            ORDER BY claimed_at LIMIT :limit"""), {"after": ORPHAN_AFTER_S, "limit": limit}).all()
+    done: dict[str, int] = {}
+    for row in rows:
+        outcome = settle_orphan(engine, vote_log, row.edition_id, row.voter_key, row)
+        done[outcome] = done.get(outcome, 0) + 1
+    return done
+
+
+def _append(vote_log: VoteLog, credential: VoterCredential, receipt: dict, parts: list[dict]) -> None:
     event = new_event("vote.cast", credential.voter_key, source=SOURCE, data={
         **receipt, "voter_key": credential.voter_key, "channel": credential.channel, "parts": parts})
     try:
         vote_log.append(event)
     except (KafkaError, TimeoutError):
-        if on_failure is not None:
-            on_failure()  # not acknowledged: not cast; the voter may try again
-        raise Problem(503, "Nie udało się zapisać głosu. Spróbuj ponownie.", "The vote could not be recorded. "
-                      "Try again.", headers={"Retry-After": "2"}) from None
+        # Not acknowledged — but perhaps written: the claim stays pending until a re-send or the log says.
+        raise _unavailable() from None
 
 
-def _settled(redis_client, key: str) -> dict | None:
-    """Wait (at most PENDING_WAIT_S) for a concurrent first attempt to be acknowledged or to let go."""
-    deadline = time.monotonic() + PENDING_WAIT_S
-    while True:
-        raw = redis_client.get(key)
-        if raw is None:
-            return None
-        state = json.loads(raw)
-        if state["state"] != "pending" or time.monotonic() > deadline:
-            return state
-        time.sleep(0.02)
+def _unavailable() -> Problem:
+    return Problem(503, "Nie udało się zapisać głosu. Spróbuj ponownie — z tej samej karty nie powstanie drugi "
+                        "głos.", "The vote could not be recorded. Try again — the same ballot will not be counted "
+                        "twice.", headers={"Retry-After": "2"}, type_="https://glos.pl/problems/vote-log-unavailable")
+
+
+def _closed() -> Problem:
+    return Problem(409, "Głosowanie w tej edycji jest zamknięte.", "Voting in this edition is closed.",
+                   type_="https://glos.pl/problems/voting-closed")
+
+
+def _voided() -> Problem:
+    return Problem(409, "Ta osoba głosowała już w innym kanale (internet/papier). Zgodnie z zasadami edycji "
+                        "wszystkie jej głosy są nieważne.",
+                   "This person already voted in the other channel (online/paper). Under the edition's rules "
+                   "all of their ballots are invalid.", type_="https://glos.pl/problems/voted-in-both-channels")
+
+
+def _key_reused() -> Problem:
+    return Problem(422, "Ten klucz Idempotency-Key użyto już dla innej karty.",
+                   "This Idempotency-Key was already used for a different ballot.",
+                   type_="https://glos.pl/problems/idempotency-key-reused",
+                   errors=[{"location": "headers", "field": "Idempotency-Key", "message": "Użyty dla innej karty.",
+                            "message_en": "Used for a different ballot."}])
