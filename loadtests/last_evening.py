@@ -6,16 +6,20 @@ the edition and its projects and a few proposers work on a new edition's proposa
         locust -f loadtests/last_evening.py --host http://127.0.0.1:8080 --headless -t 2m
 
 The rate rises in stages (LastEvening shape); each voter casts once with their own credential, through
-nginx, and retries a 503 with the same Idempotency-Key as a browser would. A 409 for a second ballot is
-a failure here: every credential is used once.
+nginx, and retries a 502/503/504 or a "vote in progress" 409 with the same Idempotency-Key, after the
+Retry-After it was given, as the site does. A 409 for a second ballot is a failure here: every credential is
+used once. With GLOS_ANSWERS=answers.jsonl every answer is written down for `loadtests/vote_audit.py`.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import os
 import random
 import threading
+import time
 import uuid
 
 from locust import HttpUser, LoadTestShape, between, constant_pacing, events, task
@@ -40,6 +44,24 @@ def _prepare(environment, **kwargs):
         _state["credentials"] = iter([line.strip() for line in f if line.strip()])
     _state["edition"] = edition
     _state["areas"] = ballot.json()["areas"]
+
+
+def _retryable(response) -> bool:
+    if response.status_code in (0, 502, 503, 504):
+        return True
+    return response.status_code == 409 and "vote-in-progress" in response.text
+
+
+def _record(credential: str, receipt: str | None, status: int) -> None:
+    """With GLOS_ANSWERS=FILE, what each voter was told, for `loadtests/vote_audit.py --answers FILE`."""
+    path = os.environ.get("GLOS_ANSWERS")
+    if not path:
+        return
+    payload = credential.split(".")[1]
+    voter_key = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    line = {"voter_key": voter_key, "status": status, **({"receipt": receipt} if receipt else {"gave_up": True})}
+    with _lock, open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(line) + "\n")
 
 
 def _next_credential() -> str | None:
@@ -70,11 +92,16 @@ class Voter(HttpUser):
                                   name="/api/voting/editions/[id]/votes", catch_response=True) as response:
                 if response.status_code in (200, 201):
                     response.success()
+                    _record(credential, response.json()["receipt"], response.status_code)
                     return
-                if response.status_code == 503 and attempt < 3:
-                    response.success()  # told to retry: the same ballot, the same key
+                if _retryable(response) and attempt < 10:
+                    # told to come back (a component restarting): the same ballot, the same key — a re-send
+                    # never makes a second ballot
+                    response.success()
+                    time.sleep(float(response.headers.get("Retry-After", 1)))
                     continue
                 response.failure(f"{response.status_code}: {response.text[:200]}")
+                _record(credential, None, response.status_code)
                 return
 
 

@@ -57,14 +57,15 @@ def _recount(args, settings) -> int:
 
 def _claims_sweeper(settings, engine) -> dict:
     """Settle, from the vote log, every claim left pending by a web process that died mid-vote (voting.py)."""
-    from .voting import ORPHAN_AFTER_S, VoteLog, settle_orphans
+    from .voting import ORPHAN_AFTER_S, Claims, VoteLog, settle_orphans
 
     vote_log = VoteLog(settings.kafka_bootstrap_servers)
+    claims = Claims(settings.database_url.get_secret_value(), pool_size=2)
 
     def sweep(stop) -> None:
         while not stop.wait(ORPHAN_AFTER_S / 4):
             try:
-                done = settle_orphans(engine, vote_log)
+                done = settle_orphans(claims, vote_log)
             except Exception as exc:  # Kafka or the database away: the claims wait for the next sweep
                 log.warning("settling pending vote claims failed: %s", type(exc).__name__)
                 continue

@@ -91,7 +91,7 @@ def _comparable(ballot: BallotView, parts: list[dict]) -> list:
                    sorted((c["project_id"], c["points"]) for c in p["choices"])) for p in parts)
 
 
-def key_entry(session: Session, engine, vote_log, ballot: BallotView, card_number: str, parts: list[dict],
+def key_entry(session: Session, claims, vote_log, ballot: BallotView, card_number: str, parts: list[dict],
               *, official: str) -> PaperCard:
     card = _card(session, ballot.edition_id, card_number)
     if card.status not in ("handed_out", "keyed_once"):
@@ -111,13 +111,13 @@ def key_entry(session: Session, engine, vote_log, ballot: BallotView, card_numbe
     if first != second:
         card.status = "mismatch"
         return card
-    _accept(session, engine, vote_log, ballot, card, normalised)
+    _accept(session, claims, vote_log, ballot, card, normalised)
     return card
 
 
-def _accept(session: Session, engine, vote_log, ballot: BallotView, card: PaperCard, parts: list[dict]) -> None:
+def _accept(session: Session, claims, vote_log, ballot: BallotView, card: PaperCard, parts: list[dict]) -> None:
     try:
-        receipt, _ = voting.cast(engine, vote_log, ballot, _as_credential(card), parts,
+        receipt, _ = voting.cast(claims, vote_log, ballot, _as_credential(card), parts,
                                  f"paper-card:{card.card_number}", cast_at=card.handed_out_at)
     except Problem as refused:
         if refused.status != 409:
@@ -139,7 +139,7 @@ def mark_invalid(session: Session, edition_id, card_number: str, *, reason: str,
     return card
 
 
-def resolve(session: Session, engine, vote_log, ballot: BallotView, card_number: str, *,
+def resolve(session: Session, claims, vote_log, ballot: BallotView, card_number: str, *,
             parts: list[dict] | None, invalid_reason: str | None, note: str, coordinator: str) -> PaperCard:
     """A coordinator decides a card whose two keyings differ: what the card says, or that it is invalid."""
     card = _card(session, ballot.edition_id, card_number)
@@ -153,7 +153,7 @@ def resolve(session: Session, engine, vote_log, ballot: BallotView, card_number:
         _audit(session, coordinator, "paper_card.resolved", card, note, outcome="invalid", invalid_reason=invalid_reason)
         return card
     normalised = validate_ballot(ballot, _as_credential(card), parts)
-    _accept(session, engine, vote_log, ballot, card, normalised)
+    _accept(session, claims, vote_log, ballot, card, normalised)
     _audit(session, coordinator, "paper_card.resolved", card, note, outcome=card.status)
     return card
 

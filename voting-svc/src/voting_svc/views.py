@@ -143,9 +143,13 @@ class Votes(MethodView):
         if credential.channel != "online":
             raise Problem(403, "Głos papierowy wprowadzają urzędnicy z karty.", "Paper ballots are keyed by officials "
                           "from the card.", type_="https://glos.pl/problems/wrong-channel")
-        receipt, created = voting.cast(current_app.extensions["glos.engine"], _vote_log(), ballot, credential,
+        receipt, created = voting.cast(_claims(), _vote_log(), ballot, credential,
                                        body["parts"], idempotency_key)
         return receipt, (201 if created else 200)
+
+
+def _claims() -> voting.Claims:
+    return current_app.extensions["voting.claims"]
 
 
 def _vote_log() -> voting.VoteLog:
@@ -365,7 +369,7 @@ class PaperCardEntries(MethodView):
     def post(self, body, edition_id: uuid.UUID, card_number: str):
         """Wprowadź kartę (dwa razy, przez dwóch urzędników) / Key a card (twice, by two officials)"""
         with session_scope(db_sessions()) as session:
-            return paper.key_entry(session, current_app.extensions["glos.engine"], _vote_log(),
+            return paper.key_entry(session, _claims(), _vote_log(),
                                    _ballot_in_session(session, edition_id), card_number, body["parts"],
                                    official=_staff())
 
@@ -395,6 +399,6 @@ class PaperCardResolution(MethodView):
                           errors=[{"location": "json", "field": "parts", "message": "Jedno z dwóch.",
                                    "message_en": "One of the two."}])
         with session_scope(db_sessions()) as session:
-            return paper.resolve(session, current_app.extensions["glos.engine"], _vote_log(),
+            return paper.resolve(session, _claims(), _vote_log(),
                                  _ballot_in_session(session, edition_id), card_number, parts=body["parts"],
                                  invalid_reason=body["invalid_reason"], note=body["note"], coordinator=_staff())

@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.partitioner.default import murmur2
-from sqlalchemy import Engine, text
+from sqlalchemy import create_engine, text
 
 from glos_chassis.canonical import sha256_hex
 from glos_chassis.errors import Problem
@@ -150,16 +150,6 @@ _TAKE_OVER = text("""
     WHERE edition_id = :edition_id AND voter_key = :voter_key AND receipt = :receipt AND state = 'pending'
     RETURNING claimed_at""")
 
-# The acknowledgement need not wait for the disk: were it lost in a database crash, the claim is pending again
-# and is settled from the vote log, where this ballot is.
-_ACCEPT = text("""
-    UPDATE vote_claims SET state = 'accepted', previous = NULL,
-        earlier = CASE WHEN previous IS NULL THEN earlier
-                       ELSE earlier || jsonb_build_object(previous->>'idempotency_key', previous - 'idempotency_key')
-                  END
-    WHERE edition_id = :edition_id AND voter_key = :voter_key AND receipt = :receipt AND state <> 'voided'
-    RETURNING state""")
-
 _CLAIM = text("""
     SELECT receipt, idempotency_key, ballot_sha256, channel, cast_at, state, claimed_at, earlier, previous,
            clock_timestamp() - claimed_at AS age
@@ -170,24 +160,70 @@ def _receipt(receipt: str, edition_id, cast_at: datetime) -> dict:
     return {"receipt": receipt, "edition_id": str(edition_id), "cast_at": cast_at.astimezone(UTC).isoformat()}
 
 
-def _one(engine: Engine, statement, **params):
-    with engine.begin() as conn:
-        return conn.execute(statement, params).first()
+_ACCEPT_MANY = text("""
+    UPDATE vote_claims v SET state = 'accepted', previous = NULL,
+        earlier = CASE WHEN v.previous IS NULL THEN v.earlier
+                       ELSE v.earlier || jsonb_build_object(v.previous->>'idempotency_key',
+                                                            v.previous - 'idempotency_key') END
+    FROM (SELECT unnest(CAST(:editions AS uuid[])) AS e, unnest(CAST(:voters AS text[])) AS k,
+                 unnest(CAST(:receipts AS text[])) AS r) a
+    WHERE v.edition_id = a.e AND v.voter_key = a.k AND v.receipt = a.r AND v.state <> 'voided'""")
 
 
-def _claim(engine: Engine, edition_id, voter_key: str):
-    return _one(engine, _CLAIM, edition_id=edition_id, voter_key=voter_key)
+class Claims:
+    """The claims table as the vote path uses it, on connections of its own: each statement in autocommit
+    (no BEGIN/COMMIT and no ping round trips on the hot path — a broken connection is a 503 and is
+    replaced), and the acknowledgements written in batches by one thread per process, without waiting
+    for the disk. An acknowledgement lost with its process (or in a database crash) leaves the claim pending,
+    and a pending claim is settled from the vote log, where the acknowledged ballot is."""
+
+    def __init__(self, database_url: str, pool_size: int = 10):
+        self.engine = create_engine(database_url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False,
+                                    isolation_level="AUTOCOMMIT", hide_parameters=True)
+        self._pending: list[tuple] = []
+        self._wake = threading.Condition()
+        self._writer: threading.Thread | None = None
+
+    def one(self, statement, **params):
+        with self.engine.connect() as conn:
+            return conn.execute(statement, params).first()
+
+    def acknowledge(self, edition_id, voter_key: str, receipt: str) -> None:
+        with self._wake:
+            self._pending.append((edition_id, voter_key, receipt))
+            if self._writer is None:  # started lazily: after gunicorn forked this process
+                self._writer = threading.Thread(target=self._write_acknowledgements, name="vote-claims-acks",
+                                                daemon=True)
+                self._writer.start()
+            self._wake.notify()
+
+    def acknowledge_now(self, edition_id, voter_key: str, receipt: str) -> None:
+        self._write([(edition_id, voter_key, receipt)])
+
+    def _write_acknowledgements(self) -> None:
+        while True:
+            with self._wake:
+                while not self._pending:
+                    self._wake.wait()
+                batch, self._pending = self._pending, []
+            try:
+                self._write(batch)
+            except Exception as exc:  # the claims stay pending: the sweeper settles them from the log
+                log.warning("acknowledging %d vote claims failed: %s", len(batch), type(exc).__name__)
+
+    def _write(self, batch: list[tuple]) -> None:
+        with self.engine.connect().execution_options(isolation_level="READ COMMITTED") as conn, conn.begin():
+            conn.execute(text("SET LOCAL synchronous_commit = off"))
+            conn.execute(_ACCEPT_MANY, {"editions": [b[0] for b in batch], "voters": [b[1] for b in batch],
+                                        "receipts": [b[2] for b in batch]})
 
 
-def _accept(engine: Engine, edition_id, voter_key: str, receipt: str) -> bool:
-    with engine.begin() as conn:
-        conn.execute(text("SET LOCAL synchronous_commit = off"))
-        return conn.execute(_ACCEPT, {"edition_id": edition_id, "voter_key": voter_key,
-                                      "receipt": receipt}).first() is not None
+def _claim(claims: Claims, edition_id, voter_key: str):
+    return claims.one(_CLAIM, edition_id=edition_id, voter_key=voter_key)
 
 
-def closure_of(engine: Engine, edition_id) -> datetime | None:
-    row = _one(engine, text("SELECT closed_at FROM edition_closures WHERE edition_id = :e"), e=edition_id)
+def closure_of(claims: Claims, edition_id) -> datetime | None:
+    row = claims.one(text("SELECT closed_at FROM edition_closures WHERE edition_id = :e"), e=edition_id)
     return row and row.closed_at
 
 
@@ -200,7 +236,7 @@ def has_claim(session, edition_id, voter_key: str) -> bool:
 # --------------------------------------------------------------------------- the vote path
 
 
-def cast(engine: Engine, vote_log: VoteLog, ballot, credential: VoterCredential, parts: list[dict],
+def cast(claims: Claims, vote_log: VoteLog, ballot, credential: VoterCredential, parts: list[dict],
          idempotency_key: str, *, cast_at: datetime | None = None) -> tuple[dict, bool]:
     """Returns (receipt, created). At most one standing ballot per voter key per edition, also under
     concurrent requests and whatever happened to Redis; a re-send with the same idempotency key gets the same
@@ -217,26 +253,26 @@ def cast(engine: Engine, vote_log: VoteLog, ballot, credential: VoterCredential,
     for _ in range(4):  # a claim released under us (an orphan settled) is tried again as the first
         receipt = secrets.token_hex(16)
         started = time.monotonic()
-        row = _one(engine, _CLAIM_FIRST, edition_id=edition_id, voter_key=voter_key, receipt=receipt,
+        row = claims.one(_CLAIM_FIRST, edition_id=edition_id, voter_key=voter_key, receipt=receipt,
                    idem=idempotency_key, sha=sha, channel=credential.channel, cast_at=cast_at)
         if row is not None:
             answer = _receipt(receipt, edition_id, row.cast_at)
-            _append_and_accept(engine, vote_log, credential, answer, normalised, started)
+            _append_and_accept(claims, vote_log, credential, answer, normalised, started)
             return answer, True
-        existing = _settled(engine, edition_id, voter_key, idempotency_key)
+        existing = _settled(claims, edition_id, voter_key, idempotency_key)
         if existing is None:  # refused by the close, or a claim released just now
-            closed_at = closure_of(engine, edition_id)
+            closed_at = closure_of(claims, edition_id)
             if closed_at is not None and (cast_at is None or closed_at <= cast_at):
                 raise _closed()
             continue
-        outcome = _answer_existing(engine, vote_log, ballot, credential, normalised, sha, idempotency_key, existing,
+        outcome = _answer_existing(claims, vote_log, ballot, credential, normalised, sha, idempotency_key, existing,
                                    cast_at)
         if outcome is not None:
             return outcome
     raise Problem(503, "Spróbuj ponownie za chwilę.", "Try again in a moment.", headers={"Retry-After": "1"})
 
 
-def _answer_existing(engine, vote_log, ballot, credential, normalised, sha, idempotency_key, existing, cast_at):
+def _answer_existing(claims, vote_log, ballot, credential, normalised, sha, idempotency_key, existing, cast_at):
     """The voter key already has a claim: a re-send, a re-vote, the other channel, or a second ballot."""
     edition_id, voter_key = credential.edition_id, credential.voter_key
     if existing.idempotency_key == idempotency_key:
@@ -245,8 +281,8 @@ def _answer_existing(engine, vote_log, ballot, credential, normalised, sha, idem
         if existing.state == "voided":
             raise _voided()
         if existing.state == "pending":  # its holder died or Kafka did not answer: the same ballot again
-            return _take_over(engine, vote_log, credential, existing, normalised)
-        _refuse_if_not_counting(engine, existing.receipt)
+            return _take_over(claims, vote_log, credential, existing, normalised)
+        _refuse_if_not_counting(claims, existing.receipt)
         return _receipt(existing.receipt, edition_id, existing.cast_at), False
     for earlier in ([existing.previous] if existing.previous else []) + [
             {**v, "idempotency_key": k} for k, v in (existing.earlier or {}).items()]:
@@ -258,29 +294,29 @@ def _answer_existing(engine, vote_log, ballot, credential, normalised, sha, idem
         if existing.age.total_seconds() < ORPHAN_AFTER_S:
             raise Problem(409, "Twój głos jest właśnie zapisywany.", "Your vote is being recorded right now.",
                           headers={"Retry-After": "2"}, type_="https://glos.pl/problems/vote-in-progress")
-        settle_orphan(engine, vote_log, edition_id, voter_key, existing)
+        settle_orphan(claims, vote_log, edition_id, voter_key, existing)
         return None  # settled one way or the other: look again
     if existing.state == "voided":
         raise _voided()
     rules = ballot.rules
     revote = existing.channel == credential.channel == "online" and rules.get("revoting")
     other_channel = existing.channel != credential.channel and rules.get("paper_and_online") == "all_invalid"
-    if (revote or other_channel) and credential.channel == "online" and closure_of(engine, edition_id) is not None:
+    if (revote or other_channel) and credential.channel == "online" and closure_of(claims, edition_id) is not None:
         raise _closed()
     if revote:
         receipt = secrets.token_hex(16)
         started = time.monotonic()
-        row = _one(engine, _CLAIM_REVOTE, edition_id=edition_id, voter_key=voter_key, receipt=receipt,
+        row = claims.one(_CLAIM_REVOTE, edition_id=edition_id, voter_key=voter_key, receipt=receipt,
                    idem=idempotency_key, sha=sha, replaces=existing.receipt)
         if row is None:
             return None  # another request of the same voter got there first, or the voting closed: look again
         answer = _receipt(receipt, edition_id, row.cast_at)
-        _append_and_accept(engine, vote_log, credential, answer, normalised, started)
+        _append_and_accept(claims, vote_log, credential, answer, normalised, started)
         return answer, True
     if other_channel:
         _append(vote_log, credential, _receipt(secrets.token_hex(16), edition_id, cast_at or datetime.now(UTC)),
                 normalised)
-        _one(engine, text("UPDATE vote_claims SET state = 'voided' WHERE edition_id = :e AND voter_key = :k RETURNING 1"),
+        claims.one(text("UPDATE vote_claims SET state = 'voided' WHERE edition_id = :e AND voter_key = :k RETURNING 1"),
              e=edition_id, k=voter_key)
         raise _voided()
     raise Problem(409, "W tej edycji oddano już głos z tym poświadczeniem.",
@@ -288,28 +324,29 @@ def _answer_existing(engine, vote_log, ballot, credential, normalised, sha, idem
                   type_="https://glos.pl/problems/already-voted")
 
 
-def _append_and_accept(engine, vote_log, credential, answer: dict, parts: list[dict], started: float) -> None:
+def _append_and_accept(claims, vote_log, credential, answer: dict, parts: list[dict], started: float) -> None:
     if time.monotonic() - started > APPEND_BY_S:
         # this process stalled after its claim; the claim stays pending and is settled from the log
         raise _unavailable()
     _append(vote_log, credential, answer, parts)
-    if not _accept(engine, credential.edition_id, credential.voter_key, answer["receipt"]):
-        raise _unavailable()  # the claim was settled without us meanwhile: no receipt we cannot stand behind
+    if time.monotonic() - started > ORPHAN_AFTER_S - 5:
+        raise _unavailable()  # the claim may be settled without us any moment: no receipt we cannot stand behind
+    claims.acknowledge(credential.edition_id, credential.voter_key, answer["receipt"])
 
 
-def _take_over(engine, vote_log, credential, existing, parts) -> tuple[dict, bool]:
+def _take_over(claims, vote_log, credential, existing, parts) -> tuple[dict, bool]:
     started = time.monotonic()
-    if _one(engine, _TAKE_OVER, edition_id=credential.edition_id, voter_key=credential.voter_key,
+    if claims.one(_TAKE_OVER, edition_id=credential.edition_id, voter_key=credential.voter_key,
             receipt=existing.receipt) is None:
         return None  # settled meanwhile: look again
     answer = _receipt(existing.receipt, credential.edition_id, existing.cast_at)
-    _append_and_accept(engine, vote_log, credential, answer, parts, started)
+    _append_and_accept(claims, vote_log, credential, answer, parts, started)
     return answer, False
 
 
-def _refuse_if_not_counting(engine, receipt: str) -> None:
+def _refuse_if_not_counting(claims, receipt: str) -> None:
     """A re-send of an accepted ballot: the tally's word, where it has one, comes before the receipt."""
-    row = _one(engine, text("SELECT status FROM ballot_records WHERE receipt = :r"), r=receipt)
+    row = claims.one(text("SELECT status FROM ballot_records WHERE receipt = :r"), r=receipt)
     if row is None or row.status in ("counted", "superseded"):
         return
     if row.status == "invalid":
@@ -319,12 +356,12 @@ def _refuse_if_not_counting(engine, receipt: str) -> None:
                   type_="https://glos.pl/problems/already-voted")
 
 
-def _settled(engine: Engine, edition_id, voter_key: str, idempotency_key: str):
+def _settled(claims: Claims, edition_id, voter_key: str, idempotency_key: str):
     """The voter's claim, once a concurrent attempt has finished (waiting at most SETTLE_WAIT_S; a re-send of
     the same request waits a third of that before taking over)."""
     started = time.monotonic()
     while True:
-        existing = _claim(engine, edition_id, voter_key)
+        existing = _claim(claims, edition_id, voter_key)
         if existing is None or existing.state != "pending" or existing.age.total_seconds() >= ORPHAN_AFTER_S:
             return existing
         wait = SETTLE_WAIT_S / 3 if existing.idempotency_key == idempotency_key else SETTLE_WAIT_S
@@ -333,42 +370,42 @@ def _settled(engine: Engine, edition_id, voter_key: str, idempotency_key: str):
         time.sleep(0.025)
 
 
-def settle_orphan(engine: Engine, vote_log: VoteLog, edition_id, voter_key: str, claim) -> str:
+def settle_orphan(claims: Claims, vote_log: VoteLog, edition_id, voter_key: str, claim) -> str:
     """A claim pending for longer than any append can take: the vote log decides. In the log (or already
     tallied) → accepted; not there → released (a re-vote falls back to the ballot it was to replace).
     Returns what was done."""
-    tallied = _one(engine, text("SELECT 1 FROM ballot_records WHERE receipt = :r"), r=claim.receipt) is not None
+    tallied = claims.one(text("SELECT 1 FROM ballot_records WHERE receipt = :r"), r=claim.receipt) is not None
     if tallied or vote_log.contains(voter_key, claim.receipt, claim.claimed_at - timedelta(seconds=60)):
-        _accept(engine, edition_id, voter_key, claim.receipt)
+        claims.acknowledge_now(edition_id, voter_key, claim.receipt)
         log.warning("a pending vote claim was found in the vote log and completed")
         return "completed"
     params = {"edition_id": edition_id, "voter_key": voter_key, "receipt": claim.receipt,
               "claimed_at": claim.claimed_at}
     if claim.previous:
-        _one(engine, text("""
+        claims.one(text("""
             UPDATE vote_claims SET receipt = previous->>'receipt', idempotency_key = previous->>'idempotency_key',
                 ballot_sha256 = previous->>'ballot_sha256', cast_at = (previous->>'cast_at')::timestamptz,
                 channel = previous->>'channel', state = 'accepted', previous = NULL
             WHERE edition_id = :edition_id AND voter_key = :voter_key AND receipt = :receipt
               AND state = 'pending' AND claimed_at = :claimed_at RETURNING 1"""), **params)
     else:
-        _one(engine, text("""
+        claims.one(text("""
             DELETE FROM vote_claims WHERE edition_id = :edition_id AND voter_key = :voter_key
               AND receipt = :receipt AND state = 'pending' AND claimed_at = :claimed_at RETURNING 1"""), **params)
     log.warning("a pending vote claim whose ballot never reached the vote log was released")
     return "released"
 
 
-def settle_orphans(engine: Engine, vote_log: VoteLog, limit: int = 200) -> dict[str, int]:
+def settle_orphans(claims: Claims, vote_log: VoteLog, limit: int = 200) -> dict[str, int]:
     """The worker's sweep: every claim pending for longer than ORPHAN_AFTER_S, settled from the log."""
-    with engine.begin() as conn:
+    with claims.engine.connect() as conn:
         rows = conn.execute(text("""
             SELECT edition_id, voter_key, receipt, claimed_at, previous FROM vote_claims
             WHERE state = 'pending' AND claimed_at < clock_timestamp() - make_interval(secs => :after)
             ORDER BY claimed_at LIMIT :limit"""), {"after": ORPHAN_AFTER_S, "limit": limit}).all()
     done: dict[str, int] = {}
     for row in rows:
-        outcome = settle_orphan(engine, vote_log, row.edition_id, row.voter_key, row)
+        outcome = settle_orphan(claims, vote_log, row.edition_id, row.voter_key, row)
         done[outcome] = done.get(outcome, 0) + 1
     return done
 
