@@ -28,7 +28,7 @@ import pytest
 import requests
 
 import stack
-from glos_testing import login, seed_account, wait_until
+from glos_testing import seed_account, wait_until
 from voting_kit import cast, new_election, part, seed_voters, voting_db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -37,6 +37,9 @@ from loadtests.vote_audit import audit, report  # noqa: E402
 FAULT = stack.PROFILES["fault"]
 VOTERS = 1800
 CLIENTS = 48
+# The first 60 % of the voters arrive at a steady 25 a second, so that every fault falls inside the load;
+# the rest all at once, so that a killed web worker has requests in flight.
+PACED, RATE = 0.6, 25.0
 RETRYABLE = (0, 502, 503, 504)
 
 
@@ -118,7 +121,9 @@ class Load:
 def test_the_vote_keeps_its_promise_when_components_die(fault_gateway, tmp_path):
     gateway = fault_gateway
     seed_account("urzednik.fault@glos.local", "fault-urzednik-haslo-123", roles="pb_official,coordinator,admin")
-    official = {"Authorization": f"Bearer {login(gateway, 'urzednik.fault@glos.local', 'fault-urzednik-haslo-123')}"}
+    token = requests.post(f"http://127.0.0.1:{FAULT.service_port('identity')}/token", timeout=10, json={
+        "email": "urzednik.fault@glos.local", "password": "fault-urzednik-haslo-123"}).json()["access_token"]
+    official = {"Authorization": f"Bearer {token}"}
     election = new_election(gateway, official, revoting=True)
     edition, city = election["edition"], election["city"]
     single = new_election(gateway, official)  # re-voting off
@@ -179,13 +184,13 @@ def test_the_vote_keeps_its_promise_when_components_die(fault_gateway, tmp_path)
             probes["closed"].append((r.status_code, r.json()["type"].rsplit("/", 1)[-1]))
         figures["probes"] = probes
 
-        when(0.30)
+        when(0.25)
         stack.kill_component(FAULT, "kafka-2")
         time.sleep(3)
         stack.restart_component(FAULT, "kafka-2")
 
         figures["tally_resumed_s"] = []
-        for share in (0.45, 0.60):
+        for share in (0.40, 0.50):
             when(share)
             stack.kill_component(FAULT, "voting-worker")
             time.sleep(2)  # the outage itself: ballots keep arriving while no tally runs
@@ -193,8 +198,8 @@ def test_the_vote_keeps_its_promise_when_components_die(fault_gateway, tmp_path)
             stack.restart_component(FAULT, "voting-worker")
             figures["tally_resumed_s"].append(tally_resumes_after(restarted_at))
 
-        when(0.75)
-        wait_until(lambda: load.in_flight >= 30, timeout=30, interval=0.005, message="30 requests in flight")
+        # the unpaced rest arrives: kill a web worker while it serves them
+        wait_until(lambda: load.in_flight >= 30, timeout=120, interval=0.002, message="30 requests in flight")
         figures["in_flight_at_web_kill"] = load.in_flight
         stack.kill_component(FAULT, "voting-web-worker")
         stack.restart_component(FAULT, "voting-web-worker")
@@ -210,13 +215,19 @@ def test_the_vote_keeps_its_promise_when_components_die(fault_gateway, tmp_path)
     fault_thread = threading.Thread(target=run_faults, daemon=True)
     fault_thread.start()
     rng = random.Random(21)
-    seeds = [random.Random(rng.random()) for _ in load_credentials]
+    started = time.monotonic()
+
+    def arrive(i: int, credential: str, seed: float) -> None:
+        if i < PACED * VOTERS:
+            time.sleep(max(0.0, started + i / RATE - time.monotonic()))
+        load.voter(credential, city, random.Random(seed))
+
     with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
-        list(pool.map(lambda pair: load.voter(pair[0], city, pair[1]), zip(load_credentials, seeds)))
+        list(pool.map(lambda args: arrive(*args), [(i, c, rng.random()) for i, c in enumerate(load_credentials)]))
     fault_thread.join(timeout=300)
-    assert not fault_errors, fault_errors
     print(f"\nanswers seen by the clients: {dict(sorted(load.statuses.items()))}")
     print(f"fault figures: {json.dumps(figures)}")
+    assert not fault_errors, fault_errors
 
     # Redis away: ballots read, the staff path refused with a 503 problem that says when to come back
     assert figures["redis_down"][:3] == (200, 503, "2") and "problem+json" in figures["redis_down"][3]
