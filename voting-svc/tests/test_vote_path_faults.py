@@ -170,7 +170,7 @@ def test_the_vote_keeps_its_promise_when_components_die(fault_gateway, tmp_path)
         staff = requests.get(f"{gateway}/api/voting/editions/{edition}/paper-cards", headers=official, timeout=10)
         figures["redis_down"] = (ballot.status_code, staff.status_code, staff.headers.get("Retry-After"),
                                  staff.headers.get("Content-Type"))
-        time.sleep(1)
+        time.sleep(1)  # the outage itself: ballots keep arriving while Redis is away
         stack.restart_component(FAULT, "redis")
         probes = {"late_resend": [], "second_ballot": [], "closed": []}
         for credential, (key, receipt) in replaced.items():
@@ -186,7 +186,7 @@ def test_the_vote_keeps_its_promise_when_components_die(fault_gateway, tmp_path)
 
         when(0.25)
         stack.kill_component(FAULT, "kafka-2")
-        time.sleep(3)
+        time.sleep(3)  # the outage itself: appends go on with two brokers of three
         stack.restart_component(FAULT, "kafka-2")
 
         figures["tally_resumed_s"] = []
