@@ -1,8 +1,14 @@
 """Fixtures shared by every test folder: the real test stack and, for end-to-end tests, the running platform.
 
-`./glos test` starts the test stack (PostgreSQL, Redis, Kafka, nginx on the test profile's ports) before
-pytest. A test that needs a component that is not there fails with a message saying so; nothing is
-skipped and nothing is replaced by a fake.
+Tests come in three layers, and a test's layer is where it lives (the marker is set from the folder):
+
+    <service>/tests/unit/      unit      pure functions; nothing running
+    <service>/tests/service/   service   the service's app in-process against its own fresh PostgreSQL database
+    everything else            platform  the four services, Kafka, Redis, nginx (and Chromium for web/)
+
+`./glos test --fast` starts only PostgreSQL and runs the first two; `./glos test` starts the test stack
+(PostgreSQL, Redis, Kafka, nginx on the test profile's ports) and runs all three. A test that needs a
+component that is not there fails with a message saying so; nothing is skipped.
 """
 
 from __future__ import annotations
@@ -28,6 +34,17 @@ os.environ.setdefault("GLOS_TEST_CHASSIS_DATABASE_URL",
                       f"postgresql+psycopg://chassis:chassis-dev-password@127.0.0.1:{PROFILE.pg_port}/glos_chassis")
 
 
+LAYERS = ("unit", "service")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(str(item.path)).relative_to(REPO).parts
+        layer = next((part for part in parts[:-1] if part in LAYERS and "tests" in parts[:parts.index(part)]),
+                     "platform")
+        item.add_marker(getattr(pytest.mark, layer))
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)
@@ -43,6 +60,26 @@ def test_stack() -> stack.Profile:
         pytest.fail(f"the test stack is not running ({', '.join(missing)} not answering); "
                     f"run the tests with ./glos test", pytrace=False)
     return PROFILE
+
+
+@pytest.fixture(scope="session")
+def fresh_database():
+    """`fresh_database(service)` → the URL of a new, empty database of the service's own role, for its service
+    tests (one per pytest-xdist worker, so workers never share one)."""
+    if not _port_open(PROFILE.pg_port):
+        pytest.fail("the test stack's PostgreSQL is not answering; run the tests with ./glos test --fast "
+                    "(or ./glos test)", pytrace=False)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    created = []
+
+    def create(service: str) -> str:
+        name = stack.create_scratch_database(PROFILE, service, f"glos_{service}_{worker}")
+        created.append(name)
+        return PROFILE.database_url(service).rsplit("/", 1)[0] + "/" + name
+
+    yield create
+    for name in created:
+        stack.drop_scratch_database(PROFILE, name)
 
 
 @pytest.fixture(scope="session")

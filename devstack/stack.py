@@ -16,6 +16,7 @@ Usage:
     python devstack/stack.py [--profile dev|test] status
     python devstack/stack.py [--profile dev|test] env
     python devstack/stack.py [--profile dev|test] reset-databases
+    python devstack/stack.py [--profile dev|test] postgres-start      # only PostgreSQL (./glos test --fast)
     python devstack/stack.py [--profile dev|test] reset-kafka
     python devstack/stack.py [--profile dev|test] kafka-stop NODE [--kill]
     python devstack/stack.py [--profile dev|test] kafka-start NODE
@@ -253,6 +254,19 @@ def _ensure_database(p: Profile, svc: str) -> None:
     if not exists:
         _pg(p, "-c", f"CREATE DATABASE glos_{svc} OWNER {svc}")
         _pg(p, "-c", f"REVOKE ALL ON DATABASE glos_{svc} FROM PUBLIC")
+
+
+def create_scratch_database(p: Profile, svc: str, name: str) -> str:
+    """A new, empty database owned by a service's role (a service's own tests migrate it as the service would)."""
+    _ensure_database(p, svc)
+    drop_scratch_database(p, name)
+    _pg(p, "-c", f"CREATE DATABASE {name} OWNER {svc}")
+    _pg(p, "-c", f"REVOKE ALL ON DATABASE {name} FROM PUBLIC")
+    return name
+
+
+def drop_scratch_database(p: Profile, name: str) -> None:
+    _pg(p, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def reset_databases(p: Profile) -> None:
@@ -729,6 +743,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("status")
     sub.add_parser("env")
     sub.add_parser("reset-databases")
+    sub.add_parser("postgres-start", help="only PostgreSQL, with the services' roles and databases (the fast tests)")
     sub.add_parser("reset-kafka", help="stop Kafka and delete its data (start formats it afresh)")
     sub.add_parser("reset-logs", help="empty the profile's log files")
     sub.add_parser("services-start")
@@ -765,6 +780,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"services ready; gateway http://127.0.0.1:{p.gateway_port}/")
         elif args.command == "services-stop":
             stop_services(p)
+        elif args.command == "postgres-start":
+            p.state.mkdir(parents=True, exist_ok=True)
+            start_postgres(p)
         elif args.command == "reset-databases":
             reset_databases(p)
         elif args.command == "reset-kafka":

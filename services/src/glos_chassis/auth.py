@@ -35,8 +35,12 @@ class Principal:
 
 
 class TokenVerifier:
-    def __init__(self, jwks_url: str, issuer: str, audience: str, *, leeway_s: int = 5):
-        self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5, cooldown_duration=30)
+    """`keys` replaces the JWKS client only where no identity-svc runs: a service's own tests give it the test
+    key set (`glos_chassis.testing.TestKeys`) — anything with PyJWKClient's `get_signing_key(kid)`."""
+
+    def __init__(self, jwks_url: str, issuer: str, audience: str, *, leeway_s: int = 5, keys=None):
+        self.jwks = keys or jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5,
+                                            cooldown_duration=30)
         self.issuer = issuer
         self.audience = audience
         self.leeway_s = leeway_s

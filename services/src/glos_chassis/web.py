@@ -127,7 +127,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, version: str = 
         "database": database_check(engine), "kafka": KafkaReadiness(settings.kafka_bootstrap_servers)}
     if needs_redis:
         readiness["redis"] = redis_check(redis_client)
-    app = Flask(settings.service_name)
+    # the root path named: the service's name ("proposals-svc") is no module Flask could find it from
+    app = Flask(settings.service_name, root_path=os.path.dirname(os.path.abspath(__file__)))
     # the chassis's own templates first: its docs page starts Swagger UI without an inline script
     app.jinja_loader = FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates"))
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
