@@ -1,16 +1,14 @@
 """Pabulib import and export: a whole real edition (Katowice 2020, 23 areas) becomes areas and qualified
-projects, announced through the outbox and projected by voting-svc; bad files change nothing."""
+projects, announced through the outbox and projected by voting-svc. One area through the API and the refusal of
+bad files are proposals-svc's own behaviour: tests/service/test_pabulib_import.py."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import uuid
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
-
 import stack
 from glos_testing import wait_until
 from proposals_svc.pabulib import read
@@ -53,33 +51,3 @@ def test_katowice_2020_is_imported_whole_and_reaches_voting_svc(gateway):
     again = read(exported.text)
     assert {p["project_id"]: int(p["cost"]) for p in again.projects} == expected[district["name"]][1]
     assert again.meta["budget"] == str(district["budget"]) and again.meta["district"] == district["name"]
-
-
-def test_importing_one_area_through_the_api_and_refusing_bad_files(gateway, official_headers, resident_headers):
-    edition = requests.post(f"{gateway}/api/proposals/editions", headers=official_headers, timeout=10,
-                            json={"name": f"BO import API {uuid.uuid4().hex[:6]}", "city": "Katowice", "year": 2020})
-    edition_id = edition.json()["id"]
-    url = f"{gateway}/api/proposals/editions/{edition_id}/areas/pabulib"
-    source = KATOWICE[1]
-    upload = {"data": source.read_bytes(), "timeout": 10, "params": {"source": source.name}}
-    assert requests.post(url, headers={**resident_headers, "Content-Type": "text/plain"}, **upload).status_code == 403
-    created = requests.post(url, headers={**official_headers, "Content-Type": "text/plain"}, **upload)
-    assert created.status_code == 201, created.text
-    assert created.json()["kind"] == "district"
-    again = requests.post(url, headers={**official_headers, "Content-Type": "text/plain"}, **upload)
-    assert again.status_code == 422 and again.json()["errors"][0]["field"] == source.name
-
-    engine = create_engine(os.environ["PROPOSALS_DATABASE_URL"])
-
-    def counts():
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT (SELECT count(*) FROM areas), (SELECT count(*) FROM proposals), "
-                                     "(SELECT count(*) FROM outbox)")).one()
-
-    before = counts()
-    broken = "META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;name\n1;100;Dobry\n2;drogo;Zły\n"
-    r = requests.post(url, data=broken.encode(), params={"source": "zly.pb"}, timeout=10,
-                      headers={**official_headers, "Content-Type": "text/plain"})
-    assert r.status_code == 422 and "drogo" not in r.text and "'2'" in r.json()["detail"]
-    assert counts() == before  # nothing half-written: not even the area or the first project
-    engine.dispose()

@@ -104,3 +104,21 @@ def submitted(svc: ServiceUnderTest, resident: Caller, content: dict) -> dict:
 
 def all_items_pass(note: str = "") -> dict:
     return {"items": {code: {"passed": True} for code in ("complete", "competence", "cost_limit")}, "reason": note}
+
+
+def local_initiative_programme(svc: ServiceUnderTest, official: Caller, city: str = "Kalisz") -> tuple[dict, dict]:
+    """A local-initiative programme (min. 15 points) with one city-wide area, its submission open for 300 days."""
+    r = api(svc, "POST", "/editions", official.headers, json={
+        "name": f"Inicjatywa lokalna {city} {uuid.uuid4().hex[:8]}", "city": city, "year": 2027,
+        "kind": "local_initiative", "settings": {"min_score": 15}})
+    assert r.status_code == 201, r.text
+    programme = r.json
+    area = api(svc, "POST", f"/editions/{programme['id']}/areas", official.headers,
+               json={"name": f"Całe miasto {city}", "kind": "city", "budget": 300_000, "max_project_cost": 50_000}).json
+    now = datetime.now(UTC)
+    assert api(svc, "PUT", f"/editions/{programme['id']}/schedule", official.headers, json={
+        "reason": "nabór ciągły", "phases": [{"phase": "submission", "starts_at": (now - timedelta(hours=1)).isoformat(),
+                                              "ends_at": (now + timedelta(days=300)).isoformat()}]}).status_code == 200
+    assert run_scheduler(svc) == 1
+    assert api(svc, "GET", f"/editions/{programme['id']}/schedule").json["current_phase"] == "submission"
+    return programme, area

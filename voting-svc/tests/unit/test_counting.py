@@ -17,7 +17,7 @@ from voting_svc.counting import Ballot, Election, Project, TieBreak, count, pabu
 from voting_svc.counting.model import BELOW_THRESHOLD, DID_NOT_FIT
 from voting_svc.counting.rules import _Instance, _mes_run, _utility_for, equal_shares, greedy, ranking
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "pabulib"
+DATA = Path(__file__).resolve().parents[3] / "data" / "pabulib"
 FILES = sorted(DATA.glob("*.pb")) + sorted((DATA / "katowice-2020").glob("*.pb"))
 
 

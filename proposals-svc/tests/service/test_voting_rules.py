@@ -1,0 +1,85 @@
+"""Voting rules: set by the office, validated by field, frozen when the ballot is published (SHA-256 of the
+canonical JSON, announced in `ballot.published`) and refused afterwards."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+from glos_chassis.testing import outbox_events
+from kit import api
+from proposals_svc.models import outbox
+
+DATA = Path(__file__).resolve().parents[3] / "data" / "pabulib" / "katowice-2020"
+SEED_HASH = hashlib.sha256(b"ziarno losowania 2020").hexdigest()
+RULES = {
+    "city": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district_choice": "own",
+    "selection": {"rule": "greedy-threshold", "min_score": 200, "tie_break": ["fewer_cost", "draw"],
+                  "draw_seed_sha256": SEED_HASH},
+    "eligibility": {"voting_day": "2020-09-20", "min_age": None, "guardian_consent_under": 18,
+                    "residency": "either"},
+}
+
+
+def edition_with_two_areas(svc, official) -> str:
+    edition = api(svc, "POST", "/editions", official.headers,
+                  json={"name": "BO zasady", "city": "Katowice", "year": 2020}).json["id"]
+    for path in (DATA / "Poland_Katowice_2020.pb", DATA / "Poland_Katowice_2020_Dab.pb"):
+        r = api(svc, "POST", f"/editions/{edition}/areas/pabulib", {**official.headers, "Content-Type": "text/plain"},
+                data=path.read_bytes(), params={"source": path.name})
+        assert r.status_code == 201, r.text
+    return edition
+
+
+def put_rules(svc, headers, edition, rules, reason="uchwała Rady Miasta"):
+    return api(svc, "PUT", f"/editions/{edition}/voting-rules", headers, json={"rules": rules, "reason": reason})
+
+
+def test_rules_are_validated_by_field(svc, official):
+    edition = edition_with_two_areas(svc, official)
+    broken = copy.deepcopy(RULES)
+    del broken["city"]["max_points"]
+    broken["district"] = {"type": "ordinal", "max_projects": 3, "rank_points": [3, 2]}
+    broken["selection"]["rule"] = "loteria"
+    broken["selection"]["draw_seed_sha256"] = "nie-skrót"
+    r = put_rules(svc, official.headers, edition, broken)
+    assert r.status_code == 422
+    fields = {e["field"] for e in r.json["errors"]}
+    assert {"rules.city.max_points", "rules.district.rank_points", "rules.selection.rule",
+            "rules.selection.draw_seed_sha256"} <= fields
+    assert not svc.database.rows("SELECT 1 FROM outbox WHERE key = :k AND event_type = 'edition.rules_set'",
+                                 k=edition)
+
+
+def test_publishing_freezes_the_rules_and_announces_them_under_their_hash(svc, official):
+    edition = edition_with_two_areas(svc, official)
+    assert put_rules(svc, official.headers, edition, RULES).status_code == 200
+    resident = svc.caller("resident")
+    assert api(svc, "POST", f"/editions/{edition}/ballot", resident.headers,
+               json={"reason": "start głosowania"}).status_code == 403
+    published = api(svc, "POST", f"/editions/{edition}/ballot", official.headers, json={"reason": "start głosowania"})
+    assert published.status_code == 201, published.text
+    state = published.json
+    # anyone can recompute the digest from the published rules
+    recomputed = hashlib.sha256(json.dumps(state["voting_rules"], sort_keys=True, separators=(",", ":"),
+                                           ensure_ascii=False).encode()).hexdigest()
+    assert state["rules_sha256"] == recomputed and state["rules_frozen_at"]
+
+    changed = put_rules(svc, official.headers, edition, {**RULES, "revoting": True}, reason="zmiana w trakcie")
+    assert changed.status_code == 409 and changed.json["errors"][0]["field"] == "_rules"
+    assert api(svc, "POST", f"/editions/{edition}/ballot", official.headers,
+               json={"reason": "jeszcze raz"}).status_code == 409
+
+    (event,) = outbox_events(svc.database, outbox, "ballot.published")  # once, for voting-svc
+    assert event.subject == edition and event.data["rules_sha256"] == recomputed
+    assert event.data["rules"] == state["voting_rules"] and len(event.data["areas"]) == 2
+    city = next(a for a in event.data["areas"] if a["kind"] == "city")
+    assert city["budget"] == 2999999 and {"proposal_id", "external_id", "title", "cost"} <= set(city["projects"][0])
+
+    actions = svc.database.rows("SELECT action, reason FROM audit_log WHERE target = :t ORDER BY id", t=edition)
+    assert [tuple(a) for a in actions] == [("edition.rules_set", "uchwała Rady Miasta"),
+                                           ("edition.ballot_published", "start głosowania")]
