@@ -26,7 +26,7 @@ def svc(fresh_database):
 
 @pytest.fixture(autouse=True)
 def _each_test_starts_empty(svc):
-    svc.database.empty()
+    svc.reset()
 
 
 @pytest.fixture

@@ -229,6 +229,11 @@ class ServiceUnderTest:
         database.keep_as_seed()  # what the app wrote at its start (a first signing key) stays for every test
         return cls(app, database, test_keys)
 
+    def reset(self) -> None:
+        """Back to just-started: the database emptied to its seed, Redis's counters and locks forgotten."""
+        self.database.empty()
+        self.app.extensions["glos.redis"].flushall()
+
     @property
     def client(self):
         return self.app.test_client()
