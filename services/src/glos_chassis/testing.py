@@ -129,6 +129,21 @@ class TestKeys:
         return {"Authorization": f"Bearer {self.token(subject, roles, **claims)}"}
 
 
+class KeysServedBy:
+    """The key set an app under test publishes itself (identity-svc's JWKS), read through its test client: the
+    verifier of identity-svc's own tests checks the tokens it issued with the keys it publishes."""
+
+    def __init__(self, app: Flask, path: str = "/.well-known/jwks.json"):
+        self.app, self.path = app, path
+
+    def get_signing_key(self, kid: str) -> jwt.PyJWK:
+        published = jwt.PyJWKSet.from_dict(self.app.test_client().get(self.path).get_json())
+        for key in published.keys:
+            if key.key_id == kid:
+                return key
+        raise jwt.PyJWKClientError(f'Unable to find a signing key that matches: "{kid}"')
+
+
 @dataclass(frozen=True)
 class Caller:
     """A person calling the app under test: their account id and their headers."""
@@ -225,7 +240,9 @@ class ServiceUnderTest:
         database.migrate()
         config = settings_for(settings_cls, database_url, **settings)
         test_keys = TestKeys(config.token_issuer, config.token_audience)
-        app = service_app(create_app(config), keys if keys is not None else test_keys)
+        app = create_app(config)
+        # keys: the test keys, or a function of the app for a service that signs its own (identity-svc)
+        app = service_app(app, test_keys if keys is None else keys(app))
         database.keep_as_seed()  # what the app wrote at its start (a first signing key) stays for every test
         return cls(app, database, test_keys)
 
