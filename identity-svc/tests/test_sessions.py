@@ -1,15 +1,14 @@
-"""Login sessions on the real stack: refresh rotation, reuse detection, logout, lockout and its expiry."""
+"""Login sessions on the real stack: refresh rotation, reuse detection, and a logout every service honours at once.
+Concurrent refreshes, lockout and its expiry are identity-svc's own: tests/service/test_sessions.py."""
 
 from __future__ import annotations
 
-import concurrent.futures
-import os
 import uuid
 
 import requests
 
 import stack
-from glos_testing import seed_account, wait_until
+from glos_testing import seed_account
 
 IDENTITY = f"http://127.0.0.1:{stack.PROFILES['test'].service_port('identity')}"  # no gateway login limit here
 
@@ -61,46 +60,3 @@ def test_login_refresh_rotation_reuse_detection_and_logout(gateway, platform):
         r = method(url, headers=headers, json={}, timeout=10)
         assert r.status_code == 401, (url, r.text)
         assert "unieważniony" in r.json()["detail"]
-
-
-def test_a_refresh_token_used_twice_at_once_gives_one_pair_at_most(platform):
-    email, password = account()
-    token = login(email, password).json()["refresh_token"]
-    with concurrent.futures.ThreadPoolExecutor(6) as pool:
-        answers = list(pool.map(lambda _: refresh(token), range(6)))
-    assert sum(r.status_code == 200 for r in answers) <= 1
-    assert all(r.status_code in (200, 401) for r in answers)
-
-
-def test_wrong_passwords_lock_the_account_for_a_while_then_it_opens_again(platform):
-    email, password = account()
-    for _ in range(5):
-        assert login(email, "zle-haslo-zle").status_code == 401
-    locked = login(email, password)
-    assert locked.status_code == 429, locked.text
-    assert int(locked.headers["Retry-After"]) >= 1
-    assert locked.headers["Content-Type"].startswith("application/problem+json")
-    # the lock is short (the test profile's base is 2 s): the right password works once it has passed
-    wait_until(lambda: login(email, password).status_code == 200, timeout=15, interval=0.5,
-               message="the lockout to expire")
-
-
-def test_a_locked_account_is_locked_for_every_address_but_other_accounts_are_not(platform):
-    victim, password = account()
-    other, other_password = account()
-    for _ in range(5):
-        login(victim, "zgadywanie-hasla", address="198.51.100.1")
-    assert login(victim, password, address="192.0.2.44").status_code == 429
-    assert login(other, other_password, address="198.51.100.1").status_code == 200
-
-
-def test_an_unconfirmed_account_cannot_log_in(platform, gateway):
-    from sqlalchemy import create_engine, text
-
-    email, password = account()
-    engine = create_engine(os.environ["IDENTITY_DATABASE_URL"])
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE accounts SET email_confirmed_at = NULL WHERE email = :e"), {"e": email})
-    engine.dispose()
-    r = login(email, password)
-    assert r.status_code == 403 and r.json()["type"].endswith("/email-not-confirmed")
