@@ -1,5 +1,5 @@
 """consultation-svc's service tests: its app in-process against a fresh database of its own (see
-glos_chassis.testing); each test starts from the just-migrated schema. The helpers are in kit.py."""
+glos_chassis.testing); each test starts from the just-migrated schema. The helpers are in consultation_service_kit.py."""
 
 from __future__ import annotations
 

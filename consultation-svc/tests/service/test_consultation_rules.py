@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consultation_svc import consultations
-from kit import api, new_consultation, resident
+from consultation_service_kit import api, new_consultation, resident
 
 ONE_QUESTION = [{"code": "q1", "type": "scale", "text": "Jak ocenia Pan/Pani pomysł?", "required": True,
                  "spec": {"min": 1, "max": 5}}]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from kit import api, new_consultation, resident
+from consultation_service_kit import api, new_consultation, resident
 
 
 def test_the_announcement_changes_only_before_the_opening(svc, official):

@@ -1,6 +1,6 @@
 """identity-svc's service tests: its app in-process against a fresh database of its own (see
 glos_chassis.testing); the tokens are the ones it issues, checked against the keys it publishes. Each test starts
-from the just-migrated schema and the app's first signing key. The helpers are in kit.py."""
+from the just-migrated schema and the app's first signing key. The helpers are in identity_service_kit.py."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _each_test_starts_empty(svc):
 @pytest.fixture
 def official_headers(svc):
     """The demo's official: PB office, coordinator and admin, logged in through this service."""
-    from kit import login, seed_account
+    from identity_service_kit import login, seed_account
 
     seed_account(svc, "urzednik.test@glos.local", "test-urzednik-haslo-123", "pb_official,coordinator,admin")
     return {"Authorization": f"Bearer {login(svc, 'urzednik.test@glos.local', 'test-urzednik-haslo-123')}"}
@@ -42,7 +42,7 @@ def official_headers(svc):
 
 @pytest.fixture
 def resident_headers(svc):
-    from kit import login, seed_account
+    from identity_service_kit import login, seed_account
 
     seed_account(svc, "mieszkaniec.test@glos.local", "test-mieszkaniec-haslo-123")
     return {"Authorization": f"Bearer {login(svc, 'mieszkaniec.test@glos.local', 'test-mieszkaniec-haslo-123')}"}

@@ -12,7 +12,7 @@ from glos_chassis.auth import TokenVerifier
 from glos_chassis.errors import Problem
 from glos_chassis.testing import KeysServedBy
 from glos_testing import make_pesel
-from kit import api, login, seed_account
+from identity_service_kit import api, login, seed_account
 from voting_svc.credentials import verify_credential
 
 VOTING_DAY = "2027-05-31"

@@ -7,7 +7,7 @@ import concurrent.futures
 import uuid
 
 from glos_testing import wait_until
-from kit import api, seed_account
+from identity_service_kit import api, seed_account
 
 
 def account(svc) -> tuple[str, str]:

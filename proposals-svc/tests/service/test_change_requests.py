@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kit import (all_items_pass, api, full_content, new_edition, submitted,
+from proposals_service_kit import (all_items_pass, api, full_content, new_edition, submitted,
                          verified_resident)
 
 

@@ -4,7 +4,8 @@ then implementation monitoring."""
 
 from __future__ import annotations
 
-from kit import all_items_pass, api, department, full_content, local_initiative_programme, reviewer, verified_resident
+from proposals_service_kit import (all_items_pass, api, department, full_content, local_initiative_programme, reviewer,
+                                   verified_resident)
 
 
 def _through_review(svc, official, zzm, zzm_reviewer, applicant, area, title):

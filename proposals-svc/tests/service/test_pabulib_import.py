@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kit import api
+from proposals_service_kit import api
 
 KATOWICE = sorted((Path(__file__).resolve().parents[3] / "data" / "pabulib" / "katowice-2020").glob("*.pb"))
 

@@ -6,7 +6,8 @@ import hashlib
 
 import pytest
 
-from kit import all_items_pass, api, department, draft, full_content, new_edition, reviewer, submitted, verified_resident
+from proposals_service_kit import (all_items_pass, api, department, draft, full_content, new_edition, reviewer, submitted,
+                                   verified_resident)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from glos_chassis.testing import outbox_events
-from kit import api
+from proposals_service_kit import api
 from proposals_svc.models import outbox
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "pabulib" / "katowice-2020"
