@@ -1,6 +1,7 @@
 """Password reset by e-mail: the same answer for any address, a link only to an existing confirmed account,
 a limit per client address, the link bound to the old password (used once), every other login ended, and
-bad links counted by the login throttle."""
+bad links counted by the login throttle. The limit per client and the throttle are identity-svc's own:
+tests/service/test_password_reset.py."""
 
 from __future__ import annotations
 
@@ -65,17 +66,3 @@ def test_reset_by_mail_once_ending_every_other_login(platform):
     # the login from before the reset cannot be refreshed any more
     assert requests.post(f"{IDENTITY}/token/refresh", json={"refresh_token": before["refresh_token"]},
                          timeout=10).status_code == 401
-
-
-def test_a_client_asking_too_often_is_refused_whichever_address_it_names(platform):
-    address = f"10.2.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
-    answers = [ask(f"ktos-{i}-{uuid.uuid4().hex[:6]}@glos.local", address).status_code for i in range(21)]
-    assert answers[:20] == [202] * 20 and answers[20] == 429
-    assert ask("inny@glos.local", f"10.3.{uuid.uuid4().int % 250}.1").status_code == 202  # another client is not
-
-
-def test_bad_links_count_towards_the_clients_lockout(platform):
-    address = f"10.4.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
-    statuses = [confirm(f"nieprawidlowy-token-{i:03d}", NEW, address).status_code for i in range(60)]
-    assert statuses[0] == 400 and statuses[-1] == 429  # locked after the address threshold
-    assert 400 in statuses and statuses.index(429) >= 40

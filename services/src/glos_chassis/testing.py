@@ -110,6 +110,11 @@ class TestKeys:
         public_jwk = jwt.algorithms.RSAAlgorithm.to_jwk(self._private.public_key(), as_dict=True)
         self._jwks = jwt.PyJWKSet.from_dict({"keys": [{**public_jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}]})
 
+    @property
+    def private_key(self) -> rsa.RSAPrivateKey:
+        """For tests that forge what an attacker would (a token for another audience, an expired one)."""
+        return self._private
+
     def get_signing_key(self, kid: str) -> jwt.PyJWK:
         """PyJWKClient's one method the verifier uses."""
         for key in self._jwks.keys:
