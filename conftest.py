@@ -13,9 +13,11 @@ component that is not there fails with a message saying so; nothing is skipped.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,13 +38,42 @@ os.environ.setdefault("GLOS_TEST_CHASSIS_DATABASE_URL",
 
 LAYERS = ("unit", "service")
 
+# Platform tests that change or load the shared test stack, so nothing may run beside them: `./glos test` runs
+# the rest of the platform layer two at a time (pytest-xdist) and then these, one after another.
+EXCLUSIVE = {
+    "services/tests/test_outbox_and_consumer.py": "kills the test stack's broker",
+    "services/tests/test_three_broker_cluster.py": "a three-broker cluster of its own, killed: the machine's CPU",
+    "voting-svc/tests/test_vote_path_faults.py": "a stack of its own under load, killed piece by piece",
+    "identity-svc/tests/test_key_rotation.py": "retires the key every other test's tokens are signed with",
+    "tests/test_dead_letters.py": "stops consultation-svc's worker",
+    "tests/test_gateway.py": "floods the login limit of 127.0.0.1 and stops a service",
+    "tests/test_katowice_2020_full_edition.py": "44,075 ballots: the vote path at full load",
+    "tests/test_loadtests_smoke.py": "load scenarios",
+    "tests/test_openapi_conformance.py": "fuzzes every endpoint, up to the gateway's limits",
+}
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        parts = Path(str(item.path)).relative_to(REPO).parts
+        relative = Path(str(item.path)).relative_to(REPO)
+        parts = relative.parts
         layer = next((part for part in parts[:-1] if part in LAYERS and "tests" in parts[:parts.index(part)]),
                      "platform")
         item.add_marker(getattr(pytest.mark, layer))
+        if relative.as_posix() in EXCLUSIVE:
+            item.add_marker(pytest.mark.exclusive)
+
+
+@contextmanager
+def across_workers(name: str):
+    """One pytest-xdist worker at a time (a lock file in the test stack's state folder)."""
+    PROFILE.state.mkdir(parents=True, exist_ok=True)
+    with open(PROFILE.state / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _port_open(port: int) -> bool:
@@ -84,13 +115,18 @@ def fresh_database():
 
 @pytest.fixture(scope="session")
 def platform(test_stack) -> stack.Profile:
-    """All four services (web + worker) against the test stack, migrated, ready."""
-    try:
-        stack.start_services(test_stack)
-    except stack.StackError as exc:
-        pytest.fail(f"the Glos services did not start: {exc}", pytrace=False)
+    """All four services (web + worker) against the test stack, migrated, ready. Under pytest-xdist the first
+    worker starts them and none stops them (`./glos test` stops the stack at the end); alone, pytest stops what
+    it started, so the next run starts the services from the code as it is then."""
+    with across_workers("services"):
+        already_running = stack.services_running(test_stack)
+        try:
+            stack.start_services(test_stack)
+        except stack.StackError as exc:
+            pytest.fail(f"the Glos services did not start: {exc}", pytrace=False)
     yield test_stack
-    stack.stop_services(test_stack)
+    if not already_running and "PYTEST_XDIST_WORKER" not in os.environ:
+        stack.stop_services(test_stack)
 
 
 @pytest.fixture(scope="session")
@@ -107,8 +143,9 @@ def accounts(platform) -> dict[str, tuple[str, str]]:
     import subprocess
 
     for email, password, roles in (DEMO_OFFICIAL, DEMO_RESIDENT):
-        subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password",
-                        password, "--name", "Test", "--roles", roles], check=True, capture_output=True)
+        with across_workers("accounts"):  # two workers inserting the same new account would collide
+            subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password",
+                            password, "--name", "Test", "--roles", roles], check=True, capture_output=True)
     return {"official": DEMO_OFFICIAL[:2], "resident": DEMO_RESIDENT[:2]}
 
 

@@ -602,6 +602,11 @@ def start_services(p: Profile, services: tuple[str, ...] = SERVICES, timeout: fl
         wait_ready(p, svc, timeout)
 
 
+def services_running(p: Profile) -> bool:
+    return all(_running_pid(p, name) for name in (*(f"{svc}-{part}" for svc in SERVICES for part in ("web", "worker")),
+                                                  f"{WEB}-web"))
+
+
 def start_worker(p: Profile, svc: str) -> int:
     # one worker per service here: a fixed instance id makes it a static member of its consumer groups, so a
     # restarted worker gets its partitions back at once (glos_chassis.worker.membership)

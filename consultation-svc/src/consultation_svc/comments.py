@@ -27,7 +27,7 @@ from glos_chassis.auth import Principal
 from glos_chassis.errors import Problem
 
 from . import events
-from .consultations import audit, error, forbidden, is_staff_of, require_open
+from .shared import audit, error, forbidden, is_staff_of, require_open
 from .models import BannedWord, Comment, CommentFlag, CommentReaction, Consultation, Document, Section
 
 VISIBLE = "published"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,26 +21,12 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 
 from . import events
-from .models import AuditEntry, Consultation, ConsultationModerator, ResidentView
+from .meetings import send_reminders
+from .models import Consultation, ConsultationModerator, ResidentView
+from .remarks import collect_at_close
+from .shared import audit, error, forbidden, now
 
 log = logging.getLogger(__name__)
-STAFF = frozenset({"coordinator", "admin"})
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def error(field: str, pl: str, en: str, location: str = "json") -> dict:
-    return {"location": location, "field": field, "message": pl, "message_en": en}
-
-
-def forbidden(pl: str, en: str) -> Problem:
-    return Problem(403, pl, en, type_="https://glos.pl/problems/forbidden")
-
-
-def audit(session: Session, actor: str, action: str, target, reason: str, **details) -> None:
-    session.add(AuditEntry(actor=actor, action=action, target=str(target), reason=reason, details=details))
 
 
 def get(session: Session, consultation_id: uuid.UUID, *, for_update: bool = False) -> Consultation:
@@ -107,27 +93,6 @@ def moderators(session: Session, consultation: Consultation) -> list[str]:
                                 .where(ConsultationModerator.consultation_id == consultation.id)))
 
 
-def is_staff_of(session: Session, consultation: Consultation, principal: Principal) -> bool:
-    """Coordinators run every consultation; a moderator only those assigned to them."""
-    if STAFF & principal.roles:
-        return True
-    return "moderator" in principal.roles and session.get(
-        ConsultationModerator, (consultation.id, principal.subject)) is not None
-
-
-def require_staff(session: Session, consultation: Consultation, principal: Principal) -> None:
-    if not is_staff_of(session, consultation, principal):
-        raise forbidden("Tę konsultację prowadzą przypisani do niej moderatorzy i koordynatorzy.",
-                        "Only this consultation's moderators and the coordinators may do this.")
-
-
-def require_open(consultation: Consultation) -> None:
-    if consultation.status != "open" or (consultation.closes_at and now() >= consultation.closes_at):
-        raise Problem(409, "Konsultacje nie są teraz otwarte.", "The consultation is not open.",
-                      type_="https://glos.pl/problems/not-open",
-                      errors=[error("_status", consultation.status, consultation.status, "consultation")])
-
-
 def participant(session: Session, consultation: Consultation, principal: Principal | None, *,
                 anonymous_allowed: bool = False) -> ResidentView | None:
     """May this caller take part? Returns their resident record when known (for statistics)."""
@@ -159,7 +124,6 @@ def change_status(session: Session, consultation: Consultation, target: str, *, 
 
 
 def _move(session: Session, consultation: Consultation, target: str, *, actor: str) -> None:
-    from .remarks import collect_at_close
 
     consultation.status = target
     if target == "closed":
@@ -192,8 +156,6 @@ class Scheduler:
         self.factory, self.interval_s = factory, interval_s
 
     def run(self, stop) -> None:
-        from .meetings import send_reminders
-
         while not stop.is_set():
             try:
                 advance_due(self.factory)

@@ -18,7 +18,7 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 
 from . import events
-from .consultations import audit, error, now
+from .shared import audit, error, now
 from .models import Consultation, Meeting, Registration, Remark
 
 REMINDER_BEFORE = timedelta(hours=24)

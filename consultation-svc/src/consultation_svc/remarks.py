@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.auth import Principal
 from glos_chassis.errors import Problem
 
-from .consultations import audit, forbidden, is_staff_of, now
+from .shared import audit, forbidden, is_staff_of, now
 from .models import Comment, Consultation, Question, Remark, SurveyResponse
 
 OUTCOMES = ("accepted", "partly_accepted", "not_accepted", "not_applicable")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import events, remarks, surveys
-from .consultations import audit
+from .shared import audit
 from .models import Comment, Consultation, Meeting, Question, Registration, ReportVersion, SurveyResponse
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core: Polish letters in the PDF

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from glos_chassis import spreadsheet
 from glos_chassis.errors import Problem
 
-from .consultations import error
+from .shared import error
 
 TYPES = ("single", "multiple", "scale", "ranking", "numeric", "short_text", "long_text", "matrix")
 TEXT_TYPES = ("short_text", "long_text")

@@ -33,7 +33,7 @@ def new_resident(svc) -> tuple[dict, str]:
 def declare(svc, headers, pesel, district="Koszutka", **extra):
     body = {"pesel": pesel, "first_name": "Zofia", "last_name": "Testowa", "address": "ul. Mickiewicza 1, Katowice",
             "district": district, **extra}
-    return api(svc, "POST", f"/me/resident", json=body, headers=headers)
+    return api(svc, "POST", "/me/resident", json=body, headers=headers)
 
 
 def set_rules(svc, headers, edition_id, **rules):

@@ -8,16 +8,13 @@ from glos_chassis.web import create_service_app
 
 from .config import ProposalsSettings
 from .models import AuditEntry
-from .views import blp, departments_blp, implementations_blp, proposals_blp
+from .views import register
 
 
 def create_app(settings: ProposalsSettings | None = None):
     settings = settings or load_settings(ProposalsSettings)
     app, api = create_service_app(settings, title="Glos proposals-svc", description=(
         "Edycje BO, obszary, wnioski i ich weryfikacja / PB editions, areas, proposals, verification"))
-    api.register_blueprint(blp)
-    api.register_blueprint(proposals_blp)
-    api.register_blueprint(departments_blp)
-    api.register_blueprint(implementations_blp)
+    register(api)
     api.register_blueprint(audit_blueprint(AuditEntry, service="proposals"))  # the office's audit viewer reads it
     return app

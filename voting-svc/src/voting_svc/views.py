@@ -1,11 +1,13 @@
+"""voting-svc's HTTP endpoints: the ballot, the vote, turnout and the tally, the close, results and their proofs,
+paper cards. What they take and answer is in schemas.py."""
+
 from __future__ import annotations
 
 import uuid
 
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask import Response, current_app, request
-from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from glos_chassis.auth import bearer_token, current_principal, require
@@ -14,26 +16,16 @@ from glos_chassis.errors import Problem
 from glos_chassis.openapi import bearer_credential, file_response
 from glos_chassis.web import db_sessions
 
-from .handlers import edition_projection
 from . import paper, results, voting
 from .credentials import verify_credential
+from .handlers import edition_projection
 from .models import AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectTally, ResultsDocument
+from .schemas import (BallotCastSchema, BallotSchema, CardQuerySchema, ClosureSchema, EditionBallotSchema,
+                      EntrySchema, HandOutSchema, InvalidCardSchema, PaperCardSchema, ProjectTallySchema, ProofSchema,
+                      ReasonSchema, ReceiptSchema, ResolutionSchema, ResultsRequestSchema, ResultsSchema,
+                      TurnoutSchema)
 
 blp = Blueprint("ballots", __name__, url_prefix="/editions", description="Karty do głosowania / Ballots")
-
-
-class ProjectSchema(Schema):
-    proposal_id = fields.UUID()
-    title = fields.String()
-    cost = fields.Integer()
-
-
-class EditionBallotSchema(Schema):
-    edition_id = fields.UUID()
-    name = fields.String()
-    city = fields.String()
-    year = fields.Integer()
-    projects = fields.List(fields.Nested(ProjectSchema))
 
 
 @blp.route("/<uuid:edition_id>")
@@ -48,14 +40,6 @@ class EditionBallot(MethodView):
         return projection
 
 
-class BallotSchema(Schema):
-    edition_id = fields.UUID()
-    rules = fields.Dict()
-    rules_sha256 = fields.String()
-    frozen_at = fields.AwareDateTime()
-    areas = fields.List(fields.Dict())
-
-
 @blp.route("/<uuid:edition_id>/ballot")
 class PublishedBallot(MethodView):
     @blp.response(200, BallotSchema)
@@ -65,36 +49,10 @@ class PublishedBallot(MethodView):
             return _ballot_in_session(session, edition_id)
 
 
-class ChoiceSchema(Schema):
-    project_id = fields.UUID(required=True)
-    points = fields.Integer(strict=True, load_default=None, allow_none=True)
-
-
-class PartSchema(Schema):
-    area_id = fields.UUID(required=True)
-    choices = fields.List(fields.Nested(ChoiceSchema), required=True)
-
-
-class BallotCastSchema(Schema):
-    parts = fields.List(fields.Nested(PartSchema), required=True, validate=validate.Length(max=30))
-
-
 # One instance for every request: given the class, webargs would build a schema (and deep-copy its nested
 # fields) on each vote — a tenth of the vote path's time. Loading does not change a schema, so sharing it
 # between threads is safe.
 BALLOT_CAST_SCHEMA = BallotCastSchema()
-
-
-class ReceiptSchema(Schema):
-    receipt = fields.String()
-    edition_id = fields.String()
-    cast_at = fields.String()
-
-
-class TurnoutSchema(Schema):
-    area_id = fields.UUID()
-    channel = fields.String()
-    voters = fields.Integer()
 
 
 def _ballot_in_session(session, edition_id: uuid.UUID) -> BallotView:
@@ -169,19 +127,6 @@ class Turnout(MethodView):
             return list(session.scalars(select(AreaTurnout).where(AreaTurnout.edition_id == edition_id)))
 
 
-class ResultsRequestSchema(Schema):
-    seed = fields.String(required=True, validate=validate.Length(min=1, max=500))
-
-
-class ResultsSchema(Schema):
-    edition_id = fields.UUID()
-    sha256 = fields.String()
-    receipts_count = fields.Integer()
-    receipts_root = fields.String()
-    published_at = fields.AwareDateTime()
-    document = fields.Dict()
-
-
 @blp.route("/<uuid:edition_id>/results")
 class Results(MethodView):
     @require(role="coordinator")
@@ -210,16 +155,6 @@ class ResultsCsv(MethodView):
         return Response(body, mimetype="text/csv")
 
 
-class ReasonSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
-
-
-class ClosureSchema(Schema):
-    edition_id = fields.UUID()
-    closed_at = fields.AwareDateTime()
-    closed_by = fields.String()
-
-
 @blp.route("/<uuid:edition_id>/close")
 class Close(MethodView):
     @blp.response(200, ClosureSchema)
@@ -241,13 +176,6 @@ class Close(MethodView):
                                  actor=current_principal().subject, reason=body["reason"])
 
 
-class ProjectTallySchema(Schema):
-    area_id = fields.UUID()
-    project_id = fields.UUID()
-    points = fields.Integer()
-    voters = fields.Integer()
-
-
 @blp.route("/<uuid:edition_id>/tally")
 class LiveTally(MethodView):
     @blp.response(200, ProjectTallySchema(many=True))
@@ -261,15 +189,6 @@ class LiveTally(MethodView):
                               "Project scores are hidden until the results are published.",
                               type_="https://glos.pl/problems/scores-hidden")
             return list(session.scalars(select(ProjectTally).where(ProjectTally.edition_id == edition_id)))
-
-
-class ProofSchema(Schema):
-    receipt = fields.String()
-    status = fields.String()
-    leaf_index = fields.Integer()
-    leaves = fields.Integer()
-    path = fields.List(fields.Dict())
-    root = fields.String()
 
 
 @blp.route("/<uuid:edition_id>/receipts/<string:receipt>/proof")
@@ -295,42 +214,6 @@ class BallotsExport(MethodView):
 
 
 # --------------------------------------------------------------------------- paper ballots
-
-
-class HandOutSchema(Schema):
-    card_number = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{1,40}$"))
-    credential = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=4000))
-
-
-class EntrySchema(Schema):
-    parts = fields.List(fields.Nested(PartSchema), required=True, validate=validate.Length(max=30))
-
-
-class InvalidCardSchema(Schema):
-    reason = fields.String(required=True, validate=validate.OneOf(paper.INVALID_REASONS))
-    note = fields.String(required=True, validate=validate.Length(min=3, max=1000))
-
-
-class ResolutionSchema(Schema):
-    parts = fields.List(fields.Nested(PartSchema), load_default=None, validate=validate.Length(max=30))
-    invalid_reason = fields.String(load_default=None, validate=validate.OneOf(paper.INVALID_REASONS))
-    note = fields.String(required=True, validate=validate.Length(min=3, max=1000))
-
-
-class PaperCardSchema(Schema):
-    card_number = fields.String()
-    status = fields.String()
-    district = fields.String()
-    entries = fields.List(fields.Dict())
-    invalid_reason = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    receipt = fields.String(allow_none=True)
-    handed_out_at = fields.AwareDateTime()
-
-
-class CardQuerySchema(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["handed_out", "keyed_once", "mismatch", "accepted", "already_voted", "invalid"]))
 
 
 def _staff() -> str:
