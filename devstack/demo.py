@@ -179,13 +179,17 @@ def _demo_consultation(gateway: str, official: dict) -> dict:
 
 
 def _freeze(gateway: str, official: dict, edition_id: str, rules: dict, reason: str) -> None:
-    """The office's steps before voting: the rules set and frozen with the ballot, eligibility in identity."""
+    """The office's steps before voting: the rules set and frozen with the ballot (identity-svc takes the
+    eligibility part from the published ballot, as voting-svc takes the ballot)."""
     api = f"{gateway}/api/proposals/editions/{edition_id}"
     requests.put(f"{api}/voting-rules", headers=official, timeout=10,
                  json={"rules": rules, "reason": reason}).raise_for_status()
     requests.post(f"{api}/ballot", headers=official, timeout=30, json={"reason": reason}).raise_for_status()
-    requests.put(f"{gateway}/api/identity/editions/{edition_id}/eligibility", headers=official, timeout=10,
-                 json={**rules["eligibility"], "reason": reason}).raise_for_status()
+    deadline = time.monotonic() + 60
+    while requests.get(f"{gateway}/api/identity/editions/{edition_id}/eligibility", timeout=10).status_code != 200:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"identity-svc did not take edition {edition_id}'s eligibility rules within 60 s")
+        time.sleep(0.5)
 
 
 def _wait_ballot(gateway: str, edition_id: str) -> dict:

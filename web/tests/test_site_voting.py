@@ -143,7 +143,7 @@ def test_the_core_journey_works_without_javascript(no_js_page, axe, gateway, edi
     page.locator(f"#p-{city[0]['proposal_id']}").select_option("3")
     page.locator(f"#p-{city[1]['proposal_id']}").select_option("1")
     page.get_by_role("button", name="Zapisz i dalej").click()
-    assert "Za dużo punktów: limit 3, rozdano 4." in page.get_by_role("alert").inner_text()
+    assert "Za dużo punktów: można rozdać najwyżej 3, rozdano 4." in page.get_by_role("alert").inner_text()
     assert page.locator(f"#p-{city[0]['proposal_id']}").input_value() == "3"
     assert page.locator(f"#p-{city[1]['proposal_id']}").input_value() == "1"
     axe.check(page, scripts=False)

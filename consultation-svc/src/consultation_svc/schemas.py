@@ -54,6 +54,12 @@ class ConditionSchema(Schema):
     any_of = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1))
 
 
+class QuestionTypesSchema(Schema):
+    types = fields.List(fields.String())
+    text_types = fields.List(fields.String())
+    age_bands = fields.List(fields.String())
+
+
 class QuestionSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,50}$"))
     type = fields.String(required=True, validate=validate.OneOf(TYPES))

@@ -81,6 +81,8 @@ class EditionEligibility(Base):
     min_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     guardian_consent_under: Mapped[int | None] = mapped_column(Integer, nullable=True)
     residency: Mapped[str] = mapped_column(String(20))  # census | declaration | either
+    # set when the rules came with the published ballot (`ballot.published`): frozen from then on
+    rules_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())

@@ -52,6 +52,8 @@ class EligibilityRulesSchema(Schema):
     guardian_consent_under = fields.Integer(load_default=None, allow_none=True, strict=True,
                                             validate=validate.Range(0, 120))
     residency = fields.String(required=True, validate=validate.OneOf(["census", "declaration", "either"]))
+    # the SHA-256 of the voting rules they came with, once the ballot is published (then they are frozen)
+    rules_sha256 = fields.String(dump_only=True, allow_none=True)
 
 
 class EligibilitySchema(EligibilityRulesSchema):

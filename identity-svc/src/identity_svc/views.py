@@ -332,16 +332,34 @@ class Streets(MethodView):
 
 @blp.route("/editions/<uuid:edition_id>/eligibility")
 class Eligibility(MethodView):
-    # the PB official who freezes the ballot hands its eligibility rules over here, as well as a coordinator
+    # an edition's rules come with its published ballot (handlers.on_ballot_published); an edition run without
+    # proposals-svc's ballot (a consultation vote, a test) gets them here, until a ballot freezes them
+    @blp.response(200, EligibilityRulesSchema)
+    @blp.doc(summary="Zasady uprawnienia do głosowania w edycji / An edition's eligibility rules")
+    def get(self, edition_id):
+        with session_scope(db_sessions()) as session:
+            rules = session.get(EditionEligibility, edition_id)
+            if rules is None:
+                raise Problem(404, "Ta edycja nie ma jeszcze zasad uprawnienia.",
+                              "This edition has no eligibility rules yet.")
+            return rules
+
     @require(any_of=("pb_official", "coordinator", "admin"))
     @blp.arguments(EligibilitySchema)
     @blp.response(200, EligibilityRulesSchema)
-    @blp.doc(summary="Zasady uprawnienia do głosowania w edycji / An edition's eligibility rules")
+    @blp.doc(summary="Ustalenie zasad uprawnienia (przed publikacją karty) / Setting the rules (before the ballot)")
     def put(self, body, edition_id):
         actor = current_principal().subject
         reason = body.pop("reason")
         with session_scope(db_sessions()) as session:
-            rules = session.get(EditionEligibility, edition_id) or EditionEligibility(edition_id=edition_id)
+            rules = session.get(EditionEligibility, edition_id, with_for_update=True) or \
+                EditionEligibility(edition_id=edition_id)
+            if rules.rules_sha256:
+                raise Problem(409, "Zasady uprawnienia tej edycji przyszły z opublikowaną kartą do głosowania i są "
+                                   "zamrożone.", "This edition's eligibility rules came with the published ballot "
+                                                 "and are frozen.", type_="https://glos.pl/problems/rules-frozen",
+                              errors=[{"location": "json", "field": "_rules", "message": "Zasady są zamrożone.",
+                                       "message_en": "The rules are frozen."}])
             for key, value in body.items():
                 setattr(rules, key, value)
             rules.updated_by = actor

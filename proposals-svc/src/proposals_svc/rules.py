@@ -22,15 +22,26 @@ from . import events
 from .conflicts import open_conflicts
 from .models import AuditEntry, Area, Edition, Proposal
 
+# The vocabulary of the voting rules: the schemas below check against it, and GET /editions/rules-vocabulary
+# gives it to the clients (the office console builds its forms from it instead of keeping a copy).
+BALLOT_TYPES = ["approval", "budget_approval", "cumulative", "ordinal"]
 SELECTION_RULES = ["greedy", "greedy-no-skip", "greedy-threshold", "equalshares", "equalshares/add1",
                    "equalshares/add1-comparison"]
+TIE_BREAKS = ["fewer_cost", "more_votes", "draw"]
+RESIDENCY = ["census", "declaration", "either"]
+DISTRICT_CHOICE = ["own", "any"]
+PAPER_AND_ONLINE = ["first_counts", "all_invalid"]
+
+
+def vocabulary() -> dict[str, list[str]]:
+    return {"ballot_types": BALLOT_TYPES, "selection_rules": SELECTION_RULES, "tie_breaks": TIE_BREAKS,
+            "residency": RESIDENCY, "district_choice": DISTRICT_CHOICE, "paper_and_online": PAPER_AND_ONLINE}
 
 
 class BallotRuleSchema(Schema):
     """How one area's part of the ballot is filled in."""
 
-    type = fields.String(required=True, validate=validate.OneOf(["approval", "budget_approval", "cumulative",
-                                                                 "ordinal"]))
+    type = fields.String(required=True, validate=validate.OneOf(BALLOT_TYPES))
     min_projects = fields.Integer(load_default=1, strict=True, validate=validate.Range(0, 100))
     max_projects = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
     max_points = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(1, 1000))
@@ -54,7 +65,7 @@ class SelectionSchema(Schema):
     min_score_by_kind = fields.Dict(keys=fields.String(validate=validate.OneOf(["city", "district"])),
                                     values=fields.Integer(strict=True, validate=validate.Range(0)),
                                     load_default=dict)
-    tie_break = fields.List(fields.String(validate=validate.OneOf(["fewer_cost", "more_votes", "draw"])),
+    tie_break = fields.List(fields.String(validate=validate.OneOf(TIE_BREAKS)),
                             load_default=lambda: ["draw"], validate=validate.Length(min=1))
     # published before voting closes; the seed itself is revealed after, so anyone can re-run the draw
     draw_seed_sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
@@ -65,19 +76,18 @@ class EligibilityRulesSchema(Schema):
     min_age = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 120))
     guardian_consent_under = fields.Integer(load_default=None, allow_none=True, strict=True,
                                             validate=validate.Range(0, 120))
-    residency = fields.String(required=True, validate=validate.OneOf(["census", "declaration", "either"]))
+    residency = fields.String(required=True, validate=validate.OneOf(RESIDENCY))
 
 
 class VotingRulesSchema(Schema):
     city = fields.Nested(BallotRuleSchema, required=True)
     district = fields.Nested(BallotRuleSchema, required=True)
-    district_choice = fields.String(load_default="own", validate=validate.OneOf(["own", "any"]))
+    district_choice = fields.String(load_default="own", validate=validate.OneOf(DISTRICT_CHOICE))
     selection = fields.Nested(SelectionSchema, required=True)
     eligibility = fields.Nested(EligibilityRulesSchema, required=True)
     revoting = fields.Boolean(load_default=False)
     live_scores = fields.Boolean(load_default=False)  # per-project numbers public while voting runs
-    paper_and_online = fields.String(load_default="first_counts", validate=validate.OneOf(["first_counts",
-                                                                                          "all_invalid"]))
+    paper_and_online = fields.String(load_default="first_counts", validate=validate.OneOf(PAPER_AND_ONLINE))
 
 
 def _frozen(edition: Edition) -> Problem:

@@ -308,6 +308,16 @@ class ReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
+class RulesVocabularySchema(Schema):
+    """The values each field of the voting rules takes."""
+    ballot_types = fields.List(fields.String())
+    selection_rules = fields.List(fields.String())
+    tie_breaks = fields.List(fields.String())
+    residency = fields.List(fields.String())
+    district_choice = fields.List(fields.String())
+    paper_and_online = fields.List(fields.String())
+
+
 class RulesStateSchema(Schema):
     edition_id = fields.UUID(attribute="id")
     voting_rules = fields.Dict(allow_none=True)

@@ -29,7 +29,7 @@ class Topic:
 # own tests: their dead-letter topics are created up front. A worker also makes sure of the dead-letter topic of
 # every group it actually runs before it starts (`ensure_dead_letter_topics`), so a group added to a service
 # without being listed here still has one — the broker does not create topics on its own.
-CONSUMER_GROUPS = ("voting-svc.projections", "voting-svc.tally", "proposals-svc.projections",
+CONSUMER_GROUPS = ("voting-svc.projections", "voting-svc.tally", "proposals-svc.projections", "identity-svc.projections",
                    "consultation-svc.projections", "glos-tests")
 
 TOPICS = [

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from glos_chassis.errors import Problem
 
-from .credentials import VoterCredential
 
 
 @dataclass(frozen=True)
@@ -24,8 +23,12 @@ def _error(errors: list, field: str, pl: str, en: str) -> None:
     errors.append({"location": "json", "field": field, "message": pl, "message_en": en})
 
 
-def validate_ballot(ballot, credential: VoterCredential, parts: list[dict]) -> list[dict]:
-    """Returns the ballot's parts normalised ({area_id, choices: [{project_id, points}]}) or raises 422."""
+def validate_ballot(ballot, district: str | None, parts: list[dict], *, whole: bool = True) -> list[dict]:
+    """Returns the ballot's parts normalised ({area_id, choices: [{project_id, points}]}) or raises 422.
+
+    `district` is the voter's own (from the credential or the paper card); None for a dry run without one, which
+    then does not check the own-district rule. `whole=False` checks the parts given as parts of a ballot still
+    being filled in (the site checks each area's step): an empty list is then no error."""
     areas = {a["area_id"]: a for a in ballot.areas}
     rules = ballot.rules
     errors: list[dict] = []
@@ -43,10 +46,10 @@ def validate_ballot(ballot, credential: VoterCredential, parts: list[dict]) -> l
             continue
         seen_areas.add(area["area_id"])
         if area["kind"] == "district" and rules.get("district_choice", "own") == "own" \
-                and area["name"] != credential.district:
+                and district is not None and area["name"] != district:
             _error(errors, f"{where}.area_id",
-                   f"Głosujesz w swoim osiedlu ({credential.district}), nie w „{area['name']}”.",
-                   f"You vote in your own district ({credential.district}), not in '{area['name']}'.")
+                   f"Głosujesz w swoim osiedlu ({district}), nie w „{area['name']}”.",
+                   f"You vote in your own district ({district}), not in '{area['name']}'.")
             continue
         rule = rules[area["kind"]]
         projects = {p["proposal_id"]: p for p in area["projects"]}
@@ -60,8 +63,10 @@ def validate_ballot(ballot, credential: VoterCredential, parts: list[dict]) -> l
             _error(errors, f"{where}.choices", "Projekt wybrano więcej niż raz.", "A project is chosen more than once.")
         if not rule["min_projects"] <= len(choices) <= rule["max_projects"]:
             _error(errors, f"{where}.choices",
-                   f"Wybierz od {rule['min_projects']} do {rule['max_projects']} projektów w „{area['name']}”.",
-                   f"Choose {rule['min_projects']} to {rule['max_projects']} projects in '{area['name']}'.")
+                   f"Wybierz od {rule['min_projects']} do {rule['max_projects']} projektów w „{area['name']}” "
+                   f"(wybrano {len(choices)}).",
+                   f"Choose {rule['min_projects']} to {rule['max_projects']} projects in '{area['name']}' "
+                   f"({len(choices)} chosen).")
         points = _points(rule, choices, where, errors)
         if rule["type"] == "budget_approval":
             total = sum(projects[p]["cost"] for p in ids if p in projects)
@@ -71,7 +76,7 @@ def validate_ballot(ballot, credential: VoterCredential, parts: list[dict]) -> l
                        f"The chosen projects cost {total} PLN, more than the area's budget ({area['budget']} PLN).")
         normalised.append({"area_id": area["area_id"],
                            "choices": [{"project_id": p, "points": pts} for p, pts in zip(ids, points)]})
-    if not parts:
+    if not parts and whole:
         _error(errors, "parts", "Karta jest pusta.", "The ballot is empty.")
     if errors:
         raise Problem(422, "Karta do głosowania jest nieważna: szczegóły w errors.",
@@ -97,6 +102,7 @@ def _points(rule: dict, choices: list[dict], where: str, errors: list) -> list[i
             _error(errors, f"{where}.choices.{j}.points", "Podaj liczbę punktów (co najmniej 1).",
                    "Give a number of points (at least 1).")
     if all(isinstance(p, int) for p in points) and sum(points) > rule["max_points"]:
-        _error(errors, f"{where}.choices", f"Można rozdać najwyżej {rule['max_points']} punkty.",
-               f"At most {rule['max_points']} points can be given.")
+        _error(errors, f"{where}.choices",
+               f"Za dużo punktów: można rozdać najwyżej {rule['max_points']}, rozdano {sum(points)}.",
+               f"Too many points: at most {rule['max_points']} can be given, {sum(points)} were.")
     return [p if isinstance(p, int) else 0 for p in points]

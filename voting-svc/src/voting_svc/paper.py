@@ -96,7 +96,7 @@ def key_entry(session: Session, claims, vote_log, ballot: BallotView, card_numbe
     card = _card(session, ballot.edition_id, card_number)
     if card.status not in ("handed_out", "keyed_once"):
         raise _final(card)
-    normalised = validate_ballot(ballot, _as_credential(card), parts)
+    normalised = validate_ballot(ballot, card.district, parts)
     if any(entry["keyed_by"] == official for entry in card.entries):
         raise Problem(409, "Drugie wprowadzenie karty musi wykonać inny urzędnik.",
                       "The second keying of a card must be done by another official.",
@@ -152,7 +152,7 @@ def resolve(session: Session, claims, vote_log, ballot: BallotView, card_number:
         card.status, card.invalid_reason, card.note = "invalid", invalid_reason, note
         _audit(session, coordinator, "paper_card.resolved", card, note, outcome="invalid", invalid_reason=invalid_reason)
         return card
-    normalised = validate_ballot(ballot, _as_credential(card), parts)
+    normalised = validate_ballot(ballot, card.district, parts)
     _accept(session, claims, vote_log, ballot, card, normalised)
     _audit(session, coordinator, "paper_card.resolved", card, note, outcome=card.status)
     return card

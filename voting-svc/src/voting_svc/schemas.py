@@ -43,6 +43,18 @@ class BallotCastSchema(Schema):
     parts = fields.List(fields.Nested(PartSchema), required=True, validate=validate.Length(max=30))
 
 
+class BallotCheckSchema(Schema):
+    """A ballot, or the parts of one filled in so far, to check without casting it."""
+    parts = fields.List(fields.Nested(PartSchema), required=True, validate=validate.Length(max=30))
+    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    whole = fields.Boolean(load_default=True)
+
+
+class BallotCheckedSchema(Schema):
+    valid = fields.Boolean()
+    parts = fields.List(fields.Dict())
+
+
 class ReceiptSchema(Schema):
     receipt = fields.String()
     edition_id = fields.String()

@@ -17,13 +17,14 @@ from glos_chassis.openapi import bearer_credential, file_response
 from glos_chassis.web import db_sessions
 
 from . import paper, results, voting
+from .ballots import validate_ballot
 from .credentials import verify_credential
 from .handlers import edition_projection
 from .models import AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectTally, ResultsDocument
-from .schemas import (BallotCastSchema, BallotSchema, CardQuerySchema, ClosureSchema, EditionBallotSchema,
-                      EntrySchema, HandOutSchema, InvalidCardSchema, PaperCardSchema, ProjectTallySchema, ProofSchema,
-                      ReasonSchema, ReceiptSchema, ResolutionSchema, ResultsRequestSchema, ResultsSchema,
-                      TurnoutSchema)
+from .schemas import (BallotCastSchema, BallotCheckedSchema, BallotCheckSchema, BallotSchema, CardQuerySchema,
+                      ClosureSchema, EditionBallotSchema, EntrySchema, HandOutSchema, InvalidCardSchema,
+                      PaperCardSchema, ProjectTallySchema, ProofSchema, ReasonSchema, ReceiptSchema, ResolutionSchema,
+                      ResultsRequestSchema, ResultsSchema, TurnoutSchema)
 
 blp = Blueprint("ballots", __name__, url_prefix="/editions", description="Karty do głosowania / Ballots")
 
@@ -80,6 +81,21 @@ def _published_ballot(edition_id: uuid.UUID) -> BallotView:
             ballot = _ballot_in_session(session, edition_id)
         _ballots[edition_id] = ballot
     return ballot
+
+
+@blp.route("/<uuid:edition_id>/ballot/check")
+class BallotCheck(MethodView):
+    @blp.arguments(BallotCheckSchema)
+    @blp.response(200, BallotCheckedSchema)
+    def post(self, body, edition_id: uuid.UUID):
+        """Sprawdzenie karty bez oddania głosu / Check a ballot without casting it
+
+        The rules that decide a cast ballot, applied to a ballot (or, with `whole: false`, the parts filled in so
+        far) without a credential: the site checks each step of the ballot here instead of keeping a copy of the
+        rules. 200 with the parts as they would be counted, or 422 naming each violation by its field. The
+        own-district rule is checked only when `district` is given."""
+        parts = validate_ballot(_published_ballot(edition_id), body["district"], body["parts"], whole=body["whole"])
+        return {"valid": True, "parts": parts}
 
 
 @blp.route("/<uuid:edition_id>/votes")

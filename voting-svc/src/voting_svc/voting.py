@@ -247,7 +247,7 @@ def cast(claims: Claims, vote_log: VoteLog, ballot, credential: VoterCredential,
     ballot in the other channel — recorded in the log so that the tally voids all of that person's
     ballots, and answered with a 409 that says so. `cast_at` is given for paper cards (the time the card was
     handed out); online ballots are cast at the database's clock, the same clock that closes the voting."""
-    normalised = validate_ballot(ballot, credential, parts)
+    normalised = validate_ballot(ballot, credential.district, parts)
     edition_id, voter_key = credential.edition_id, credential.voter_key
     sha = sha256_hex(normalised)
     for _ in range(4):  # a claim released under us (an orphan settled) is tried again as the first

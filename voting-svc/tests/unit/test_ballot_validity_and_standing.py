@@ -3,7 +3,6 @@ project, nothing counted unless the whole ballot is valid), and which of a perso
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -11,7 +10,6 @@ import pytest
 
 from glos_chassis.errors import Problem
 from voting_svc.ballots import validate_ballot
-from voting_svc.credentials import VoterCredential
 from voting_svc.standing import COUNT, INVALID, LATE, NOT_COUNTED, REPLACE, VOID_ALL, Standing, decide
 
 CITY, DAB, LIGOTA = "a-city", "a-dab", "a-ligota"
@@ -29,11 +27,6 @@ def ballot(city_rule: dict, district_rule: dict | None = None, **rules):
     ])
 
 
-def credential(district: str = "Dąb") -> VoterCredential:
-    return VoterCredential(voter_key="k" * 64, edition_id=uuid.uuid4(), district=district, age=40,
-                           verification_level="declared", channel="online", token_id="t")
-
-
 APPROVAL = {"type": "approval", "min_projects": 1, "max_projects": 2}
 CUMULATIVE = {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 5}
 ORDINAL = {"type": "ordinal", "min_projects": 1, "max_projects": 3, "rank_points": [3, 2, 1]}
@@ -46,25 +39,25 @@ def part(area, *choices):
 
 def refused(b, parts, district="Dąb") -> dict[str, str]:
     with pytest.raises(Problem) as caught:
-        validate_ballot(b, credential(district), parts)
+        validate_ballot(b, district, parts)
     assert caught.value.status == 422 and caught.value.type.endswith("/invalid-ballot")
     return {e["field"]: e["message"] for e in caught.value.errors}
 
 
 def test_an_approval_ballot_is_normalised_to_one_point_each():
-    parts = validate_ballot(ballot(APPROVAL), credential(), [part(CITY, "c1", "c3"), part(DAB, "d2")])
+    parts = validate_ballot(ballot(APPROVAL), "Dąb", [part(CITY, "c1", "c3"), part(DAB, "d2")])
     assert parts == [{"area_id": CITY, "choices": [{"project_id": "c1", "points": 1},
                                                    {"project_id": "c3", "points": 1}]},
                      {"area_id": DAB, "choices": [{"project_id": "d2", "points": 1}]}]
 
 
 def test_ordinal_points_follow_the_order_of_the_choices():
-    (city,) = validate_ballot(ballot(ORDINAL), credential(), [part(CITY, "c3", "c1")])
+    (city,) = validate_ballot(ballot(ORDINAL), "Dąb", [part(CITY, "c3", "c1")])
     assert [(c["project_id"], c["points"]) for c in city["choices"]] == [("c3", 3), ("c1", 2)]
 
 
 def test_cumulative_points_are_kept_and_capped():
-    (city,) = validate_ballot(ballot(CUMULATIVE), credential(),
+    (city,) = validate_ballot(ballot(CUMULATIVE), "Dąb",
                               [part(CITY, {"project_id": "c1", "points": 3}, {"project_id": "c2", "points": 2})])
     assert [c["points"] for c in city["choices"]] == [3, 2]
     errors = refused(ballot(CUMULATIVE), [part(CITY, {"project_id": "c1", "points": 4},
@@ -79,7 +72,7 @@ def test_points_on_an_approval_ballot_are_refused():
 
 
 def test_a_budget_ballot_may_not_exceed_the_area_budget():
-    assert validate_ballot(ballot(BUDGET), credential(), [part(CITY, "c1", "c2")])  # 900 of 1000
+    assert validate_ballot(ballot(BUDGET), "Dąb", [part(CITY, "c1", "c2")])  # 900 of 1000
     assert "1200 zł" in refused(ballot(BUDGET), [part(CITY, "c1", "c2", "c3")])["parts.0.choices"]
 
 
@@ -99,7 +92,15 @@ def test_every_violation_is_named_by_area_and_project(parts, field, fragment):
 
 
 def test_any_district_may_be_chosen_when_the_edition_says_so():
-    assert validate_ballot(ballot(APPROVAL, district_choice="any"), credential(), [part(LIGOTA, "l1")])
+    assert validate_ballot(ballot(APPROVAL, district_choice="any"), "Dąb", [part(LIGOTA, "l1")])
+
+
+def test_a_dry_run_without_a_district_and_a_ballot_still_being_filled_in():
+    """The site's check of one step: no credential (no own-district rule), and no parts yet is no error."""
+    assert validate_ballot(ballot(APPROVAL), None, [part(LIGOTA, "l1")])
+    assert validate_ballot(ballot(APPROVAL), None, [], whole=False) == []
+    with pytest.raises(Problem):
+        validate_ballot(ballot(APPROVAL), None, [part(CITY, "c1", "c1")], whole=False)
 
 
 def test_one_bad_part_refuses_the_whole_ballot_and_names_every_violation():

@@ -20,7 +20,8 @@ from glos_chassis.web import db_sessions
 
 from .. import consultations, report, shared, surveys
 from ..models import Question, SurveyResponse
-from ..schemas import QuestionSchema, ResponseOutSchema, ResponseSchema, ResultsQuerySchema, ResultsSchema, SurveySchema
+from ..schemas import (QuestionSchema, QuestionTypesSchema, ResponseOutSchema, ResponseSchema, ResultsQuerySchema,
+                       ResultsSchema, SurveySchema)
 from .common import _questions, _staff_or_closed, consultations_blp
 
 ANONYMOUS_RESPONSES_PER_HOUR = 10  # per network address, for an anonymous survey
@@ -44,6 +45,17 @@ def _anonymous_limit(consultation_id: uuid.UUID) -> None:
     if count > ANONYMOUS_RESPONSES_PER_HOUR:
         raise Problem(429, "Zbyt wiele odpowiedzi z tego adresu; spróbuj później.",
                       "Too many responses from this address; try later.", headers={"Retry-After": "3600"})
+
+
+@consultations_blp.route("/question-types")
+class QuestionTypes(MethodView):
+    @consultations_blp.response(200, QuestionTypesSchema)
+    def get(self):
+        """Rodzaje pytań ankiety / The survey's question types
+
+        So that a client builds its survey forms from the service instead of keeping a copy of the list."""
+        return {"types": list(surveys.TYPES), "text_types": list(surveys.TEXT_TYPES),
+                "age_bands": list(surveys.AGE_BANDS)}
 
 
 @consultations_blp.route("/<uuid:consultation_id>/survey")

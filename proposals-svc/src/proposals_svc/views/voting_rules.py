@@ -11,8 +11,19 @@ from glos_chassis.db import session_scope
 from glos_chassis.web import db_sessions
 
 from .. import rules, service
-from ..schemas import ReasonSchema, RulesChangeSchema, RulesStateSchema
+from ..schemas import ReasonSchema, RulesChangeSchema, RulesStateSchema, RulesVocabularySchema
 from .common import editions_blp
+
+
+@editions_blp.route("/rules-vocabulary")
+class RulesVocabulary(MethodView):
+    @editions_blp.response(200, RulesVocabularySchema)
+    def get(self):
+        """Słownik zasad głosowania / The voting rules' vocabulary
+
+        The values each field of the voting rules takes (ballot types, selection rules, tie-breaks, residency…),
+        so that a client builds its forms from the service instead of keeping a copy."""
+        return rules.vocabulary()
 
 
 @editions_blp.route("/<uuid:edition_id>/voting-rules")

@@ -19,7 +19,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from .. import auth
-from ..i18n import money
 from ..api import ApiError
 from .common import IMMUTABLE_S, PUBLIC_S, api, token
 
@@ -89,27 +88,22 @@ def areas_to_vote(ballot: dict, district_name: str | None, chosen_district: str 
     return mine + [a for a in ballot["areas"] if a["kind"] == "city"]
 
 
-def check_part(rule: dict, area: dict, chosen: dict[str, int]) -> list[str]:
-    """The limits of the frozen rule for one area; an area may also be left empty (its part is not sent)."""
+def check_part(edition_id: str, rule: dict, area: dict, chosen: dict[str, int]) -> list[str]:
+    """One area's choices checked by voting-svc itself (its dry run: the rules that will decide the cast
+    ballot, so the site keeps no copy of them); an area may also be left empty (its part is not sent)."""
     if not chosen:
         return []
-    problems = []
-    count = len(chosen)
-    if not rule["min_projects"] <= count <= rule["max_projects"]:
-        problems.append(_("Wybierz od %(min)d do %(max)d projektów (wybrano %(n)d).", min=rule["min_projects"],
-                          max=rule["max_projects"], n=count))
-    if rule["type"] == "cumulative" and sum(chosen.values()) > rule["max_points"]:
-        problems.append(_("Za dużo punktów: limit %(max)d, rozdano %(n)d.", max=rule["max_points"],
-                          n=sum(chosen.values())))
-    if rule["type"] == "budget_approval":
-        costs = {p["proposal_id"]: p["cost"] for p in area["projects"]}
-        total = sum(costs[p] for p in chosen)
-        if total > area["budget"]:
-            problems.append(_("Wybrane projekty kosztują %(total)s, więcej niż pula obszaru (%(budget)s).",
-                              total=money(total), budget=money(area["budget"])))
-    if rule["type"] == "ordinal" and sorted(chosen.values()) != list(range(1, count + 1)):
-        problems.append(_("Każde miejsce od 1 do %(n)d przyznaj dokładnie jednemu projektowi.", n=count))
-    return problems
+    if rule["type"] == "ordinal" and sorted(chosen.values()) != list(range(1, len(chosen) + 1)):
+        # the form's ranks must make an order before there is a ballot to check
+        return [_("Każde miejsce od 1 do %(n)d przyznaj dokładnie jednemu projektowi.", n=len(chosen))]
+    try:
+        api().post("voting", f"/editions/{edition_id}/ballot/check",
+                   json={"parts": [part_for_api(rule, area, chosen)], "whole": False})
+    except ApiError as exc:
+        if exc.status != 422:
+            raise
+        return [str(e.get("message")) for e in exc.errors] or [exc.message()]
+    return []
 
 
 def read_choices(rule: dict, area: dict) -> tuple[dict[str, int], list[str]]:
@@ -131,21 +125,19 @@ def read_choices(rule: dict, area: dict) -> tuple[dict[str, int], list[str]]:
     return chosen, problems
 
 
+def part_for_api(rule: dict, area: dict, chosen: dict[str, int]) -> dict:
+    if rule["type"] == "ordinal":  # the order of choices is the ranking
+        choices = [{"project_id": pid} for pid, _rank in sorted(chosen.items(), key=lambda kv: kv[1])]
+    elif rule["type"] == "cumulative":
+        choices = [{"project_id": pid, "points": pts} for pid, pts in chosen.items()]
+    else:
+        choices = [{"project_id": pid} for pid in chosen]
+    return {"area_id": area["area_id"], "choices": choices}
+
+
 def parts_for_api(rules: dict, areas: list[dict], draft: dict) -> list[dict]:
-    parts = []
-    for area in areas:
-        chosen = draft["parts"].get(area["area_id"]) or {}
-        if not chosen:
-            continue
-        rule = rules[area["kind"]]
-        if rule["type"] == "ordinal":  # the order of choices is the ranking
-            choices = [{"project_id": pid} for pid, _rank in sorted(chosen.items(), key=lambda kv: kv[1])]
-        elif rule["type"] == "cumulative":
-            choices = [{"project_id": pid, "points": pts} for pid, pts in chosen.items()]
-        else:
-            choices = [{"project_id": pid} for pid in chosen]
-        parts.append({"area_id": area["area_id"], "choices": choices})
-    return parts
+    return [part_for_api(rules[area["kind"]], area, draft["parts"][area["area_id"]])
+            for area in areas if draft["parts"].get(area["area_id"])]
 
 
 def _context(edition_id: str):
@@ -214,7 +206,7 @@ def area(edition_id, area_id):
     chosen = draft["parts"].get(area_id, {})
     if request.method == "POST":
         chosen, problems = read_choices(rule, current)
-        problems += check_part(rule, current, chosen)
+        problems = problems or check_part(edition_id, rule, current, chosen)
         if not problems:
             draft["parts"][area_id] = chosen
             _save(edition_id, draft)

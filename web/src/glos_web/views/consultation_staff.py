@@ -14,13 +14,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..api import ApiError
-from .common import api, form_errors, from_city_time, role_required, to_city_time, token
+from .common import IMMUTABLE_S, api, form_errors, from_city_time, role_required, to_city_time, token
 from .consultations import FORM_NAMES, KIND_NAMES, OUTCOME_NAMES, STATUS_NAMES
 
 bp = Blueprint("consultation_staff", __name__, url_prefix="/konsultacje")
 
 STAFF_ROLES = ("coordinator", "moderator", "department_reviewer")
-QUESTION_TYPES = ["single", "multiple", "scale", "ranking", "numeric", "short_text", "long_text", "matrix"]
 MIN_ROWS = 1
 
 
@@ -216,8 +215,10 @@ def survey_builder(cid):
                 return redirect(url_for("consultation_staff.dashboard", cid=cid))
             except ApiError as exc:
                 errors, status = form_errors(exc)
+    # the question types are consultation-svc's: the site only names them
+    types = api().get("consultation", "/consultations/question-types", cache_s=IMMUTABLE_S)["types"]
     return render_template("consultations/staff/survey.html", c=consultation, rows=rows, errors=errors,
-                           types=QUESTION_TYPES), status
+                           types=types), status
 
 
 # -- documents and meetings ------------------------------------------------------------------------------------

@@ -10,19 +10,44 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..api import ApiError
-from .common import PHASE_NAMES, PHASES, api, form_errors, from_city_time, role_required, to_city_time, token
+from .common import (IMMUTABLE_S, PHASE_NAMES, PHASES, api, form_errors, from_city_time, role_required, to_city_time,
+                     token)
 from .editions import SELECTION_NAMES, describe_rule
 
 bp = Blueprint("office_editions", __name__, url_prefix="/urzad/edycje")
 
-RULE_TYPES = ("approval", "budget_approval", "cumulative", "ordinal")
-RULE_FIELDS = ("city_type", "city_min", "city_max", "city_points", "district_type", "district_min", "district_max",
-               "district_points", "district_choice", "selection_rule", "min_score", "voting_day", "residency")
+RULE_FIELDS = ("city_type", "city_min", "city_max", "city_points", "city_rank_points", "district_type", "district_min",
+               "district_max", "district_points", "district_rank_points", "district_choice", "selection_rule",
+               "min_score", "voting_day", "residency")
+
+
+def rule_options() -> dict[str, list[tuple[str, str]]]:
+    """The form's choices for each field of the voting rules: the values proposals-svc defines (its vocabulary,
+    never a copy here), each with the name a person reads (the value itself for one the site cannot name yet)."""
+    vocabulary = api().get("proposals", "/editions/rules-vocabulary", cache_s=IMMUTABLE_S)
+    names = {
+        "ballot_types": {"approval": _("wybór projektów"), "budget_approval": _("wybór w granicach puli"),
+                         "cumulative": _("punkty"), "ordinal": _("ranking")},
+        "selection_rules": {code: str(name) for code, name in SELECTION_NAMES.items()},
+        "district_choice": {"own": _("osiedle zamieszkania"), "any": _("dowolne, wybrane przez głosującego")},
+        "residency": {"either": _("rejestr albo deklaracja"), "census": _("tylko rejestr mieszkańców"),
+                      "declaration": _("tylko deklaracja")},
+    }
+    return {field: [(code, named.get(code, code)) for code in vocabulary[field]] for field, named in names.items()}
 
 
 def _int(text: str):
     """A whole number as typed, or the text itself so proposals-svc names the field."""
     return int(text) if text.strip().lstrip("-").isdigit() else (text.strip() or None)
+
+
+def _rank_points(typed: str, max_projects) -> list | str:
+    """"3, 2, 1" → [3, 2, 1]; left empty, a point less for each place down to 1 (max_projects, …, 2, 1); anything
+    else goes as typed, for proposals-svc to name the field."""
+    if not typed:
+        return list(range(max_projects, 0, -1)) if isinstance(max_projects, int) and 0 < max_projects <= 100 else []
+    items = [item.strip() for item in typed.replace(";", ",").split(",") if item.strip()]
+    return [int(item) for item in items] if all(item.isdigit() for item in items) else typed
 
 
 def _rules_from_form() -> tuple[dict, dict]:
@@ -36,6 +61,8 @@ def _rules_from_form() -> tuple[dict, dict]:
                 "max_projects": _int(typed[f"{kind}_max"])}
         if typed[f"{kind}_type"] == "cumulative":
             rule["max_points"] = _int(typed[f"{kind}_points"])
+        if typed[f"{kind}_type"] == "ordinal":
+            rule["rank_points"] = _rank_points(typed[f"{kind}_rank_points"], rule["max_projects"])
         return rule
 
     rules = {"city": ballot_rule("city"), "district": ballot_rule("district"),
@@ -56,7 +83,8 @@ def _typed_from(rules: dict | None) -> dict:
     for kind in ("city", "district"):
         rule = rules[kind]
         typed.update({f"{kind}_type": rule["type"], f"{kind}_min": str(rule.get("min_projects", "")),
-                      f"{kind}_max": str(rule["max_projects"]), f"{kind}_points": str(rule.get("max_points") or "")})
+                      f"{kind}_max": str(rule["max_projects"]), f"{kind}_points": str(rule.get("max_points") or ""),
+                      f"{kind}_rank_points": ", ".join(map(str, rule.get("rank_points") or []))})
     selection = rules["selection"]
     typed.update(district_choice=rules.get("district_choice", "own"), selection_rule=selection["rule"],
                  min_score=str(selection.get("min_score") or ""), voting_day=rules["eligibility"]["voting_day"],
@@ -138,12 +166,7 @@ def setup(eid):
                     flash(_("Zasady głosowania zapisane."), "success")
             elif action == "freeze":
                 reason = request.form.get("freeze_reason", "").strip()
-                # identity-svc issues the credentials, so it gets the saved rules' eligibility first: harmless
-                # should the freeze be refused (the rules can still change), and in place the moment it is not
-                saved = rules_state.get("voting_rules")
-                if saved:
-                    api().call("identity", "PUT", f"/editions/{eid}/eligibility", token=token(),
-                               json={**saved["eligibility"], "reason": reason})
+                # voting-svc takes the ballot and identity-svc its eligibility rules from `ballot.published`
                 api().post("proposals", f"/editions/{eid}/ballot", token=token(), json={"reason": reason}, timeout=30)
                 flash(_("Karta do głosowania zamrożona; skrót zasad opublikowany."), "success")
             if preview is None:
@@ -160,4 +183,4 @@ def setup(eid):
     return render_template("office/edition_setup.html", edition=edition, areas=areas, schedule=schedule,
                            rules_state=rules_state, values=values, errors=errors, preview=preview,
                            describe_rule=describe_rule, selection_names=SELECTION_NAMES, phases=PHASES,
-                           phase_names=PHASE_NAMES, rule_types=RULE_TYPES), status
+                           phase_names=PHASE_NAMES, options=rule_options()), status
