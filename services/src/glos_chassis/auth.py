@@ -38,9 +38,10 @@ class TokenVerifier:
     """`keys` replaces the JWKS client only where no identity-svc runs: a service's own tests give it the test
     key set (`glos_chassis.testing.TestKeys`) — anything with PyJWKClient's `get_signing_key(kid)`."""
 
-    def __init__(self, jwks_url: str, issuer: str, audience: str, *, leeway_s: int = 5, keys=None):
+    def __init__(self, jwks_url: str, issuer: str, audience: str, *, leeway_s: int = 5, keys=None,
+                 refresh_cooldown_s: float = 30):
         self.jwks = keys or jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5,
-                                            cooldown_duration=30)
+                                            cooldown_duration=refresh_cooldown_s)
         self.issuer = issuer
         self.audience = audience
         self.leeway_s = leeway_s

@@ -108,7 +108,13 @@ class TestKeys:
         self.kid = f"test-{uuid.uuid4().hex[:8]}"
         self._private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         public_jwk = jwt.algorithms.RSAAlgorithm.to_jwk(self._private.public_key(), as_dict=True)
-        self._jwks = jwt.PyJWKSet.from_dict({"keys": [{**public_jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}]})
+        self._public_jwk = {**public_jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}
+        self._jwks = jwt.PyJWKSet.from_dict({"keys": [self._public_jwk]})
+
+    @property
+    def public_jwks(self) -> dict:
+        """The key set as identity-svc publishes its own (for a test that serves it over HTTP)."""
+        return {"keys": [dict(self._public_jwk)]}
 
     @property
     def private_key(self) -> rsa.RSAPrivateKey:
