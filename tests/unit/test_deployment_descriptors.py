@@ -10,7 +10,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "k8s" / "base"
 SERVICES = ("identity", "proposals", "voting", "consultation")
 K8S_VERSION = "1.33.0"
