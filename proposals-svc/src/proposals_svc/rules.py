@@ -55,7 +55,8 @@ class BallotRuleSchema(Schema):
         if data["type"] == "cumulative" and not data.get("max_points"):
             raise ValidationError("Głos punktowy wymaga max_points.", "max_points")
         if data["type"] == "ordinal" and len(data.get("rank_points") or []) != data["max_projects"]:
-            raise ValidationError("Podaj punkty dla każdego miejsca (tyle, ile max_projects).", "rank_points")
+            raise ValidationError(f"Podaj punkty za każde z {data['max_projects']} miejsc (tyle liczb, ile najwięcej "
+                                  f"projektów).", "rank_points")
 
 
 class SelectionSchema(Schema):
@@ -68,7 +69,8 @@ class SelectionSchema(Schema):
     tie_break = fields.List(fields.String(validate=validate.OneOf(TIE_BREAKS)),
                             load_default=lambda: ["draw"], validate=validate.Length(min=1))
     # published before voting closes; the seed itself is revealed after, so anyone can re-run the draw
-    draw_seed_sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    draw_seed_sha256 = fields.String(required=True, validate=validate.Regexp(
+        r"^[0-9a-f]{64}$", error="Podaj ziarno losowania (wysyłany jest jego skrót SHA-256: 64 znaki 0–9, a–f)."))
 
 
 class EligibilityRulesSchema(Schema):

@@ -46,7 +46,7 @@ TITLES = {
 FIELD_MESSAGES_PL = {
     "Missing data for required field.": "Pole jest wymagane.",
     "Unknown field.": "Nieznane pole.",
-    "Field may not be null.": "Pole nie może być puste (null).",
+    "Field may not be null.": "Pole nie może być puste.",
     "Not a valid string.": "Wartość musi być tekstem.",
     "Not a valid integer.": "Wartość musi być liczbą całkowitą.",
     "Not a valid number.": "Wartość musi być liczbą.",
@@ -59,6 +59,7 @@ FIELD_MESSAGES_PL = {
     "Invalid input type.": "Nieprawidłowy typ danych.",
     "Invalid value.": "Nieprawidłowa wartość.",
     "Not a valid email address.": "Nieprawidłowy adres e-mail.",
+    "String does not match expected pattern.": "Wartość nie ma wymaganej postaci.",
 }
 
 # marshmallow's validator messages carry numbers; these patterns translate them.
@@ -70,6 +71,7 @@ FIELD_PATTERNS_PL = [
      r"Wartość musi być od \1 do \2."),
     (re.compile(r"^Must be greater than or equal to (\S+)\.$"), r"Wartość musi wynosić co najmniej \1."),
     (re.compile(r"^Must be less than or equal to (\S+)\.$"), r"Wartość może wynosić najwyżej \1."),
+    (re.compile(r"^Must be one of: (.+)\.$"), r"Wybierz jedną z wartości: \1."),
 ]
 
 

@@ -41,6 +41,17 @@ def _int(text: str):
     return int(text) if text.strip().lstrip("-").isdigit() else (text.strip() or None)
 
 
+# proposals-svc names a mistake by the rules' field; the form's input for it has a name of its own
+RULE_ERROR_INPUTS = {
+    **{f"rules_{kind}_{field}": f"{kind}_{name}" for kind in ("city", "district")
+       for field, name in (("type", "type"), ("min_projects", "min"), ("max_projects", "max"), ("max_points", "points"),
+                           ("rank_points", "rank_points"))},
+    "rules_district_choice": "district_choice", "rules_selection_rule": "selection_rule",
+    "rules_selection_min_score": "min_score", "rules_selection_draw_seed_sha256": "seed",
+    "rules_eligibility_voting_day": "voting_day", "rules_eligibility_residency": "residency", "reason": "rules_reason",
+}
+
+
 def _rank_points(typed: str, max_projects) -> list | str:
     """"3, 2, 1" → [3, 2, 1]; left empty, a point less for each place down to 1 (max_projects, …, 2, 1); anything
     else goes as typed, for proposals-svc to name the field."""
@@ -173,7 +184,9 @@ def setup(eid):
                 return redirect(url_for("office_editions.setup", eid=eid) + (f"#{section}" if section else ""))
         except ApiError as exc:
             prefix = {"area": "area_", "rules": "", "preview": ""}.get(action, f"{action}_")
-            errors = {"_form": exc.message(), **{prefix + k: v for k, v in exc.field_errors().items()}}
+            errors = {RULE_ERROR_INPUTS.get(prefix + k, prefix + k): v for k, v in exc.field_errors().items()}
+            if not errors or "_form" in errors:  # the service's own sentence only when no field says it better
+                errors["_form"] = errors.get("_form") or exc.message()
             status = exc.status
     areas = api().get("proposals", f"/editions/{eid}/areas")
     schedule = api().get("proposals", f"/editions/{eid}/schedule")
