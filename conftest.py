@@ -40,8 +40,7 @@ LAYERS = ("unit", "service")
 
 # Platform tests that change the shared test stack (or the fault profile's), so nothing may run beside them:
 # `./glos test` runs the rest of the platform layer two at a time (pytest-xdist) and then these, one after
-# another. The two longest tests — the Katowice 2020 edition and voting-svc's fault test (on a stack of its
-# own) — are put first, so that they start at once instead of ending the run.
+# another.
 EXCLUSIVE = {
     "services/tests/test_outbox_and_consumer.py": "kills the test stack's broker",
     # the fault profile's own stack, which voting-svc's fault test (in the parallel part) also starts
@@ -51,7 +50,10 @@ EXCLUSIVE = {
     "tests/test_loadtests_smoke.py": "load scenarios",
     "tests/test_openapi_conformance.py": "fuzzes every endpoint, up to the gateway's limits",
 }
-LONGEST_FIRST = ("tests/test_katowice_2020_full_edition.py", "voting-svc/tests/test_vote_path_faults.py")
+# The two longest tests — the Katowice 2020 edition (the vote path at full load) and voting-svc's fault test (on a
+# stack of its own) — are marked `long`: `./glos test` runs them one after the other beside the parallel part,
+# instead of leaving them to whichever pytest-xdist worker happens to get both.
+LONG = ("tests/test_katowice_2020_full_edition.py", "voting-svc/tests/test_vote_path_faults.py")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -63,8 +65,8 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(getattr(pytest.mark, layer))
         if relative.as_posix() in EXCLUSIVE:
             item.add_marker(pytest.mark.exclusive)
-    # stable: every pytest-xdist worker sorts the same way, as the scheduler requires
-    items.sort(key=lambda item: Path(str(item.path)).relative_to(REPO).as_posix() not in LONGEST_FIRST)
+        if relative.as_posix() in LONG:
+            item.add_marker(pytest.mark.long)
 
 
 @contextmanager
