@@ -110,6 +110,11 @@ def test_a_service_that_is_down_gives_a_problem_502_and_comes_back(gateway, plat
     assert stack._stop_pid(platform, "consultation-web")
     try:
         _assert_problem(requests.get(f"{gateway}/api/consultation/consultations", timeout=10), 502)
+        # a path ending in .pdf or .html: nginx types its own answers by the extension unless told otherwise
+        # (issue 24, 8) — the problem is still application/problem+json, not a "PDF" a browser would save
+        for report in ("report.pdf", "report.html"):
+            _assert_problem(requests.get(f"{gateway}/api/consultation/consultations/{uuid.uuid4()}/{report}",
+                                         timeout=10), 502)
     finally:
         stack.start_services(platform, services=("consultation",))
     assert requests.get(f"{gateway}/api/consultation/consultations", timeout=10).status_code == 200
