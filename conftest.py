@@ -120,6 +120,17 @@ def fresh_database():
 
 
 @pytest.fixture(scope="session")
+def fresh_redis() -> str:
+    """The URL of a Redis database for the service layer: the test stack's real Redis, database 1 + the
+    pytest-xdist worker's number (the platform's services use database 0), emptied before each test."""
+    if not _port_open(PROFILE.redis_port):
+        pytest.fail("the test stack's Redis is not answering; run the tests with ./glos test --fast "
+                    "(or ./glos test)", pytrace=False)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")
+    return f"redis://127.0.0.1:{PROFILE.redis_port}/{2 + int(worker.removeprefix('gw'))}"
+
+
+@pytest.fixture(scope="session")
 def platform(test_stack) -> stack.Profile:
     """All four services (web + worker) against the test stack, migrated, ready. Under pytest-xdist the first
     worker starts them and none stops them (`./glos test` stops the stack at the end); alone, pytest stops what

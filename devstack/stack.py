@@ -16,7 +16,7 @@ Usage:
     python devstack/stack.py [--profile dev|test] status
     python devstack/stack.py [--profile dev|test] env
     python devstack/stack.py [--profile dev|test] reset-databases
-    python devstack/stack.py [--profile dev|test] postgres-start      # only PostgreSQL (./glos test --fast)
+    python devstack/stack.py [--profile dev|test] postgres-start      # only PostgreSQL and Redis (./glos test --fast)
     python devstack/stack.py [--profile dev|test] reset-kafka
     python devstack/stack.py [--profile dev|test] kafka-stop NODE [--kill]
     python devstack/stack.py [--profile dev|test] kafka-start NODE
@@ -748,7 +748,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("status")
     sub.add_parser("env")
     sub.add_parser("reset-databases")
-    sub.add_parser("postgres-start", help="only PostgreSQL, with the services' roles and databases (the fast tests)")
+    sub.add_parser("postgres-start", help="only PostgreSQL (with the services' roles and databases) and Redis: "
+                                          "the fast tests")
     sub.add_parser("reset-kafka", help="stop Kafka and delete its data (start formats it afresh)")
     sub.add_parser("reset-logs", help="empty the profile's log files")
     sub.add_parser("services-start")
@@ -788,6 +789,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "postgres-start":
             p.state.mkdir(parents=True, exist_ok=True)
             start_postgres(p)
+            start_redis(p)
         elif args.command == "reset-databases":
             reset_databases(p)
         elif args.command == "reset-kafka":

@@ -18,9 +18,10 @@ SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def svc(fresh_database):
+def svc(fresh_database, fresh_redis):
     service = ServiceUnderTest.start(create_app, ConsultationSettings, SERVICE_ROOT,
-                                    fresh_database("consultation"))
+                                    fresh_database("consultation"),
+                                     redis_url=fresh_redis)
     yield service
     service.stop()
 

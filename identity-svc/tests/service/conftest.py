@@ -19,8 +19,9 @@ SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def svc(fresh_database):
+def svc(fresh_database, fresh_redis):
     service = ServiceUnderTest.start(create_app, IdentitySettings, SERVICE_ROOT, fresh_database("identity"),
+                                     redis_url=fresh_redis,
                                      keys=KeysServedBy)
     yield service
     service.stop()

@@ -4,14 +4,13 @@ The layer's rule: what matters is never faked. The app is the service's own `cre
 database is a real PostgreSQL database migrated by the service's own Alembic scripts, the tokens are RS256 JWTs
 checked by the chassis's verifier (signed by a test key instead of identity-svc's), events are the outbox rows
 the service wrote in the same transaction, and consumed events go to the service's handlers as real envelopes.
-What is left out is what lies outside the service: Kafka (the outbox relay and the consumers' polling are the
-chassis's, tested in its own layer), the other services, and Redis, which in these services only counts limits
-and lockouts and remembers revoked token ids — fakeredis keeps those in-process, with Redis's commands and
-expiry; the platform layer runs every service against the real Redis.
+Redis is the test stack's real one, in a database of its own per worker, emptied before each test. What is
+left out is what lies outside the service: Kafka (the outbox relay and the consumers' polling are the chassis's,
+tested in its own layer) and the other services.
 
     database = ServiceDatabase(url, SERVICE_ROOT)     # created afresh by the test run, migrated once
     keys = TestKeys(settings.token_issuer)
-    app = service_app(create_app(settings), keys)
+    app = service_app(create_app(settings), keys, redis_url=redis_url)
     client = app.test_client()
     client.get("/editions", headers=keys.headers(roles=["pb_official"]))
     database.empty()                                 # after each test: back to just-migrated
@@ -179,13 +178,13 @@ def caller(keys: TestKeys, *roles: str, account_id: str | None = None, **claims)
     return Caller(account_id, keys.headers(account_id, roles or ("resident",), **claims))
 
 
-def service_app(app: Flask, keys=None, *, redis_client=None) -> Flask:
+def service_app(app: Flask, keys=None, *, redis_url: str) -> Flask:
     """The service's app wired for its own tests: tokens checked against `keys` (a `TestKeys`, or any
-    PyJWKClient-like object — identity-svc's tests give it the app's own key set), Redis in-process."""
-    if redis_client is None:
-        import fakeredis
+    PyJWKClient-like object — identity-svc's tests give it the app's own key set), Redis at `redis_url` (a real
+    Redis database the tests may empty)."""
+    import redis
 
-        redis_client = fakeredis.FakeRedis()
+    redis_client = redis.Redis.from_url(redis_url, socket_timeout=2)
     app.extensions["glos.redis"] = redis_client
     if keys is not None:
         settings = app.extensions["glos.settings"]
@@ -256,7 +255,7 @@ class ServiceUnderTest:
     keys: TestKeys
 
     @classmethod
-    def start(cls, create_app, settings_cls, service_root: Path, database_url: str, *, keys=None,
+    def start(cls, create_app, settings_cls, service_root: Path, database_url: str, *, redis_url: str, keys=None,
               **settings) -> ServiceUnderTest:
         database = ServiceDatabase(database_url, service_root)
         database.migrate()
@@ -264,14 +263,14 @@ class ServiceUnderTest:
         test_keys = TestKeys(config.token_issuer, config.token_audience)
         app = create_app(config)
         # keys: the test keys, or a function of the app for a service that signs its own (identity-svc)
-        app = service_app(app, test_keys if keys is None else keys(app))
+        app = service_app(app, test_keys if keys is None else keys(app), redis_url=redis_url)
         database.keep_as_seed()  # what the app wrote at its start (a first signing key) stays for every test
         return cls(app, database, test_keys)
 
     def reset(self) -> None:
-        """Back to just-started: the database emptied to its seed, Redis's counters and locks forgotten."""
+        """Back to just-started: the database emptied to its seed, its Redis database emptied."""
         self.database.empty()
-        self.app.extensions["glos.redis"].flushall()
+        self.app.extensions["glos.redis"].flushdb()
 
     @property
     def client(self):

@@ -17,7 +17,7 @@ def keys() -> TestKeys:
 
 
 @pytest.fixture(scope="session")
-def app(fresh_database, keys):
+def app(fresh_database, fresh_redis, keys):
     settings = ServiceSettings(service_name="chassis-test", database_url=fresh_database("chassis"),
                                redis_url="redis://127.0.0.1:1/0", kafka_bootstrap_servers="127.0.0.1:1",
                                identity_jwks_url="http://127.0.0.1:1/jwks", token_issuer=keys.issuer)
@@ -28,12 +28,12 @@ def app(fresh_database, keys):
     def official_only():
         return {"subject": current_principal().subject}
 
-    app = service_app(app, keys)
+    app = service_app(app, keys, redis_url=fresh_redis)
     yield app
     app.extensions["glos.engine"].dispose()
 
 
 @pytest.fixture
 def client(app):
-    app.extensions["glos.redis"].flushall()
+    app.extensions["glos.redis"].flushdb()
     return app.test_client()

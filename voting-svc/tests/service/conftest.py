@@ -19,8 +19,9 @@ SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def svc(fresh_database):
-    service = ServiceUnderTest.start(create_app, VotingSettings, SERVICE_ROOT, fresh_database("voting"))
+def svc(fresh_database, fresh_redis):
+    service = ServiceUnderTest.start(create_app, VotingSettings, SERVICE_ROOT, fresh_database("voting"),
+                                     redis_url=fresh_redis)
     yield service
     service.stop()
 
