@@ -492,10 +492,11 @@ def start_mail_sink(p: Profile) -> None:
 # --------------------------------------------------------------------------- nginx
 
 
-def render_gateway_config(p: Profile) -> Path:
-    """Fill gateway/nginx.conf.template with this profile's ports and paths."""
+def render_gateway_config(p: Profile, *, name: str = "nginx", **overrides: str) -> Path:
+    """Fill gateway/nginx.conf.template with this profile's ports and paths (`overrides`: other values, for a
+    second gateway under state/`name` — the tests' HTTPS-entry one)."""
     template = (REPO / "gateway" / "nginx.conf.template").read_text()
-    ndir = p.state / "nginx"
+    ndir = p.state / name
     (ndir / "tmp").mkdir(parents=True, exist_ok=True)
     user = pwd.getpwuid(os.geteuid()).pw_name
     values = {
@@ -509,6 +510,8 @@ def render_gateway_config(p: Profile) -> Path:
         "INCLUDE_DIR": str(REPO / "gateway"),
         "MIME_TYPES": "/etc/nginx/mime.types",
         **{f"{svc.upper()}_UPSTREAM": f"127.0.0.1:{p.service_port(svc)}" for svc in SERVICES + (WEB,)},
+        "HSTS": "",  # plain HTTP on loopback: no Strict-Transport-Security
+        **overrides,
     }
     for key, value in values.items():
         template = template.replace("${" + key + "}", value)

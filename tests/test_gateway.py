@@ -176,3 +176,47 @@ def test_a_body_refused_before_it_is_read_is_the_service_s_4xx_never_a_502(gatew
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(refused, range(120)))
     assert 502 not in statuses and set(statuses) <= {401, 404, 415}, {s: statuses.count(s) for s in set(statuses)}
+
+
+def test_an_https_entry_sends_hsts_on_every_answer_and_the_plain_http_one_none(gateway, platform):
+    """Issue 24 (6): no HSTS anywhere. The gateway as the production entry renders it (HSTS set, as k8s/ sets
+    it), started beside the test stack's: every answer carries it — a page, an API answer, a static file, nginx's
+    own problem+json; the local plain-HTTP gateway sends none (a browser ignores it over HTTP anyway)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    hsts = "max-age=63072000; includeSubDomains"
+    ndir = platform.state / "nginx-hsts"
+    cfg = stack.render_gateway_config(platform, name="nginx-hsts", LISTEN=f"127.0.0.1:{port}", HSTS=hsts,
+                                      ERROR_LOG=str(ndir / "error.log"), ACCESS_LOG=str(ndir / "access.log"))
+    nginx = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(cfg), "-e",
+                              str(ndir / "error.log"), "-g", "daemon off;"])
+    try:
+        entry = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                requests.get(f"{entry}/gateway/alive", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, (ndir / "error.log").read_text()
+                time.sleep(0.1)
+        answers = {"page": requests.get(f"{entry}/", timeout=10),
+                   "api": requests.get(f"{entry}/api/proposals/editions", timeout=10),
+                   "static": requests.get(f"{entry}/static/css/glos.css", timeout=10),
+                   "nginx's own 404": requests.get(f"{entry}/api/nie-ma-takiej-uslugi", timeout=10),
+                   "a report's 404": requests.get(f"{entry}/api/consultation/consultations/{uuid.uuid4()}/report.pdf",
+                                                  timeout=10)}
+        for what, answer in answers.items():
+            assert answer.headers.get("Strict-Transport-Security") == hsts, (what, answer.status_code, answer.headers)
+        assert answers["page"].status_code == 200 and answers["static"].status_code == 200
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+    local = requests.get(f"{gateway}/", timeout=10)
+    assert local.status_code == 200 and "Strict-Transport-Security" not in local.headers

@@ -126,3 +126,21 @@ def test_the_web_front_end_scales_on_its_own_behind_the_gateway():
     # the gateway image points its web upstream at that Service
     assert f"WEB_UPSTREAM={service['metadata']['name']}:{service['spec']['ports'][0]['port']}" in \
         (REPO / "gateway" / "Dockerfile").read_text()
+
+
+def test_every_https_deployment_sends_hsts_and_gives_the_site_a_host_prefixed_secure_cookie():
+    """Issue 24 (3, 6): the production entry sends Strict-Transport-Security; the site's public address is
+    https://, from which glos-web names its cookie __Host-… and makes it Secure. Compose is plain HTTP on
+    localhost unless GLOS_PUBLIC_URL / GLOS_HSTS say otherwise."""
+    gateway = next(doc for name, doc in manifests() if name == "gateway.yaml:Deployment/gateway")
+    env = {e["name"]: e["value"] for e in gateway["spec"]["template"]["spec"]["containers"][0]["env"]}
+    max_age = int(env["HSTS"].split("max-age=")[1].split(";")[0])
+    assert max_age >= 365 * 24 * 3600 and "includeSubDomains" in env["HSTS"]
+    config = next(doc for name, doc in manifests() if name == "config.yaml:ConfigMap/glos-config")
+    assert config["data"]["PUBLIC_URL"].startswith("https://") and config["data"]["WEB_SECURE_COOKIES"] == "1"
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    assert compose["gateway"]["environment"]["HSTS"] == "${GLOS_HSTS:-}"
+    assert compose["web"]["environment"]["PUBLIC_URL"] == "${GLOS_PUBLIC_URL:-http://localhost:8080}"
+    # every gateway answer carries it: both header sets every location includes send it
+    for headers in ("security_headers.conf", "web_headers.conf"):
+        assert "add_header Strict-Transport-Security $glos_hsts always;" in (REPO / "gateway" / headers).read_text()

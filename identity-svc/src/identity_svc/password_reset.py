@@ -7,7 +7,7 @@
   working once the password changes, so it can be used once.
 - Every wrong or expired token counts as a failed attempt of the client address in the login throttle, and a
   locked client is refused before the token is looked at. A successful reset clears the account's lockout,
-  and revokes every refresh token of the account (every other login ends).
+  and ends every login of the account at once — its refresh tokens and its access tokens at every service.
 """
 
 from __future__ import annotations
@@ -15,19 +15,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
 
 from . import mail
 from .limits import client_key, recipient_key, within
-from .models import Account, RefreshToken
+from .models import Account
 from .registration import check_password
 from .service import hasher
+from . import sessions
 from .sessions import Throttle
 
 log = logging.getLogger("identity_svc.auth")
@@ -70,7 +70,7 @@ def _bad_token(pl: str, en: str, status: int = 400) -> Problem:
                    errors=[{"location": "json", "field": "token", "message": pl, "message_en": en}])
 
 
-def confirm_reset(session: Session, throttle: Throttle, settings, *, token: str, password: str,
+def confirm_reset(session: Session, redis_client, throttle: Throttle, settings, *, token: str, password: str,
                   address: str) -> Account:
     throttle.check_address(address)  # a client locked out of logging in is locked out of this too
     try:
@@ -89,9 +89,7 @@ def confirm_reset(session: Session, throttle: Throttle, settings, *, token: str,
                          "The reset link is not valid or was already used.") from None
     check_password(password, account.email)
     account.password_hash = hasher.hash(password)
-    session.execute(update(RefreshToken).where(RefreshToken.account_id == account.id,
-                                               RefreshToken.revoked_at.is_(None))
-                    .values(revoked_at=datetime.now(UTC)))
+    sessions.end_every_login(session, redis_client, settings, account.id)  # whoever knew the old one is out now
     throttle.succeeded(account.email, address)
     log.info("auth.reset_confirmed", extra={"result": "success", "account": str(account.id), "client": address})
     return account

@@ -49,7 +49,8 @@ def export(session: Session, vault: Vault, account_id: uuid.UUID) -> dict:
     return data
 
 
-def delete_account(session: Session, throttle, account_id: uuid.UUID, password: str, *, address: str) -> None:
+def delete_account(session: Session, throttle, account_id: uuid.UUID, password: str, *, address: str,
+                   end_logins) -> None:
     """Deleting needs the password, not just a token — checked through the same lockout as a login, so a stolen
     token cannot be used to guess the password here either."""
     account = session.get(Account, account_id)
@@ -63,6 +64,7 @@ def delete_account(session: Session, throttle, account_id: uuid.UUID, password: 
         raise
     throttle.succeeded(account.email, address)
     session.execute(delete(OutgoingMail).where(OutgoingMail.to_address == account.email))
+    end_logins(account_id)  # every login's access tokens refused at once, before its refresh tokens go
     session.execute(delete(RefreshToken).where(RefreshToken.account_id == account_id))
     session.execute(delete(Resident).where(Resident.account_id == account_id))
     session.delete(account)

@@ -110,6 +110,11 @@ class RegistrationAcceptedSchema(Schema):
     detail = fields.String()
 
 
+class PasswordChangedSchema(RegistrationAcceptedSchema):
+    account_id = fields.UUID(metadata={"description": "Konto, którego wszystkie logowania zakończono / The account "
+                                                      "whose every login was ended"})
+
+
 class ConfirmationQuerySchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=10, max=500))
 

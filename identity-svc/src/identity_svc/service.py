@@ -23,11 +23,13 @@ _DUMMY_HASH = hasher.hash("not-a-real-password-just-timing")
 
 
 def issue_access_token(session: Session, account: Account, *, passphrase: bytes, issuer: str, audience: str,
-                       ttl_s: int) -> dict:
+                       ttl_s: int, login_id: uuid.UUID) -> dict:
+    """`login_id` (the `sid` claim): the sign-in this token comes from — its refresh-token family — so that a
+    logout, a password reset or a deletion can revoke every access token of that login at once."""
     kid, private = active_private_key(session, passphrase)
     now = int(time.time())
     claims = {"iss": issuer, "aud": audience, "sub": str(account.id), "roles": sorted(account.roles),
-              "scopes": account.role_scopes or {},
+              "scopes": account.role_scopes or {}, "sid": str(login_id),
               "iat": now, "nbf": now, "exp": now + ttl_s, "jti": uuid.uuid4().hex}
     token = jwt.encode(claims, private, algorithm="RS256", headers={"kid": kid})
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl_s}

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from glos_chassis.auth import REVOKED_JTI_PREFIX
+from glos_chassis.auth import REVOKED_JTI_PREFIX, REVOKED_LOGIN_PREFIX
 from glos_chassis.errors import Problem
 
 from .models import Account, RefreshToken
@@ -115,7 +115,7 @@ def _tokens(session: Session, account: Account, settings, family_id: uuid.UUID) 
                              expires_at=datetime.now(UTC) + timedelta(seconds=settings.refresh_token_ttl_s)))
     access = issue_access_token(session, account, passphrase=settings.key_passphrase.get_secret_value().encode(),
                                 issuer=settings.token_issuer, audience=settings.token_audience,
-                                ttl_s=settings.access_token_ttl_s)
+                                ttl_s=settings.access_token_ttl_s, login_id=family_id)
     return {**access, "refresh_token": raw, "refresh_expires_in": settings.refresh_token_ttl_s}
 
 
@@ -124,7 +124,7 @@ def _invalid_refresh() -> Problem:
                    "The refresh token is not valid. Log in again.", type_="https://glos.pl/problems/invalid-token")
 
 
-def refresh(session: Session, settings, raw_token: str) -> dict:
+def refresh(session: Session, redis_client, settings, raw_token: str) -> dict:
     """Use up one refresh token for a new pair. A token used twice revokes its whole family (theft)."""
     token = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _digest(raw_token))
                            .with_for_update())
@@ -132,7 +132,7 @@ def refresh(session: Session, settings, raw_token: str) -> dict:
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         raise _invalid_refresh()
     if token.used_at is not None:
-        revoke_family(session, token.family_id)
+        revoke_login(session, redis_client, settings, token.family_id)
         log.warning("auth.refresh_reuse", extra={"account": str(token.account_id), "family": str(token.family_id)})
         raise _invalid_refresh()
     token.used_at = now
@@ -140,18 +140,45 @@ def refresh(session: Session, settings, raw_token: str) -> dict:
     return _tokens(session, account, settings, family_id=token.family_id)
 
 
-def revoke_family(session: Session, family_id: uuid.UUID) -> None:
+def revoke_login(session: Session, redis_client, settings, family_id: uuid.UUID) -> None:
+    """End one login: its refresh tokens in the database, and its access tokens at every service at once (the
+    revocation list the chassis reads, kept as long as an access token lives)."""
     session.execute(update(RefreshToken).where(RefreshToken.family_id == family_id,
                                                RefreshToken.revoked_at.is_(None))
                     .values(revoked_at=datetime.now(UTC)))
+    redis_client.set(REVOKED_LOGIN_PREFIX + str(family_id), 1, ex=settings.access_token_ttl_s)
 
 
-def logout(session: Session, redis_client, *, raw_refresh_token: str | None, access_claims: dict) -> None:
-    """Revoke the login's refresh tokens and the access token itself until it would have expired."""
+def end_every_login(session: Session, redis_client, settings, account_id: uuid.UUID) -> int:
+    """A password reset or a deleted account: every login of the account ends, in every browser and app, now —
+    not when its last access token would have expired. Returns how many logins were still alive."""
+    families = session.scalars(select(RefreshToken.family_id).distinct()
+                               .where(RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None))).all()
+    for family_id in families:
+        revoke_login(session, redis_client, settings, family_id)
+    return len(families)
+
+
+def login_alive(session: Session, claims: dict) -> bool:
+    """identity-svc's own, durable check of a token's login (its refresh-token family not revoked): what a
+    person's personal data answers rely on, even if Redis lost the revocation list."""
+    sid = claims.get("sid")
+    if not sid:
+        return True  # a token without a login (none that identity-svc issues today)
+    try:
+        family_id = uuid.UUID(sid)
+    except ValueError:
+        return False
+    return session.scalar(select(RefreshToken.id).where(RefreshToken.family_id == family_id,
+                                                         RefreshToken.revoked_at.is_(None)).limit(1)) is not None
+
+
+def logout(session: Session, redis_client, settings, *, raw_refresh_token: str | None, access_claims: dict) -> None:
+    """Revoke the login's refresh tokens and its access tokens (this one until it would have expired)."""
     if raw_refresh_token:
         token = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _digest(raw_refresh_token)))
         if token is not None and str(token.account_id) == access_claims["sub"]:
-            revoke_family(session, token.family_id)
+            revoke_login(session, redis_client, settings, token.family_id)
     remaining = int(access_claims["exp"] - time.time())
     if remaining > 0:
         redis_client.set(REVOKED_JTI_PREFIX + access_claims["jti"], 1, ex=remaining)

@@ -21,8 +21,9 @@ from .schemas import (AccountDeletionSchema, AccountSchema, CensusImportSchema, 
                       CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, CredentialSchema,
                       EligibilityRulesSchema, EligibilitySchema, ForeignerVerificationSchema,
                       InPersonVerificationSchema, JwksSchema,
-                      LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordResetRequestSchema,
-                      PasswordResetSchema, RefreshRequestSchema, RegistrationAcceptedSchema, RegistrationSchema,
+                      LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordChangedSchema,
+                      PasswordResetRequestSchema, PasswordResetSchema, RefreshRequestSchema, RegistrationAcceptedSchema,
+                      RegistrationSchema,
                       ResidencyDeclarationSchema, ResidentSchema, RoleGrantSchema, RoleRevokeSchema, RolesSchema,
                       StaffAccountSchema, StreetsReportSchema, SupportListReportSchema, SupportListSchema,
                       TokenRequestSchema, TokenResponseSchema)
@@ -100,14 +101,18 @@ class PasswordResetRequest(MethodView):
 @blp.route("/password-reset/confirm")
 class PasswordReset(MethodView):
     @blp.arguments(PasswordResetSchema)
-    @blp.response(200, RegistrationAcceptedSchema)
+    @blp.response(200, PasswordChangedSchema)
     @blp.doc(summary="Ustaw nowe hasło z linku / Set a new password from the link")
     def post(self, body):
+        settings = current_app.extensions["glos.settings"]
         with session_scope(db_sessions()) as session:
-            password_reset.confirm_reset(session, _throttle(), current_app.extensions["glos.settings"],
-                                         token=body["token"], password=body["password"],
-                                         address=request.remote_addr or "-")
-        return {"status": "password_changed", "detail": "Hasło zmienione. / Password changed."}
+            account = password_reset.confirm_reset(session, current_app.extensions["glos.redis"], _throttle(), settings,
+                                                   token=body["token"], password=body["password"],
+                                                   address=request.remote_addr or "-")
+            account_id = account.id
+        # the account whose logins ended, so that a client keeping its own sessions (the site) ends them too
+        return {"status": "password_changed", "detail": "Hasło zmienione. / Password changed.",
+                "account_id": account_id}
 
 
 @blp.route("/token/refresh")
@@ -119,7 +124,8 @@ class TokenRefresh(MethodView):
         # A reuse revokes the family; that must be committed even though the answer is 401.
         session = db_sessions()()
         try:
-            result = sessions.refresh(session, current_app.extensions["glos.settings"], body["refresh_token"])
+            result = sessions.refresh(session, current_app.extensions["glos.redis"],
+                                      current_app.extensions["glos.settings"], body["refresh_token"])
             session.commit()
             return result
         except Problem:
@@ -140,8 +146,8 @@ class Logout(MethodView):
     @blp.doc(summary="Wylogowanie: unieważnia tokeny / Log out: revokes the tokens")
     def post(self, body):
         with session_scope(db_sessions()) as session:
-            sessions.logout(session, current_app.extensions["glos.redis"], raw_refresh_token=body["refresh_token"],
-                            access_claims=current_principal().claims)
+            sessions.logout(session, current_app.extensions["glos.redis"], current_app.extensions["glos.settings"],
+                            raw_refresh_token=body["refresh_token"], access_claims=current_principal().claims)
 
 
 # --------------------------------------------------------------------------- residents and credentials
@@ -219,9 +225,12 @@ class Me(MethodView):
         principal = current_principal()
         with session_scope(db_sessions()) as session:
             privacy.delete_account(session, _throttle(), uuid.UUID(principal.subject), body["password"],
-                                   address=request.remote_addr or "-")
-            sessions.logout(session, current_app.extensions["glos.redis"], raw_refresh_token=None,
-                            access_claims=principal.claims)
+                                   address=request.remote_addr or "-",
+                                   end_logins=lambda account_id: sessions.end_every_login(
+                                       session, current_app.extensions["glos.redis"],
+                                       current_app.extensions["glos.settings"], account_id))
+            sessions.logout(session, current_app.extensions["glos.redis"], current_app.extensions["glos.settings"],
+                            raw_refresh_token=None, access_claims=principal.claims)
 
 
 @blp.route("/residents/<uuid:account_id>/foreigner-verification")

@@ -63,3 +63,78 @@ def test_an_unconfirmed_account_cannot_log_in(svc):
         conn.execute(text("UPDATE accounts SET email_confirmed_at = NULL WHERE email = :e"), {"e": email})
     r = login(svc, email, password)
     assert r.status_code == 403 and r.json["type"].endswith("/email-not-confirmed")
+
+
+def me(svc, access_token):
+    return api(svc, "GET", "/me/data", headers={"Authorization": f"Bearer {access_token}"})
+
+
+def reset_link_token(svc, email: str) -> str:
+    """The token of the reset link identity-svc queued for `email` (the mail relay would send it)."""
+    import re
+
+    from sqlalchemy import text
+
+    assert api(svc, "POST", "/password-reset", json={"email": email}).status_code == 202
+    with svc.database.engine.connect() as conn:
+        body = conn.execute(text("SELECT body FROM outgoing_mail WHERE to_address = :e ORDER BY id DESC LIMIT 1"),
+                            {"e": email}).scalar_one()
+    return re.search(r"token=([^\s]+)", body).group(1)
+
+
+def test_a_password_reset_ends_every_login_at_once_even_if_redis_forgot_the_revocations(svc):
+    """Issue 24 (2): another browser's login downloaded the person's data 2 minutes after the reset."""
+    email, password = account(svc)
+    victim, attacker = login(svc, email, password).json, login(svc, email, password).json
+    assert me(svc, attacker["access_token"]).status_code == 200
+    changed = api(svc, "POST", "/password-reset/confirm",
+                  json={"token": reset_link_token(svc, email), "password": "Nowe-haslo-po-zmianie-2"})
+    assert changed.status_code == 200, changed.text
+    # the answer names the account, so that the site ends its own sessions of it
+    assert changed.json["account_id"] == account_id_of(attacker["access_token"])
+    for old in (victim, attacker):
+        refused = me(svc, old["access_token"])  # the access token, minutes before it would expire
+        assert refused.status_code == 401 and refused.json["type"].endswith("/invalid-token"), refused.text
+        assert refresh(svc, old["refresh_token"]).status_code == 401
+    # the revocation every other service reads is there, for as long as an access token lives …
+    for old in (victim, attacker):
+        assert 0 < svc.redis.ttl(f"glos:revoked-login:{sid_of(old['access_token'])}") <= 15 * 60
+    # … and identity-svc itself refuses the old login from its own records even when Redis lost it
+    svc.redis.flushdb()
+    assert me(svc, attacker["access_token"]).status_code == 401
+    fresh = login(svc, email, "Nowe-haslo-po-zmianie-2").json
+    assert me(svc, fresh["access_token"]).status_code == 200
+
+
+def test_deleting_the_account_revokes_every_login_s_access_tokens_at_every_service(svc):
+    email, password = account(svc)
+    here, elsewhere = login(svc, email, password).json, login(svc, email, password).json
+    gone = api(svc, "DELETE", "/me", headers={"Authorization": f"Bearer {here['access_token']}"},
+               json={"password": password})
+    assert gone.status_code == 204, gone.text
+    assert svc.redis.exists(f"glos:revoked-login:{sid_of(elsewhere['access_token'])}")
+    assert me(svc, elsewhere["access_token"]).status_code == 401
+
+
+def test_a_logout_revokes_its_login_and_only_its_login(svc):
+    email, password = account(svc)
+    leaving, staying = login(svc, email, password).json, login(svc, email, password).json
+    out = api(svc, "POST", "/logout", headers={"Authorization": f"Bearer {leaving['access_token']}"},
+              json={"refresh_token": leaving["refresh_token"]})
+    assert out.status_code == 204, out.text
+    assert svc.redis.exists(f"glos:revoked-login:{sid_of(leaving['access_token'])}")
+    assert me(svc, leaving["access_token"]).status_code == 401
+    assert me(svc, staying["access_token"]).status_code == 200
+    assert refresh(svc, staying["refresh_token"]).status_code == 200
+
+
+def sid_of(access_token: str) -> str:
+    import jwt
+
+    return jwt.decode(access_token, options={"verify_signature": False})["sid"]
+
+
+def account_id_of(access_token: str) -> str:
+    import jwt
+
+    return jwt.decode(access_token, options={"verify_signature": False})["sub"]

@@ -25,6 +25,9 @@ from .openapi import document_token
 ALGORITHMS = ["RS256"]
 # identity-svc puts the jti of a logged-out access token here (Redis) until the token would have expired.
 REVOKED_JTI_PREFIX = "glos:revoked-jti:"
+# A whole login (the token's `sid`: every access token issued from one sign-in) revoked by identity-svc — a
+# logout, a password reset, a deleted account, a stolen refresh token — for as long as its access tokens live.
+REVOKED_LOGIN_PREFIX = "glos:revoked-login:"
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,17 @@ def _verified_principal() -> Principal:
     verifier: TokenVerifier = current_app.extensions["glos.token_verifier"]
     claims = verifier.verify(bearer_token())
     redis_client = current_app.extensions.get("glos.redis")
-    if redis_client is not None and claims.get("jti") and redis_client.exists(REVOKED_JTI_PREFIX + claims["jti"]):
-        raise _unauthorized("Token został unieważniony (wylogowanie).", "The token was revoked (logged out).")
+    revocations = ([REVOKED_JTI_PREFIX + claims["jti"]] if claims.get("jti") else []) + \
+        ([REVOKED_LOGIN_PREFIX + claims["sid"]] if claims.get("sid") else [])
+    if redis_client is not None and revocations and redis_client.exists(*revocations):
+        raise _unauthorized("Token został unieważniony (wylogowanie albo zmiana hasła).",
+                            "The token was revoked (a logout or a password change).")
+    # a service's own check against its durable records (identity-svc: is the login still alive in its
+    # database), for what must hold even if Redis lost the revocation list
+    login_check = current_app.extensions.get("glos.login_check")
+    if login_check is not None and not login_check(claims):
+        raise _unauthorized("Token został unieważniony (wylogowanie albo zmiana hasła).",
+                            "The token was revoked (a logout or a password change).")
     return Principal(subject=claims["sub"], roles=frozenset(claims.get("roles", [])), claims=claims)
 
 

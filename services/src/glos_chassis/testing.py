@@ -270,7 +270,7 @@ class ServiceUnderTest:
     def reset(self) -> None:
         """Back to just-started: the database emptied to its seed, its Redis database emptied."""
         self.database.empty()
-        self.app.extensions["glos.redis"].flushdb()
+        self.redis.flushdb()
 
     @property
     def client(self):
@@ -279,6 +279,11 @@ class ServiceUnderTest:
     @property
     def sessions(self):
         return self.app.extensions["glos.sessions"]
+
+    @property
+    def redis(self):
+        """The service's Redis (its own database of the test stack's Redis)."""
+        return self.app.extensions["glos.redis"]
 
     def caller(self, *roles: str, account_id: str | None = None, **claims) -> Caller:
         return caller(self.keys, *roles, account_id=account_id, **claims)

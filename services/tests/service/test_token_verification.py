@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from glos_chassis.auth import REVOKED_JTI_PREFIX
+from glos_chassis.auth import REVOKED_JTI_PREFIX, REVOKED_LOGIN_PREFIX
 
 
 def b64url(raw: bytes) -> str:
@@ -122,3 +122,16 @@ def test_a_logged_out_token_is_refused(app, call, keys):
     assert call(token).status_code == 200
     app.extensions["glos.redis"].set(REVOKED_JTI_PREFIX + "wylogowany", 1, ex=60)  # what identity-svc's logout writes
     assert "unieważniony" in assert_rejected(call(token))["detail"]
+
+
+def test_every_token_of_a_revoked_login_is_refused_and_other_logins_are_not(app, call, keys):
+    """Issue 24 (2): after a password reset the access tokens of every login of the account (the `sid` claim:
+    one sign-in) are refused by every service at once, not when each would have expired."""
+    first = keys.token("mieszkanka", ["pb_official"], sid="logowanie-1", jti="a1")
+    again = keys.token("mieszkanka", ["pb_official"], sid="logowanie-1", jti="a2")  # the same login, refreshed
+    other = keys.token("mieszkanka", ["pb_official"], sid="logowanie-2", jti="b1")
+    assert [call(t).status_code for t in (first, again, other)] == [200, 200, 200]
+    app.extensions["glos.redis"].set(REVOKED_LOGIN_PREFIX + "logowanie-1", 1, ex=60)  # what identity-svc writes
+    for token in (first, again):
+        assert "unieważniony" in assert_rejected(call(token))["detail"]
+    assert call(other).status_code == 200

@@ -10,14 +10,15 @@ import logging
 import uuid
 
 import redis
-from flask import Flask, g, render_template, request
+from flask import Flask, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import Babel
 from flask_session import Session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import auth, i18n
-from .api import Api, ApiError, ServiceUnavailable
+from .api import Api, ApiError, LoginEnded, ServiceUnavailable
 from .config import WebSettings
 
 log = logging.getLogger("glos_web")
@@ -57,8 +58,11 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         SESSION_PERMANENT=True,
         # written back to Redis only when a page changed it (a login, a ballot being filled in), not on every view
         SESSION_REFRESH_EACH_REQUEST=False,
-        PERMANENT_SESSION_LIFETIME=settings.session_ttl_s,
-        SESSION_COOKIE_NAME="glos_session",
+        # the session's own record; a login inside it ends sooner (auth: idle and absolute limits)
+        PERMANENT_SESSION_LIFETIME=max(settings.resident_max_s, settings.staff_max_s),
+        # Behind HTTPS the __Host- prefix: the browser takes the cookie only if Secure, for the whole site and
+        # from this very host (no Domain), so a sibling subdomain cannot plant or overwrite it.
+        SESSION_COOKIE_NAME="__Host-glos_session" if settings.secure_cookies else "glos_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
@@ -120,6 +124,15 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     def _api_error(exc: ApiError):
         status = exc.status if exc.status in (401, 403, 404, 409, 410, 429) else 400
         return render_template("errors/api.html", error=exc, status=status), status
+
+    @app.errorhandler(LoginEnded)
+    def _login_ended(exc: LoginEnded):
+        # identity-svc ended the login (a password reset, the account deleted, a logout in another place):
+        # the site's login ends now, not when its copy of the token would have expired
+        auth.forget_login()
+        flash(_("Twoja sesja została zakończona (np. po zmianie hasła). Zaloguj się ponownie."), "info")
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("account.login", next=target))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

@@ -57,6 +57,18 @@ class ServiceUnavailable(Exception):
         self.service = service
 
 
+class LoginEnded(Exception):
+    """A service refused the person's own token as no longer valid (revoked: a password reset, a deletion, a
+    logout elsewhere): the site's login ends too, whatever page was asking."""
+
+    def __init__(self, service: str):
+        super().__init__(service)
+        self.service = service
+
+
+INVALID_TOKEN = "https://glos.pl/problems/invalid-token"
+
+
 class PublicCache:
     """Public answers (asked without a token) kept in this process for a few seconds.
 
@@ -122,6 +134,8 @@ class Api:
                 body = response.json()
             except ValueError:
                 body = {}
+            if response.status_code == 401 and token and body.get("type") == INVALID_TOKEN:
+                raise LoginEnded(service)
             raise ApiError(status=response.status_code, title=body.get("title") or response.reason or "",
                            detail=body.get("detail") or "", type=body.get("type") or "about:blank",
                            errors=body.get("errors") or [], body=body)

@@ -13,13 +13,20 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
 
 from .api import ApiError
 
 REFRESH_MARGIN_S = 60
+# how often a login's last activity is written back (an idle limit of minutes does not need every request)
+SEEN_EVERY_S = 30
+# Every role but a resident's is staff: their logins end sooner (a shared computer at a voting point).
+STAFF_ROLES = frozenset({"pb_official", "department_reviewer", "moderator", "coordinator", "admin", "ops"})
 
 
 @dataclass(frozen=True)
@@ -39,8 +46,17 @@ def _api():
     return current_app.extensions["glos_web.api"]
 
 
+def _settings():
+    return current_app.extensions["glos_web.settings"]
+
+
 def _key(login_id: str) -> str:
     return f"glos:web:login:{login_id}"
+
+
+def _account_key(account_id: str) -> str:
+    """The logins of one account, so that a password reset or a deletion can end every one of them at once."""
+    return f"glos:web:account-logins:{account_id}"
 
 
 def _claims(access_token: str) -> dict:
@@ -49,48 +65,119 @@ def _claims(access_token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def _store(login_id: str, tokens: dict) -> None:
+def _limits(roles: str) -> tuple[int, int]:
+    """(idle, absolute) seconds for a login with these roles."""
+    settings = _settings()
+    if STAFF_ROLES & set(roles.split(",")):
+        return settings.staff_idle_s, settings.staff_max_s
+    return settings.resident_idle_s, settings.resident_max_s
+
+
+def _store(login_id: str, tokens: dict, *, login_at: int) -> None:
     claims = _claims(tokens["access_token"])
+    roles = ",".join(claims.get("roles", []))
     key = _key(login_id)
+    # the login's record outlives its absolute limit only by the hour in which the site can still say why the
+    # person was signed out, however often its tokens are refreshed
+    left = login_at + _limits(roles)[1] + 3600 - int(time.time())
     pipe = _redis().pipeline()
     pipe.hset(key, mapping={"access_token": tokens["access_token"], "refresh_token": tokens["refresh_token"],
                             "expires_at": int(time.time()) + int(tokens["expires_in"]),
-                            "account_id": claims["sub"], "roles": ",".join(claims.get("roles", []))})
-    pipe.expire(key, int(tokens.get("refresh_expires_in", 3600)))
+                            "account_id": claims["sub"], "roles": roles, "login_at": login_at})
+    pipe.expire(key, max(1, min(int(tokens.get("refresh_expires_in", 3600)), left)))
     pipe.execute()
+
+
+def renew_session(*, keep: tuple[str, ...] | None = ("language",)) -> None:
+    """A new session id, the old one deleted from the store: at every login, logout and change of rights, so a
+    session id someone planted or saw before cannot be used after it (session fixation). `keep` names what
+    stays (None: everything, for a change of rights); a login starts without the anonymous session's drafts,
+    which someone else may have filled in."""
+    kept = dict(session) if keep is None else {k: session[k] for k in keep if k in session}
+    session.clear()
+    session.update(kept)
+    session.permanent = True
+    session["renewed_at"] = int(time.time())  # never empty: an empty session is not regenerated, only dropped
+    current_app.session_interface.regenerate(session)
 
 
 def log_in(email: str, password: str) -> User:
     """Raises ApiError (wrong password, unconfirmed address, lockout) as identity-svc answered it."""
     tokens = _api().post("identity", "/token", json={"email": email, "password": password})
-    session.clear()  # a new session id at every login (session fixation)
+    renew_session()
     login_id = secrets.token_urlsafe(24)
-    _store(login_id, tokens)
+    now = int(time.time())
+    _store(login_id, tokens, login_at=now)
+    account = _account_key(_claims(tokens["access_token"])["sub"])
+    pipe = _redis().pipeline()
+    pipe.hset(_key(login_id), "seen_at", now)
+    pipe.sadd(account, login_id)
+    pipe.expire(account, max(_settings().resident_max_s, _settings().staff_max_s))
+    pipe.execute()
     session["login"] = login_id
     g.pop("login_state", None)  # this request read "not logged in" before; read the new login
     return current_user(refresh=False)
 
 
+def _revoke_at_identity(stored: dict) -> None:
+    try:
+        _api().post("identity", "/logout", token=stored["access_token"],
+                    json={"refresh_token": stored["refresh_token"]})
+    except ApiError:
+        pass  # already expired or revoked: nothing left to revoke
+
+
+def _drop(login_id: str, account_id: str | None) -> None:
+    pipe = _redis().pipeline()
+    pipe.delete(_key(login_id))
+    if account_id:
+        pipe.srem(_account_key(account_id), login_id)
+    pipe.execute()
+
+
+def _read(login_id: str) -> dict:
+    return {k.decode(): v.decode() for k, v in _redis().hgetall(_key(login_id)).items()}
+
+
 def log_out() -> None:
     login_id = session.get("login")
     if login_id:
-        stored = _redis().hgetall(_key(login_id))
+        stored = _read(login_id)
         if stored:
-            try:
-                _api().post("identity", "/logout", token=stored[b"access_token"].decode(),
-                            json={"refresh_token": stored[b"refresh_token"].decode()})
-            except ApiError:
-                pass  # already expired or revoked: nothing left to revoke
-        _redis().delete(_key(login_id))
-    session.clear()
+            _revoke_at_identity(stored)
+        _drop(login_id, stored.get("account_id"))
+    renew_session()
+    g.login_state = None
 
 
 def forget_login() -> None:
     """The account is gone (deleted) or its tokens were revoked: drop the login without calling identity."""
     login_id = session.get("login")
     if login_id:
-        _redis().delete(_key(login_id))
-    session.clear()
+        _drop(login_id, _read(login_id).get("account_id"))
+    renew_session()
+    g.login_state = None
+
+
+def end_logins_of(account_id: str) -> None:
+    """Every site login of the account ends now — in every browser (identity-svc said its password was reset or
+    the account deleted). The other browsers find their login gone at their next request."""
+    redis = _redis()
+    login_ids = [v.decode() for v in redis.smembers(_account_key(account_id))]
+    if login_ids:
+        redis.delete(*[_key(login_id) for login_id in login_ids])
+    redis.delete(_account_key(account_id))
+
+
+def _limit_reached(state: dict, now: int) -> str | None:
+    idle, absolute = _limits(state.get("roles", ""))
+    if now - int(state.get("login_at", now)) >= absolute:
+        return _("Logowanie trwa najwyżej %(duration)s — ze względów bezpieczeństwa zaloguj się ponownie.",
+                 duration=format_timedelta(timedelta(seconds=absolute)))
+    if now - int(state.get("seen_at", now)) >= idle:
+        return _("Wylogowano Cię po %(duration)s bez aktywności. Zaloguj się ponownie.",
+                 duration=format_timedelta(timedelta(seconds=idle)))
+    return None
 
 
 def _refresh(login_id: str) -> dict | None:
@@ -107,8 +194,11 @@ def _refresh(login_id: str) -> dict | None:
         except ApiError:
             redis.delete(_key(login_id))
             return None
-        _store(login_id, tokens)
-        return {k.decode(): v.decode() for k, v in redis.hgetall(_key(login_id)).items()}
+        _store(login_id, tokens, login_at=int(stored.get("login_at", time.time())))
+        fresh = _read(login_id)
+        if fresh.get("roles") != stored.get("roles") and session.get("login") == login_id:
+            renew_session(keep=None)  # a change of rights: a new session id, nothing else changes
+        return fresh
 
 
 def _login_state(refresh: bool = True) -> dict | None:
@@ -117,11 +207,21 @@ def _login_state(refresh: bool = True) -> dict | None:
     login_id = session.get("login")
     state = None
     if login_id:
-        state = {k.decode(): v.decode() for k, v in _redis().hgetall(_key(login_id)).items()} or None
-        if state and refresh and int(state["expires_at"]) - time.time() <= REFRESH_MARGIN_S:
+        state = _read(login_id) or None
+        now = int(time.time())
+        ended = _limit_reached(state, now) if state else None
+        if ended:
+            _revoke_at_identity(state)
+            _drop(login_id, state.get("account_id"))
+            renew_session()
+            flash(ended, "info")
+            state = None
+        elif state and refresh and int(state["expires_at"]) - now <= REFRESH_MARGIN_S:
             state = _refresh(login_id)
         if state is None:
             session.pop("login", None)
+        elif now - int(state.get("seen_at", 0)) >= min(SEEN_EVERY_S, _limits(state["roles"])[0] // 4):
+            _redis().hset(_key(login_id), "seen_at", now)
     g.login_state = state
     return state
 

@@ -13,6 +13,15 @@ def _required(name: str) -> str:
     return value
 
 
+def _secure_cookies(public_url: str) -> bool:
+    """Secure cookies whenever the site is served over HTTPS; WEB_SECURE_COOKIES=1/0 overrides (a TLS proxy in
+    front of a stack whose public address is still being set up)."""
+    explicit = os.environ.get("WEB_SECURE_COOKIES")
+    if explicit in ("0", "1"):
+        return explicit == "1"
+    return public_url.lower().startswith("https://")
+
+
 @dataclass(frozen=True)
 class WebSettings:
     secret_key: str
@@ -24,9 +33,15 @@ class WebSettings:
     voting_url: str
     consultation_url: str
     public_url: str
-    # Behind TLS the session cookie is Secure; the local stack speaks plain HTTP on loopback.
+    # Behind TLS (a public address starting https://) the session cookie is Secure and named with the __Host-
+    # prefix; the local stack speaks plain HTTP on loopback and keeps a plain name.
     secure_cookies: bool = False
-    session_ttl_s: int = 8 * 3600
+    # How long a login lasts: without activity (idle) and at most (absolute, however active). Staff sign in at
+    # shared computers — a paper-ballot point, an office — so theirs end sooner.
+    resident_idle_s: int = 60 * 60
+    resident_max_s: int = 12 * 3600
+    staff_idle_s: int = 15 * 60
+    staff_max_s: int = 8 * 3600
     # A map tile server (for example a city's own), with its attribution; none by default, and none in tests:
     # the map then shows the markers and the district outlines only, and nothing leaves the platform's origin.
     map_tile_url: str = ""
@@ -48,8 +63,11 @@ class WebSettings:
             voting_url=_required("VOTING_API_URL").rstrip("/"),
             consultation_url=_required("CONSULTATION_API_URL").rstrip("/"),
             public_url=_required("PUBLIC_URL").rstrip("/"),
-            secure_cookies=os.environ.get("WEB_SECURE_COOKIES", "0") == "1",
-            session_ttl_s=int(os.environ.get("WEB_SESSION_TTL_S", 8 * 3600)),
+            secure_cookies=_secure_cookies(_required("PUBLIC_URL")),
+            resident_idle_s=int(os.environ.get("WEB_RESIDENT_IDLE_S", 60 * 60)),
+            resident_max_s=int(os.environ.get("WEB_RESIDENT_MAX_S", 12 * 3600)),
+            staff_idle_s=int(os.environ.get("WEB_STAFF_IDLE_S", 15 * 60)),
+            staff_max_s=int(os.environ.get("WEB_STAFF_MAX_S", 8 * 3600)),
             map_tile_url=os.environ.get("MAP_TILE_URL", ""),
             map_tile_attribution=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
             api_timeout_s=float(os.environ.get("WEB_API_TIMEOUT_S", "10")),

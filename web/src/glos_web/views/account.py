@@ -105,7 +105,12 @@ def reset_password():
             errors["password_again"] = _("Hasła się różnią.")
         else:
             try:
-                api().post("identity", "/password-reset/confirm", json={"token": reset_token, "password": password})
+                changed = api().post("identity", "/password-reset/confirm",
+                                     json={"token": reset_token, "password": password})
+                # identity-svc revoked every login of the account; the site's own ones end with them, in every
+                # browser (someone who knew the old password is out now, not when their token expires)
+                auth.end_logins_of(changed["account_id"])
+                auth.forget_login()
                 flash(_("Hasło zmienione. Zaloguj się nowym hasłem."), "success")
                 return redirect(url_for("account.login"))
             except ApiError as exc:
@@ -135,6 +140,7 @@ def declare_residency():
     try:
         api().post("identity", "/me/resident", token=token(), json=body)
         session.pop("residency", None)
+        auth.renew_session(keep=None)  # a change of rights (now a resident who may vote): a new session id
     except ApiError as exc:
         errors = exc.field_errors() or {"_form": exc.message()}
         return render_template("account/me.html", resident=None, values=values, errors=errors), 422
@@ -159,8 +165,10 @@ def delete():
             errors["confirm"] = _("Zaznacz, że rozumiesz skutki usunięcia konta.")
         else:
             try:
+                account_id = auth.current_user().account_id
                 api().call("identity", "DELETE", "/me", token=token(),
                            json={"password": request.form.get("password", "")})
+                auth.end_logins_of(account_id)  # every browser's login of the account, not only this one
                 auth.forget_login()
                 flash(_("Konto usunięte. Twoje dane osobowe zostały usunięte."), "success")
                 return redirect(url_for("site.home"))

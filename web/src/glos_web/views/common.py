@@ -72,6 +72,8 @@ def safe_next(target: str | None, default: str = "/") -> str:
     """Only a path on this site: a `next` parameter must never send a person elsewhere after logging in."""
     if not target:
         return default
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return default  # CR/LF (a header injection) or another control character: never a Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default

@@ -9,6 +9,8 @@ moderator not assigned to a consultation gets its 403, shown as such.
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -352,6 +354,13 @@ def banned_words():
 
 # -- remarks and the report ------------------------------------------------------------------------------------
 
+def _is_id(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
 @bp.route("/<uuid:cid>/prowadzenie/uwagi", methods=["GET", "POST"])
 @staff_required
 def remarks(cid):
@@ -366,7 +375,7 @@ def remarks(cid):
         elif action == "email":
             _call("POST", f"/consultations/{cid}/remarks", _("Uwaga z e-maila wprowadzona."), json={
                 "body": request.form.get("body", "").strip(), "received": request.form.get("received", "").strip()})
-        anchor = f"#remark-{rid}" if rid else ""
+        anchor = f"#remark-{rid}" if rid and _is_id(rid) else ""  # the form's own value: never a raw header
         return redirect(url_for("consultation_staff.remarks", cid=cid, status=request.args.get("status")) + anchor)
     status = request.args.get("status") or None
     found = api().get("consultation", f"/consultations/{cid}/remarks", token=token(),
