@@ -3,7 +3,10 @@ completed and submitted; a second resident supports it through the shared link."
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from glos_testing import new_resident
 from site_kit import log_in, proposals_edition
@@ -44,8 +47,16 @@ def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, bro
     page.get_by_label("Adres").fill("ul. Szkolna 1, Katowice")
     page.get_by_role("button", name="Zapisz szkic").click()
     assert page.get_by_text("Szkic zapisany.").is_visible()
+    # a file that only says it is a PNG is refused, and the page says why (issue 24, point 4) …
     page.get_by_label("Plik (PDF, JPEG lub PNG, do 5 MB)").set_input_files(
         files=[{"name": "szkic.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\0" * 64}])
+    page.get_by_role("button", name="Dołącz plik").click()
+    assert page.get_by_text("Nie da się odczytać pliku jako obrazu PNG.").is_visible()
+    # … a real one is attached
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 160, 60)).save(picture, "PNG")
+    page.get_by_label("Plik (PDF, JPEG lub PNG, do 5 MB)").set_input_files(
+        files=[{"name": "szkic.png", "mimeType": "image/png", "buffer": picture.getvalue()}])
     page.get_by_role("button", name="Dołącz plik").click()
     assert page.get_by_text("Dołączono plik szkic.png.").is_visible()
     page.get_by_role("button", name="Złóż wniosek").click()

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import sys
+from pathlib import Path
 
 import pytest
+from PIL import ExifTags, Image
 
 from proposals_service_kit import (all_items_pass, api, department, draft, full_content, new_edition, reviewer, submitted,
                                    verified_resident)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from upload_samples import ACTIVE_PDFS, HTML_AS_PNG, phone_photo, plain_pdf_with_a_link  # noqa: E402
 
 
 @pytest.fixture
@@ -122,7 +129,7 @@ def test_an_appeal_is_decided_by_a_coordinator_not_by_any_official(svc, official
 def test_attachments_are_checked_for_type_and_size(svc, edition, author):
     mine = draft(svc, edition, author, "Z załącznikami")
     url = f"/proposals/{mine}/attachments"
-    pdf = b"%PDF-1.4\n" + b"0" * 2000
+    pdf = plain_pdf_with_a_link()
     ok = api(svc, "POST", url, {**author.headers, "Content-Type": "application/pdf"},
              params={"filename": "kosztorys.pdf"}, data=pdf)
     assert ok.status_code == 201 and ok.json["size"] == len(pdf)
@@ -136,3 +143,28 @@ def test_attachments_are_checked_for_type_and_size(svc, edition, author):
     assert too_big.status_code == 413 and too_big.headers["Content-Type"].startswith("application/problem+json")
     assert [a["filename"] for a in api(svc, "GET", url, author.headers).json] == ["kosztorys.pdf"]
     assert api(svc, "GET", url).status_code == 404  # a draft's files are private
+
+
+def test_an_attachment_is_judged_by_its_content_not_its_declared_type(svc, edition, author):
+    """Issue 24 (4): HTML bytes named x.png as image/png, and a PDF with an /OpenAction JavaScript action, were
+    accepted; a photo kept its GPS position."""
+    mine = draft(svc, edition, author, "Z podejrzanymi plikami")
+    url = f"/proposals/{mine}/attachments"
+
+    def upload(content_type: str, filename: str, data: bytes):
+        return api(svc, "POST", url, {**author.headers, "Content-Type": content_type},
+                   params={"filename": filename}, data=data)
+
+    html = upload("image/png", "x.png", HTML_AS_PNG)
+    assert html.status_code == 422 and html.json["errors"][0]["field"] == "body", html.json
+    assert html.headers["Content-Type"].startswith("application/problem+json")
+    script = upload("application/pdf", "kosztorys.pdf", ACTIVE_PDFS["OpenAction JavaScript"])
+    assert script.status_code == 422 and "aktywn" in script.json["detail"]
+    photo = upload("image/jpeg", "plac.jpg", phone_photo(size=(40, 20), orientation=6))
+    assert photo.status_code == 201, photo.json
+    stored = api(svc, "GET", f"{url}/{photo.json['id']}", author.headers).data
+    assert photo.json["size"] == len(stored) and photo.json["sha256"] == hashlib.sha256(stored).hexdigest()
+    image = Image.open(io.BytesIO(stored))
+    assert image.size == (20, 40) and not image.getexif().get_ifd(ExifTags.IFD.GPSInfo) and "exif" not in image.info
+    # nothing of the refused ones was kept
+    assert [a["filename"] for a in api(svc, "GET", url, author.headers).json] == ["plac.jpg"]

@@ -15,7 +15,7 @@ from glos_chassis.errors import Problem
 from glos_chassis.openapi import file_body, file_response, optional_token
 from glos_chassis.web import db_sessions
 
-from .. import events, lifecycle
+from .. import events, lifecycle, uploads
 from ..models import Attachment
 from ..schemas import AttachmentQuerySchema, AttachmentSchema
 from .common import proposals_blp
@@ -44,7 +44,12 @@ class Attachments(MethodView):
     @proposals_blp.arguments(AttachmentQuerySchema, location="query")
     @proposals_blp.response(201, AttachmentSchema)
     def post(self, query, proposal_id: uuid.UUID):
-        """Dodaj załącznik do szkicu (PDF, JPEG, PNG; do 5 MB) / Attach a file to a draft"""
+        """Dodaj załącznik do szkicu (PDF, JPEG, PNG; do 5 MB) / Attach a file to a draft
+
+        Sprawdzany po treści: obraz musi być tym formatem i jest zapisywany ponownie (bez EXIF, np. położenia
+        GPS); PDF z aktywną treścią (JavaScript, uruchamianie, osadzone pliki) jest odrzucany. / Checked by its
+        content: an image must be that format and is stored re-encoded (no EXIF, such as a GPS position); a PDF
+        with active content (JavaScript, launching, embedded files) is refused."""
         if request.mimetype not in ATTACHMENT_TYPES:
             raise Problem(415, f"Dozwolone typy plików: {', '.join(sorted(ATTACHMENT_TYPES))}.",
                           f"Allowed file types: {', '.join(sorted(ATTACHMENT_TYPES))}.",
@@ -61,6 +66,8 @@ class Attachments(MethodView):
             if count >= ATTACHMENTS_PER_PROPOSAL:
                 raise Problem(409, f"Wniosek może mieć najwyżej {ATTACHMENTS_PER_PROPOSAL} załączników.",
                               f"A proposal may have at most {ATTACHMENTS_PER_PROPOSAL} attachments.")
+            # judged by its content (only now: a stranger's upload is refused for who they are, not decoded)
+            content = uploads.checked_content(request.mimetype, content)
             attachment = Attachment(proposal_id=proposal.id, filename=query["filename"], content_type=request.mimetype,
                                     size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content,
                                     uploaded_by=current_principal().subject)
