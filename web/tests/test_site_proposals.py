@@ -51,7 +51,7 @@ def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, bro
     page.get_by_label("Plik (PDF, JPEG lub PNG, do 5 MB)").set_input_files(
         files=[{"name": "szkic.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\0" * 64}])
     page.get_by_role("button", name="Dołącz plik").click()
-    assert page.get_by_text("Nie da się odczytać pliku jako obrazu PNG.").is_visible()
+    assert page.get_by_text("Nie dołączono pliku szkic.png: Nie da się odczytać pliku jako obrazu PNG.").is_visible()
     # … a real one is attached
     picture = io.BytesIO()
     Image.new("RGB", (64, 48), (40, 160, 60)).save(picture, "PNG")

@@ -178,7 +178,7 @@ def attach(edition_id, proposal_id):
                        headers={"Content-Type": upload.mimetype or "application/octet-stream"})
             flash(_("Dołączono plik %(name)s.", name=upload.filename), "success")
         except ApiError as exc:
-            flash(exc.message(), "error")
+            flash(_("Nie dołączono pliku %(name)s: %(reason)s", name=upload.filename, reason=exc.message()), "error")
     return redirect(url_for("proposals.edit", edition_id=edition_id, proposal_id=proposal_id))
 
 
