@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import requests
 from flask import g, request
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 SERVICES = ("identity", "proposals", "voting", "consultation")
 
@@ -103,8 +104,12 @@ class Api:
         self.timeout_s = timeout_s
         self.cache = PublicCache()
         self.http = requests.Session()
-        # one pool per service, as large as a web process's threads
-        adapter = HTTPAdapter(pool_connections=len(SERVICES), pool_maxsize=32)
+        # One pool per service, as large as a web process's threads. A kept-alive connection the service has just
+        # closed (gunicorn's keepalive ends while the request is on its way) fails at once: a GET is sent again
+        # on a new connection (any method when it could not connect at all), so that race is never a 503 page.
+        retry = Retry(total=2, connect=2, read=1, status=0, other=0, backoff_factor=0,
+                      allowed_methods=frozenset({"GET", "HEAD"}), raise_on_status=False)
+        adapter = HTTPAdapter(pool_connections=len(SERVICES), pool_maxsize=32, max_retries=retry)
         self.http.mount("http://", adapter)
         self.http.mount("https://", adapter)
 
