@@ -3,6 +3,7 @@
     glos-count Poland_Swiecie_2023.pb
     glos-count Poland_Katowice_2020.pb --rule greedy
     glos-count FILE.pb --tie-break fewer_cost,draw --seed <revealed seed>
+    glos-count FILE.pb --explain [--language en]     # one sentence per project: why it won or lost
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import sys
 
 from . import pabulib
-from .model import TieBreak
+from .model import TieBreak, _natural
 from .rules import RULES, count
 
 
@@ -24,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tie-break", default="draw",
                         help="comma-separated chain of fewer_cost, more_votes, draw (default: draw)")
     parser.add_argument("--seed", default="", help="the revealed draw seed")
+    parser.add_argument("--explain", action="store_true",
+                        help="print one sentence per project (its id first) saying why it won or lost, not JSON")
+    parser.add_argument("--language", choices=("pl", "en"), default="pl", help="of the --explain sentences")
     args = parser.parse_args(argv)
     criteria = tuple(c.strip() for c in args.tie_break.split(",") if c.strip())
     unknown = set(criteria) - {"fewer_cost", "more_votes", "draw"}
@@ -39,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"glos-count: the file names rule {rule!r}, which is not supported; use --rule", file=sys.stderr)
         return 2
     outcome = count(election, rule)
+    if args.explain:
+        for pid in sorted(outcome.costs, key=_natural):
+            sys.stdout.write(f"{pid}\t{outcome.explanations[pid][args.language]}\n")
+        return 0
     result = {"file": args.file.rsplit("/", 1)[-1], "voters": len(election.ballots),
               "vote_type": election.vote_type, **outcome.to_json()}
     json.dump(result, sys.stdout, ensure_ascii=False, indent=2)

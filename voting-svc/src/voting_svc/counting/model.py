@@ -87,6 +87,8 @@ class Outcome:
     excluded: dict[str, str]
     costs: dict[str, int]
     details: dict = field(default_factory=dict)  # rule-specific facts (MES: the final share, rounds…)
+    # per project: why it won or lost — the facts that decided it and a sentence in Polish and English
+    explanations: dict[str, dict] = field(default_factory=dict)
 
     @property
     def total_cost(self) -> int:
@@ -98,6 +100,8 @@ class Outcome:
             entry = {"cost": self.costs[pid], "score": self.scores[pid], "selected": pid in self.selected}
             if pid in self.excluded:
                 entry["reason"] = self.excluded[pid]
+            if pid in self.explanations:
+                entry["explanation"] = self.explanations[pid]
             projects[pid] = entry
         details = {k: (str(v) if isinstance(v, Fraction) else v) for k, v in self.details.items()}
         return {"rule": self.rule, "budget": self.budget, "total_cost": self.total_cost,

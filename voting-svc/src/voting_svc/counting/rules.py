@@ -22,6 +22,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import explain
 from .model import BELOW_THRESHOLD, DID_NOT_FIT, NO_SUPPORT, NOT_REACHED, Election, Outcome
 
 # Relative margin under which a float comparison is not trusted (the exact run decides instead).
@@ -68,29 +69,33 @@ def greedy(election: Election, *, skip: bool = True, threshold: int | None = Non
     """
     scores = election.scores()
     costs = {pid: p.cost for pid, p in election.projects.items()}
+    order = ranking(election, scores, election.projects)  # the whole order: a project's rank is its place in it
     excluded: dict[str, str] = {}
-    eligible = []
-    for pid in election.projects:
-        if threshold is not None and scores[pid] < threshold:
-            excluded[pid] = BELOW_THRESHOLD
-        else:
-            eligible.append(pid)
+    facts: dict[str, dict] = {}
     left = election.budget
     selected: list[str] = []
-    stopped = False
-    for pid in ranking(election, scores, eligible):
-        if stopped:
+    stopped_at: str | None = None
+    for rank, pid in enumerate(order, start=1):
+        left_before = left
+        if threshold is not None and scores[pid] < threshold:
+            excluded[pid] = BELOW_THRESHOLD
+        elif stopped_at is not None:
             excluded[pid] = NOT_REACHED
         elif costs[pid] <= left:
             selected.append(pid)
             left -= costs[pid]
-        elif skip:
-            excluded[pid] = DID_NOT_FIT
         else:
             excluded[pid] = DID_NOT_FIT
-            stopped = True
+            if not skip:
+                stopped_at = pid
+        facts[pid] = explain.greedy_facts(rank=rank, cost=costs[pid], score=scores[pid], left_before=left_before,
+                                          selected=pid in selected, reason=excluded.get(pid), threshold=threshold,
+                                          stopped_at=stopped_at)
+    for pid, tie in explain.tie_facts(election, order, scores).items():
+        facts[pid]["tie"] = tie
     name = rule_name or ("greedy" if skip else "greedy-no-skip")
-    return Outcome(name, election.budget, selected, scores, excluded, costs)
+    return Outcome(name, election.budget, selected, scores, excluded, costs,
+                   explanations=explain.explained(election, facts))
 
 
 # --------------------------------------------------------------------------- Method of Equal Shares
@@ -411,10 +416,13 @@ def equal_shares(election: Election, *, add1: bool = True, completion: bool = Tr
             batch = min(2 * batch, ADD1_LAST_BATCH)
     mes_winners = list(winners)
     selected = list(winners)
+    completed: dict[str, dict] = {}  # what the completion's greedy pass decided, per project it looked at
     if completion:
         left = election.budget - sum(inst.costs[p] for p in selected)
         for pid in ranking(election, scores, [p for p in election.projects if p not in selected]):
-            if scores[pid] > 0 and inst.costs[pid] <= left:
+            fits = scores[pid] > 0 and inst.costs[pid] <= left
+            completed[pid] = {"selected": fits, "left": left}
+            if fits:
                 selected.append(pid)
                 left -= inst.costs[pid]
     rule = "equalshares" + ("/add1" if add1 else "") + ("-comparison" if comparison else "")
@@ -438,7 +446,28 @@ def equal_shares(election: Election, *, add1: bool = True, completion: bool = Tr
     costs = dict(inst.costs)
     excluded = {pid: (NO_SUPPORT if scores[pid] == 0 else DID_NOT_FIT)
                 for pid in election.projects if pid not in selected}
-    return Outcome(rule, election.budget, selected, scores, excluded, costs, details)
+    if details.get("chosen") == "greedy":
+        explanations = plain.explanations
+    else:
+        explanations = explain.explained(election, _mes_facts(election, inst, scores, utility_name, share,
+                                                               mes_winners, completed))
+    return Outcome(rule, election.budget, selected, scores, excluded, costs, details, explanations)
+
+
+def _mes_facts(election: Election, inst: _Instance, scores: dict[str, int], utility: str, share: int,
+               winners: list[str], completed: dict[str, dict]) -> dict[str, dict]:
+    """Every project's facts under MES: the purchases replayed exactly with the final share."""
+    money_left, bought = explain.mes_ledger(inst.supporters, inst.group_weights, inst.costs, share, winners)
+    paid_by: dict[int, list] = defaultdict(list)
+    for winner in winners:
+        for g, pay in bought[winner]["payments"].items():
+            if pay:
+                paid_by[g].append((winner, pay))
+    return {pid: explain.mes_facts(pid=pid, cost=inst.costs[pid], score=scores[pid], utility=utility, share=share,
+                                   supporters=inst.supporters[pid], weights=inst.group_weights,
+                                   money_left=money_left, bought=bought, paid_by=paid_by,
+                                   completion=completed.get(pid))
+            for pid in election.projects}
 
 
 # --------------------------------------------------------------------------- the rule table
