@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .model import BELOW_THRESHOLD, DID_NOT_FIT, NO_SUPPORT, NOT_REACHED, Election
+from .model import BELOW_THRESHOLD, NOT_REACHED, Election
 
 # How many winners a not-bought project's supporters paid for are named (the largest payments first).
 WINNERS_NAMED = 3
