@@ -180,16 +180,33 @@ def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers
                                      timeout=60).status_code in (201, 409) and
                requests.get(f"{base}/results", timeout=10).status_code == 200, timeout=60, message="the results")
     page.goto(f"/edycje/{edition['id']}/wyniki")
-    assert page.get_by_role("heading", name="Dąb", exact=True).is_visible()
-    chart = page.get_by_role("img", name=re.compile("Punkty projektów: Dąb"))
-    assert chart.count() == 1
-    rows = page.get_by_role("table", name="Punkty projektów: Dąb").locator("tbody tr")
-    assert rows.count() == len(edition["dab"]["projects"])
     assert page.get_by_text(SEED).is_visible()  # the revealed draw seed
     for link in ("Wyniki (CSV)", "Zanonimizowane karty (Pabulib, ZIP)"):
         href = page.get_by_role("link", name=link).get_attribute("href")
         assert requests.get(gateway + href, timeout=30).status_code == 200
     axe.check(page)
+    # each area on a page of its own, every project with the count's sentence saying why (issue 25, point 5)
+    page.get_by_role("link", name="Dąb", exact=True).click()
+    assert page.get_by_role("heading", name=re.compile("^Wyniki: Dąb")).is_visible()
+    document = requests.get(f"{base}/results", timeout=10).json()["document"]
+    dab = next(a for a in document["areas"] if a["area_id"] == edition["dab"]["area_id"])
+    rows = page.get_by_role("table", name="Wyniki projektów: Dąb").locator("tbody tr")
+    assert rows.count() == len(edition["dab"]["projects"]) == len(dab["projects"])
+    for pid, entry in dab["projects"].items():
+        why = page.locator(f"#projekt-{pid} td").last.inner_text()
+        assert why == entry["explanation"]["pl"] and why.startswith("Wybrany" if entry["selected"] else "Nie wybrany")
+    axe.check(page)
+    page.set_viewport_size({"width": 360, "height": 800})  # a phone: nothing wider than the screen, text ≥ 12 px
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    sizes = page.evaluate("[...document.querySelectorAll('.bar-label, .bar-value, table.results td')]"
+                          ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert sizes and min(sizes) >= 12
+    axe.check(page)
+    page.get_by_role("link", name="English").click()
+    assert page.locator(f"#projekt-{next(iter(dab['projects']))} td").last.inner_text() == \
+        next(iter(dab["projects"].values()))["explanation"]["en"]
+    page.get_by_role("link", name="polski").click()
+    page.set_viewport_size({"width": 1366, "height": 800})
     page.goto(f"/edycje/{edition['id']}/glosowanie/sprawdz?receipt={code}")
     assert page.get_by_role("heading", name="Twój głos jest wśród policzonych").is_visible()
     axe.check(page)

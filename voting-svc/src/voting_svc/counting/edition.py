@@ -56,8 +56,10 @@ def results_document(edition_id: str, rules: dict, rules_sha256: str, areas: lis
     out = []
     for area in areas:
         election = election_of(rules, area, ballots.get(area["area_id"], []), seed)
-        out.append({"area_id": area["area_id"], "name": area["name"], "voters": len(election.ballots),
-                    **count(election).to_json()})
+        out.append({"area_id": area["area_id"], "name": area["name"], "kind": area["kind"],
+                    "voters": len(election.ballots), **count(election).to_json(),
+                    # the score a project of this area needed to be selected (a greedy rule's threshold)
+                    **({"threshold": election.min_score} if election.min_score is not None else {})})
     return {"edition_id": edition_id, "rules_sha256": rules_sha256, "draw_seed": seed, "areas": out}
 
 

@@ -160,31 +160,57 @@ def _published_results(edition_id: str) -> dict | None:
         raise
 
 
+def _result_areas(edition_id: str, published: dict) -> list[dict]:
+    """The published document's areas, each with its projects as rows (titles from the frozen ballot), the
+    city first; a row carries the count's own sentence saying why it won or lost."""
+    ballot = api().get("voting", f"/editions/{edition_id}/ballot", cache_s=IMMUTABLE_S)
+    titles = {p["proposal_id"]: p for a in ballot["areas"] for p in a["projects"]}
+    kinds = {a["area_id"]: a["kind"] for a in ballot["areas"]}
+    areas = []
+    for area in published["document"]["areas"]:
+        rows = [{"id": pid, "title": titles.get(pid, {}).get("title", pid),
+                 "external_id": titles.get(pid, {}).get("external_id"), **entry}
+                for pid, entry in area["projects"].items()]
+        rows.sort(key=lambda r: (not r["selected"], -r["score"], r["title"]))
+        areas.append({**area, "rows": rows, "kind": area.get("kind") or kinds.get(area["area_id"]),
+                      "winners": sum(r["selected"] for r in rows),
+                      "max_score": max([r["score"] for r in rows] or [0])})
+    areas.sort(key=lambda a: (a["kind"] != "city", a["name"]))
+    return areas
+
+
+def _turnout(edition_id: str) -> dict[str, dict[str, int]]:
+    by_area: dict[str, dict[str, int]] = {}
+    for row in api().get("voting", f"/editions/{edition_id}/turnout", cache_s=IMMUTABLE_S):
+        by_area.setdefault(row["area_id"], {})[row["channel"]] = row["voters"]
+    return by_area
+
+
 @bp.get("/<uuid:edition_id>/wyniki")
 def results(edition_id):
     ctx = edition_context(str(edition_id))
     published = _published_results(str(edition_id))
-    areas = []
-    if published:
-        ballot = api().get("voting", f"/editions/{edition_id}/ballot", cache_s=IMMUTABLE_S)
-        titles = {p["proposal_id"]: p for a in ballot["areas"] for p in a["projects"]}
-        budgets = {a["area_id"]: a for a in ballot["areas"]}
-        for area in published["document"]["areas"]:
-            rows = [{"id": pid, "title": titles.get(pid, {}).get("title", pid),
-                     "external_id": titles.get(pid, {}).get("external_id"), **entry}
-                    for pid, entry in area["projects"].items()]
-            rows.sort(key=lambda r: (-r["score"], r["title"]))
-            areas.append({**area, "rows": rows, "kind": budgets.get(area["area_id"], {}).get("kind"),
-                          "max_score": max([r["score"] for r in rows] or [0])})
-        areas.sort(key=lambda a: (a["kind"] != "city", a["name"]))
+    areas = _result_areas(str(edition_id), published) if published else []
     # once the results are out the turnout is final
-    turnout = api().get("voting", f"/editions/{edition_id}/turnout", cache_s=IMMUTABLE_S) if published else []
-    voters_by_area: dict[str, dict[str, int]] = {}
-    for row in turnout:
-        voters_by_area.setdefault(row["area_id"], {})[row["channel"]] = row["voters"]
     return render_template("editions/results.html", **ctx, published=published, result_areas=areas,
-                           voters_by_area=voters_by_area, rules=rules_of(str(edition_id)),
-                           selection_names=SELECTION_NAMES)
+                           voters_by_area=_turnout(str(edition_id)) if published else {},
+                           rules=rules_of(str(edition_id)), selection_names=SELECTION_NAMES)
+
+
+@bp.get("/<uuid:edition_id>/wyniki/<uuid:area_id>")
+def area_results(edition_id, area_id):
+    """One area's results on a page of its own (linkable): its winners, the chart, and for every project the
+    count's sentence saying why it won or lost."""
+    ctx = edition_context(str(edition_id))
+    published = _published_results(str(edition_id))
+    if not published:
+        abort(404)
+    area = next((a for a in _result_areas(str(edition_id), published) if a["area_id"] == str(area_id)), None)
+    if area is None:
+        abort(404)
+    return render_template("editions/area_results.html", **ctx, published=published, area=area,
+                           channels=_turnout(str(edition_id)).get(area["area_id"], {}),
+                           rules=rules_of(str(edition_id)), selection_names=SELECTION_NAMES)
 
 
 @bp.get("/<uuid:edition_id>/realizacja")
