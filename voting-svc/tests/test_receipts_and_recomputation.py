@@ -85,3 +85,43 @@ def test_results_carry_the_receipts_root_and_the_export_recomputes_byte_for_byte
     wrong_seed = subprocess.run([str(stack.VENV_BIN / "glos-recompute"), str(tmp_path / "ballots.zip"), "--seed", "x"],
                                 capture_output=True, timeout=120)
     assert hashlib.sha256(wrong_seed.stdout.rstrip(b"\n")).hexdigest() != results["sha256"]
+
+
+def test_a_receipt_shows_what_its_vote_did_and_where_its_equal_share_went(gateway, official_headers):
+    """Issue 25 (3): from a receipt alone — which of its projects were selected and, under the Method of Equal
+    Shares, what of the voter's share paid for which winner. Summed over every receipt, what the voters are told
+    they paid for a winner is its cost (to the grosz each), and nothing is paid for a project not on the ballot."""
+    selection = {"rule": "equalshares/add1", "tie_break": ["draw"],
+                 "draw_seed_sha256": hashlib.sha256(SEED.encode()).hexdigest()}
+    election = new_election(gateway, official_headers, selection=selection)
+    edition, city = election["edition"], election["city"]
+    ballots = [(3,), (3,), (2, 1), (0, 3), (0, 2, 1), (1, 1, 1), (0, 0, 3), (0, 0, 0, 3)]
+    receipts = {}
+    for points in ballots:
+        r = cast(gateway, edition, voter(gateway, edition), [part(city, *points)])
+        assert r.status_code == 201, r.text
+        receipts[r.json()["receipt"]] = points
+    base = f"{gateway}/api/voting/editions/{edition}"
+    assert requests.get(f"{base}/receipts/{next(iter(receipts))}/effect", timeout=10).status_code == 404  # not yet
+    assert requests.post(f"{base}/close", json={"reason": "koniec"}, headers=official_headers, timeout=10).status_code == 201
+    published = requests.post(f"{base}/results", json={"seed": SEED}, headers=official_headers, timeout=60)
+    assert published.status_code == 201, published.text
+    area = next(a for a in published.json()["document"]["areas"] if a["area_id"] == city["area_id"])
+    mes_winners = area["details"]["mes_selected"]
+    assert mes_winners, area
+    paid_for: dict[str, int] = {}
+    for receipt, points in receipts.items():
+        effect = requests.get(f"{base}/receipts/{receipt}/effect", timeout=30).json()
+        assert effect["status"] == "counted"
+        (mine,) = effect["areas"]
+        chosen = {p["proposal_id"] for p, n in zip(city["projects"], points) if n}
+        assert {c["project_id"] for c in mine["choices"]} == chosen
+        assert all(c["selected"] == area["projects"][c["project_id"]]["selected"] for c in mine["choices"])
+        assert mine["share_gr"] == 100 * area["details"]["final_share"]
+        assert {p["project_id"] for p in mine["paid"]} <= chosen & set(mes_winners)
+        assert mine["left_gr"] == mine["share_gr"] - sum(p["amount_gr"] for p in mine["paid"]) >= 0
+        for payment in mine["paid"]:
+            paid_for[payment["project_id"]] = paid_for.get(payment["project_id"], 0) + payment["amount_gr"]
+    for winner in mes_winners:
+        assert abs(paid_for[winner] - 100 * area["projects"][winner]["cost"]) <= len(receipts), winner
+    assert requests.get(f"{base}/receipts/{'f' * 32}/effect", timeout=10).status_code == 404

@@ -209,6 +209,13 @@ def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers
     page.set_viewport_size({"width": 1366, "height": 800})
     page.goto(f"/edycje/{edition['id']}/glosowanie/sprawdz?receipt={code}")
     assert page.get_by_role("heading", name="Twój głos jest wśród policzonych").is_visible()
+    # what this vote did: the one Dąb project on it, selected or not as the published count says (issue 25, 3)
+    effect = page.get_by_role("region", name="Co zrobił Twój głos")
+    chosen = dab_project(edition, 100_000)
+    won = dab["projects"][chosen["proposal_id"]]["selected"]
+    assert effect.get_by_role("listitem").filter(has_text=chosen["title"]).inner_text().endswith(
+        "wybrany do realizacji" if won else "niewybrany")
+    assert effect.get_by_role("link", name="Dlaczego te projekty wygrały albo nie: wyniki obszaru Dąb").is_visible()
     axe.check(page)
     page.goto(f"/edycje/{edition['id']}/glosowanie/sprawdz?receipt=" + "f" * 32)
     assert page.get_by_role("heading", name="Nie znaleziono tego kodu").is_visible()

@@ -106,6 +106,35 @@ class ProofSchema(Schema):
     root = fields.String()
 
 
+class ChoiceEffectSchema(Schema):
+    project_id = fields.String()
+    title = fields.String()
+    points = fields.Integer()
+    selected = fields.Boolean()
+
+
+class PaymentSchema(Schema):
+    project_id = fields.String()
+    title = fields.String()
+    amount_gr = fields.Integer(metadata={"description": "grosze z udziału głosującego / grosze of the voter's share"})
+
+
+class AreaEffectSchema(Schema):
+    area_id = fields.String()
+    name = fields.String()
+    rule = fields.String()
+    choices = fields.List(fields.Nested(ChoiceEffectSchema))
+    share_gr = fields.Integer(metadata={"description": "MES: udział głosującego / MES: the voter's share"})
+    paid = fields.List(fields.Nested(PaymentSchema), metadata={"description": "MES: na co poszedł udział"})
+    left_gr = fields.Integer()
+
+
+class VoteEffectSchema(Schema):
+    receipt = fields.String()
+    status = fields.String(metadata={"description": "counted, superseded, not_counted, invalid, late"})
+    areas = fields.List(fields.Nested(AreaEffectSchema))
+
+
 class HandOutSchema(Schema):
     card_number = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{1,40}$"))
     credential = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=4000))

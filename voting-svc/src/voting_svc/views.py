@@ -16,7 +16,7 @@ from glos_chassis.errors import Problem
 from glos_chassis.openapi import bearer_credential, file_response
 from glos_chassis.web import db_sessions
 
-from . import paper, results, voting
+from . import paper, results, vote_effect, voting
 from .ballots import validate_ballot
 from .credentials import verify_credential
 from .handlers import edition_projection
@@ -24,7 +24,7 @@ from .models import AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectT
 from .schemas import (BallotCastSchema, BallotCheckedSchema, BallotCheckSchema, BallotSchema, CardQuerySchema,
                       ClosureSchema, EditionBallotSchema, EntrySchema, HandOutSchema, InvalidCardSchema,
                       PaperCardSchema, ProjectTallySchema, ProofSchema, ReasonSchema, ReceiptSchema, ResolutionSchema,
-                      ResultsRequestSchema, ResultsSchema, TurnoutSchema)
+                      ResultsRequestSchema, ResultsSchema, TurnoutSchema, VoteEffectSchema)
 
 blp = Blueprint("ballots", __name__, url_prefix="/editions", description="Karty do głosowania / Ballots")
 
@@ -214,6 +214,21 @@ class ReceiptProof(MethodView):
         """Dowód, że potwierdzenie jest w opublikowanym drzewie / Inclusion proof of a receipt"""
         with session_scope(db_sessions()) as session:
             return results.receipt_proof(session, _published_results(session, edition_id), receipt)
+
+
+@blp.route("/<uuid:edition_id>/receipts/<string:receipt>/effect")
+class ReceiptEffect(MethodView):
+    @blp.response(200, VoteEffectSchema)
+    def get(self, edition_id: uuid.UUID, receipt: str):
+        """Co zrobił mój głos: które z wybranych projektów wygrały, a przy MES na co poszedł mój udział /
+        What my vote did: which of my chosen projects won, and under MES where my share went
+
+        Tylko z kartą pod tym potwierdzeniem i opublikowanymi wynikami — bez tożsamości. / From the ballot under
+        the receipt and the published results only — without identity."""
+        with session_scope(db_sessions()) as session:
+            published = _published_results(session, edition_id)
+            return vote_effect.effect(session, edition_id, _ballot_in_session(session, edition_id),
+                                      published.document, receipt)
 
 
 @blp.route("/<uuid:edition_id>/ballots.zip")

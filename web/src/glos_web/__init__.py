@@ -111,7 +111,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
 
     @app.context_processor
     def _globals():
-        return {"current_user": auth.current_user(), "language": i18n.language(), "money": i18n.money,
+        return {"current_user": auth.current_user(), "language": i18n.language(), "money": i18n.money, "money_gr": i18n.money_gr,
                 "number": i18n.number, "percent": i18n.percent, "when": i18n.when, "day": i18n.day,
                 "languages": i18n.LANGUAGE_NAMES, "settings": settings}
 

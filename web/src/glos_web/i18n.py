@@ -39,6 +39,14 @@ def money(amount) -> str:
     return f"{number}\u00a0zł" if language() == "pl" else f"PLN\u00a0{number}"
 
 
+def money_gr(grosze: int) -> str:
+    """An amount in grosze to the grosz: '63,93 zł' / 'PLN 63.93' (a voter's share under equal shares)."""
+    from decimal import Decimal
+
+    number = format_decimal(Decimal(int(grosze)) / 100, format="#,##0.00", locale=language())
+    return f"{number}\u00a0zł" if language() == "pl" else f"PLN\u00a0{number}"
+
+
 def number(value) -> str:
     if value is None:
         return "—"

@@ -113,8 +113,8 @@ def mes_facts(*, pid: str, cost: int, score: int, utility: str, share: int, supp
         entry = bought[pid]
         most = max(entry["payments"][g] for g, _ in supporters)
         # rounded up: "each paid at most" stays true, and supporters × it still covers the cost
-        return {"code": "mes_bought", **base, "round": entry["round"], "max_payment_gr": _grosze(most, up=True),
-                **({"rho_gr": _grosze(entry["rho"], up=True)} if utility == "points" else {})}
+        return {"code": "mes_bought", **base, "round": entry["round"], "max_payment_gr": grosze(most, up=True),
+                **({"rho_gr": grosze(entry["rho"], up=True)} if utility == "points" else {})}
     if voters == 0:
         return {"code": "no_support", **base}
     # floor: the stated sum is never more than they had (and they had less than the cost)
@@ -124,9 +124,9 @@ def mes_facts(*, pid: str, cost: int, score: int, utility: str, share: int, supp
         for winner, pay in paid_by.get(g, ()):
             went_to[winner] = went_to.get(winner, Fraction(0)) + weights[g] * pay
     named = sorted(went_to.items(), key=lambda kv: (-kv[1], kv[0]))
-    facts = {**base, "supporters_had_gr": _grosze(had, down=True),
-             "went_to": [{"project": p, "amount_gr": _grosze(a)} for p, a in named[:WINNERS_NAMED]],
-             "went_to_others_gr": _grosze(sum((a for _, a in named[WINNERS_NAMED:]), Fraction(0))),
+    facts = {**base, "supporters_had_gr": grosze(had, down=True),
+             "went_to": [{"project": p, "amount_gr": grosze(a)} for p, a in named[:WINNERS_NAMED]],
+             "went_to_others_gr": grosze(sum((a for _, a in named[WINNERS_NAMED:]), Fraction(0))),
              "others": max(0, len(named) - WINNERS_NAMED)}
     if completion is not None and completion.get("selected"):
         return {"code": "mes_completion", **facts, "left": completion["left"]}
@@ -136,7 +136,7 @@ def mes_facts(*, pid: str, cost: int, score: int, utility: str, share: int, supp
     return facts
 
 
-def _grosze(amount: Fraction, *, down: bool = False, up: bool = False) -> int:
+def grosze(amount: Fraction, *, down: bool = False, up: bool = False) -> int:
     """An exact amount of złoty in whole grosze: half up; down where the sentence says "less than", up where it
     says "at most"."""
     scaled = Fraction(amount) * 100

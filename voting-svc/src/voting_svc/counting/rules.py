@@ -114,7 +114,9 @@ class _Instance:
         groups_of: dict[str, list[int]] = {pid: [] for pid in election.projects}
         utilities_of: dict[str, list[int]] = {pid: [] for pid in election.projects}
         utilities: dict[tuple[str, int], int] = {}
+        self.group_of: dict[tuple, int] = {}  # a distinct ballot → its group
         for g, (points, weight) in enumerate(groups.items()):
+            self.group_of[points] = g
             self.group_weights.append(weight)
             for vote in points:
                 u = utilities.get(vote)

@@ -295,7 +295,7 @@ def email_receipt(edition_id):
     message.set_content(_("Twój głos w edycji „%(edition)s” został przyjęty %(when)s.\n\nKod potwierdzenia: "
                           "%(code)s\n\nPo ogłoszeniu wyników sprawdzisz, że Twój głos został policzony: %(link)s\n",
                           edition=edition["name"], when=held["cast_at"], code=held["receipt"],
-                          link=f"{settings.public_url}{url_for('ballot.check_receipt', edition_id=edition_id)}"))
+                          link=f"{settings.public_url}{url_for('ballot.check_receipt', edition_id=edition_id, receipt=held['receipt'])}"))
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
             smtp.send_message(message)
@@ -347,5 +347,9 @@ def check_receipt(edition_id):
             else:
                 outcome = "included" if proof["root"] == published["receipts_root"] and \
                     verify_inclusion(code, proof["path"], published["receipts_root"]) else "mismatch"
+    effect = None
+    if outcome == "included":
+        # which of the projects on this ballot won, and under MES where the voter's share went (issue 25)
+        effect = api().get("voting", f"/editions/{edition_id}/receipts/{code}/effect")
     return render_template("ballot/check.html", edition=edition, code=code, outcome=outcome, error=error,
-                           proof=proof, published=published), (422 if error else 200)
+                           proof=proof, published=published, effect=effect), (422 if error else 200)
