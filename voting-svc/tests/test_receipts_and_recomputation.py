@@ -124,4 +124,16 @@ def test_a_receipt_shows_what_its_vote_did_and_where_its_equal_share_went(gatewa
             paid_for[payment["project_id"]] = paid_for.get(payment["project_id"], 0) + payment["amount_gr"]
     for winner in mes_winners:
         assert abs(paid_for[winner] - 100 * area["projects"][winner]["cost"]) <= len(receipts), winner
+    # the fairness figures (issue 25, point 4) agree with what the receipts say, voter by voter
+    document = published.json()["document"]
+    with_a_winner = sum(any(c["selected"] for a in requests.get(f"{base}/receipts/{r}/effect", timeout=30)
+                            .json()["areas"] for c in a["choices"]) for r in receipts)
+    assert document["fairness"] == {"voters": len(receipts), "voters_with_a_winner": with_a_winner}
+    assert area["fairness"]["voters_with_a_winner"] == with_a_winner
+    assert all(p["supporters"] == sum(1 for pts in receipts.values() for q, n in zip(city["projects"], pts)
+                                      if n and q["proposal_id"] == pid) for pid, p in area["projects"].items())
+    csv_rows = requests.get(f"{base}/results.csv", timeout=10).text.splitlines()
+    assert csv_rows[0].split(";")[4:] == ["supporters", "selected", "reason", "explanation", "area_voters",
+                                          "area_voters_with_a_winner"]
+    assert any("metodą równych udziałów" in row for row in csv_rows[1:])
     assert requests.get(f"{base}/receipts/{'f' * 32}/effect", timeout=10).status_code == 404

@@ -184,12 +184,14 @@ def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers
     for link in ("Wyniki (CSV)", "Zanonimizowane karty (Pabulib, ZIP)"):
         href = page.get_by_role("link", name=link).get_attribute("href")
         assert requests.get(gateway + href, timeout=30).status_code == 200
+    assert page.get_by_text(re.compile(r"głosujących \(\d+ z \d+\) ma co najmniej jeden wybrany projekt")).is_visible()
     axe.check(page)
     # each area on a page of its own, every project with the count's sentence saying why (issue 25, point 5)
     page.get_by_role("link", name="Dąb", exact=True).click()
     assert page.get_by_role("heading", name=re.compile("^Wyniki: Dąb")).is_visible()
     document = requests.get(f"{base}/results", timeout=10).json()["document"]
     dab = next(a for a in document["areas"] if a["area_id"] == edition["dab"]["area_id"])
+    assert page.get_by_text(f"{dab['fairness']['voters_with_a_winner']} z {dab['voters']}").is_visible()
     rows = page.get_by_role("table", name="Wyniki projektów: Dąb").locator("tbody tr")
     assert rows.count() == len(edition["dab"]["projects"]) == len(dab["projects"])
     for pid, entry in dab["projects"].items():

@@ -85,11 +85,15 @@ def _counted_ballots(session: Session, edition_id) -> list[list[dict]]:
 
 def compute(session: Session, ballot: BallotView, seed: str) -> dict:
     per_area: dict[str, list[Ballot]] = {}
+    voters: list[dict[str, set]] = []
     for parts in _counted_ballots(session, ballot.edition_id):
         for part in parts:
             per_area.setdefault(part["area_id"], []).append(
                 Ballot.of({c["project_id"]: c["points"] for c in part["choices"]}))
-    return results_document(str(ballot.edition_id), ballot.rules, ballot.rules_sha256, ballot.areas, per_area, seed)
+        if parts:  # as in the export, where a voter is a row of an area's file
+            voters.append({part["area_id"]: {c["project_id"] for c in part["choices"]} for part in parts})
+    return results_document(str(ballot.edition_id), ballot.rules, ballot.rules_sha256, ballot.areas, per_area, seed,
+                            voters=voters)
 
 
 def publish(session: Session, ballot: BallotView, *, seed: str, actor: str, bootstrap_servers: str) -> ResultsDocument:
@@ -156,9 +160,13 @@ def export(session: Session, ballot: BallotView) -> bytes:
 def as_csv(document: dict) -> str:
     out = io.StringIO()
     writer = spreadsheet.writer(out, delimiter=";", lineterminator="\n")  # area names are typed by officials
-    writer.writerow(["area", "project_id", "cost", "score", "selected", "reason"])
+    writer.writerow(["area", "project_id", "cost", "score", "supporters", "selected", "reason", "explanation",
+                     "area_voters", "area_voters_with_a_winner"])
     for area in document["areas"]:
+        fairness = area.get("fairness", {})
         for project_id, project in area["projects"].items():
-            writer.writerow([area["name"], project_id, project["cost"], project["score"],
-                             int(project["selected"]), project.get("reason", "")])
+            writer.writerow([area["name"], project_id, project["cost"], project["score"], project.get("supporters", ""),
+                             int(project["selected"]), project.get("reason", ""),
+                             project.get("explanation", {}).get("pl", ""), area["voters"],
+                             fairness.get("voters_with_a_winner", "")])
     return out.getvalue()

@@ -131,3 +131,44 @@ def test_glos_count_explain_prints_one_sentence_per_project_naming_its_id():
     english = subprocess.run([sys.executable, "-m", "voting_svc.counting.cli", str(path), "--explain", "--language",
                               "en"], capture_output=True, text=True, check=True).stdout
     assert "Selected: ranked 1 by votes" in english
+
+
+# --------------------------------------------------------------------------- fairness figures (issue 25, point 4)
+
+
+def test_the_count_says_how_many_voters_have_a_winner_they_chose_and_who_supported_each_project():
+    projects = {pid: Project(pid, cost) for pid, cost in (("a", 60), ("b", 50), ("c", 30))}
+    ballots = [Ballot.of({"a": 1}), Ballot.of({"a": 1, "c": 1}), Ballot.of({"b": 1}), Ballot.of({"c": 1}),
+               Ballot.of({"b": 1, "c": 1})]
+    election = Election(budget=90, projects=projects, ballots=ballots, tie_break=TieBreak(("fewer_cost",)))
+    outcome = count(election, "greedy")
+    assert outcome.selected == ["c", "b"]  # 3 votes; then b and a tied at 2, the cheaper first; a no longer fits
+    document = outcome.to_json()
+    assert document["fairness"] == {"voters_with_a_winner": 4, "spent_per_voter_gr": 100 * 80 // 5}
+    assert {pid: p["supporters"] for pid, p in document["projects"].items()} == {"a": 2, "b": 2, "c": 3}
+
+
+@pytest.mark.parametrize("path", FILES[:6], ids=[p.stem for p in FILES[:6]])
+def test_voters_with_a_winner_on_the_official_files(path):
+    election = pabulib.load(path)
+    outcome = count(election)
+    winners = set(outcome.selected)
+    expected = sum(1 for ballot in election.ballots if winners & {pid for pid, _ in ballot.points})
+    assert outcome.to_json()["fairness"]["voters_with_a_winner"] == expected <= len(election.ballots)
+
+
+def test_the_edition_wide_figure_links_a_voter_s_parts_across_areas():
+    from voting_svc.counting.edition import results_document
+
+    rules = {"city": {"type": "approval"}, "district": {"type": "approval"},
+             "selection": {"rule": "greedy", "tie_break": ["draw"]}}
+    areas = [{"area_id": "m", "name": "Miasto", "kind": "city", "budget": 100,
+              "projects": [{"proposal_id": "m1", "cost": 100, "title": "M1"}, {"proposal_id": "m2", "cost": 100,
+                                                                              "title": "M2"}]},
+             {"area_id": "d", "name": "Dąb", "kind": "district", "budget": 50,
+              "projects": [{"proposal_id": "d1", "cost": 50, "title": "D1"}]}]
+    ballots = {"m": [Ballot.of({"m1": 1}), Ballot.of({"m1": 1}), Ballot.of({"m2": 1})], "d": [Ballot.of({"d1": 1})]}
+    voters = [{"m": {"m1"}}, {"m": {"m1"}, "d": {"d1"}}, {"m": {"m2"}}, {"d": set()}]
+    document = results_document("e", rules, "x", areas, ballots, "seed", voters=voters)
+    assert document["fairness"] == {"voters": 4, "voters_with_a_winner": 2}
+    assert [a["fairness"]["voters_with_a_winner"] for a in document["areas"]] == [2, 1]

@@ -51,16 +51,24 @@ def election_of(rules: dict, area: dict, ballots: list[Ballot], seed: str) -> El
 
 
 def results_document(edition_id: str, rules: dict, rules_sha256: str, areas: list[dict],
-                     ballots: dict[str, list[Ballot]], seed: str) -> dict:
-    """areas: the published ballot's areas (area_id, name, kind, budget, projects); ballots: per area id."""
-    out = []
+                     ballots: dict[str, list[Ballot]], seed: str, voters: list[dict[str, set]] | None = None) -> dict:
+    """areas: the published ballot's areas (area_id, name, kind, budget, projects); ballots: per area id;
+    voters: each voter's chosen projects per area (their parts linked), for the edition-wide figures."""
+    out, winners = [], set()
     for area in areas:
         election = election_of(rules, area, ballots.get(area["area_id"], []), seed)
+        outcome = count(election)
+        winners.update(outcome.selected)
         out.append({"area_id": area["area_id"], "name": area["name"], "kind": area["kind"],
-                    "voters": len(election.ballots), **count(election).to_json(),
+                    "voters": len(election.ballots), **outcome.to_json(),
                     # the score a project of this area needed to be selected (a greedy rule's threshold)
                     **({"threshold": election.min_score} if election.min_score is not None else {})})
-    return {"edition_id": edition_id, "rules_sha256": rules_sha256, "draw_seed": seed, "areas": out}
+    document = {"edition_id": edition_id, "rules_sha256": rules_sha256, "draw_seed": seed, "areas": out}
+    if voters is not None:
+        # edition-wide: voters with at least one winner among everything they chose, in any area
+        document["fairness"] = {"voters": len(voters), "voters_with_a_winner": sum(
+            1 for parts in voters if any(chosen & winners for chosen in parts.values()))}
+    return document
 
 
 # --------------------------------------------------------------------------- the anonymised export
@@ -159,6 +167,7 @@ def recompute(export: bytes, seed: str) -> dict:
     rules = json.loads(rules_bytes)
     rules_sha256 = hashlib.sha256(canonical_json(rules)).hexdigest()
     areas, ballots = [], {}
+    voters: dict[str, dict[str, set]] = {}  # a voter's parts in different areas share their number
     for pb in sorted(parsed, key=lambda pb: int(pb.meta["area_index"])):
         if pb.meta["rules_sha256"] != rules_sha256:
             raise pabulib.PabulibError(f"{pb.meta['subunit']}: the file names other rules than rules.json")
@@ -168,7 +177,10 @@ def recompute(export: bytes, seed: str) -> dict:
                              for r in pb.projects]}
         areas.append(area)
         ballots[area["area_id"]] = pabulib.to_election(pb).ballots
-    return results_document(parsed[0].meta["edition_id"] if parsed else "", rules, rules_sha256, areas, ballots, seed)
+        for row in pb.votes:
+            voters.setdefault(row["voter_id"], {})[area["area_id"]] = set(filter(None, row["vote"].split(",")))
+    return results_document(parsed[0].meta["edition_id"] if parsed else "", rules, rules_sha256, areas, ballots, seed,
+                            voters=list(voters.values()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,6 +89,10 @@ class Outcome:
     details: dict = field(default_factory=dict)  # rule-specific facts (MES: the final share, rounds…)
     # per project: why it won or lost — the facts that decided it and a sentence in Polish and English
     explanations: dict[str, dict] = field(default_factory=dict)
+    # fairness figures, set by `count`: supporters per project, and how many voters have a winner they chose
+    supporters: dict[str, int] = field(default_factory=dict)
+    voters: int | None = None
+    voters_with_a_winner: int | None = None
 
     @property
     def total_cost(self) -> int:
@@ -98,14 +102,21 @@ class Outcome:
         projects = {}
         for pid in sorted(self.costs, key=_natural):
             entry = {"cost": self.costs[pid], "score": self.scores[pid], "selected": pid in self.selected}
+            if self.supporters:
+                entry["supporters"] = self.supporters[pid]
             if pid in self.excluded:
                 entry["reason"] = self.excluded[pid]
             if pid in self.explanations:
                 entry["explanation"] = self.explanations[pid]
             projects[pid] = entry
         details = {k: (str(v) if isinstance(v, Fraction) else v) for k, v in self.details.items()}
+        fairness = {} if self.voters is None else {"fairness": {
+            "voters_with_a_winner": self.voters_with_a_winner,
+            # the money spent per voter of the area, in grosze (how much of the pool each voter's ballot moved)
+            "spent_per_voter_gr": (100 * self.total_cost // self.voters) if self.voters else 0}}
         return {"rule": self.rule, "budget": self.budget, "total_cost": self.total_cost,
-                "selected": list(self.selected), "projects": projects, **({"details": details} if details else {})}
+                "selected": list(self.selected), "projects": projects, **({"details": details} if details else {}),
+                **fairness}
 
 
 def _natural(pid: str):

@@ -488,4 +488,10 @@ def count(election: Election, rule: str | None = None) -> Outcome:
     name = rule or election.rule
     if name not in RULES:
         raise ValueError(f"unknown rule {name!r}; known: {', '.join(RULES)}")
-    return RULES[name](election)
+    outcome = RULES[name](election)
+    # who the outcome serves: each project's supporters, and the voters with at least one winner they chose
+    outcome.supporters = election.supporters()
+    chosen = set(outcome.selected)
+    outcome.voters_with_a_winner = sum(1 for ballot in election.ballots if any(p in chosen for p, _ in ballot.points))
+    outcome.voters = len(election.ballots)
+    return outcome
