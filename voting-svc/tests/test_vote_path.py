@@ -170,7 +170,7 @@ def test_results_are_counted_with_the_frozen_rule_and_the_revealed_seed(gateway,
     assert requests.post(url, json={"seed": "seed"}, headers=official_headers, timeout=30).status_code == 409
     assert requests.get(url, timeout=10).json()["sha256"] == published.json()["sha256"]
     csv_text = requests.get(f"{url[:-len('results')]}results.csv", timeout=10).text
-    assert csv_text.startswith("area;project_id;cost;score;selected;reason")
+    assert csv_text.startswith("area;project_id;cost;score;supporters;selected;reason;explanation")
 
 
 def test_recount_by_replaying_the_vote_log_equals_the_database(gateway, election):

@@ -118,6 +118,22 @@ class Load:
             self.done += 1
 
 
+def vote_log_fully_in_sync() -> bool:
+    from kafka import KafkaAdminClient
+
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=FAULT.bootstrap_servers(3).split(","), request_timeout_ms=5000)
+    except Exception:  # noqa: BLE001 — a broker still starting: not yet
+        return False
+    try:
+        (topic,) = admin.describe_topics(["voting.votes"])
+        return bool(topic["partitions"]) and all(len(p["isr_nodes"]) == 3 for p in topic["partitions"])
+    except Exception:  # noqa: BLE001
+        return False
+    finally:
+        admin.close()
+
+
 def test_the_vote_keeps_its_promise_when_components_die(fault_gateway, tmp_path):
     gateway = fault_gateway
     seed_account("urzednik.fault@glos.local", "fault-urzednik-haslo-123", roles="pb_official,coordinator,admin")
@@ -188,12 +204,25 @@ def test_the_vote_keeps_its_promise_when_components_die(fault_gateway, tmp_path)
         stack.kill_component(FAULT, "kafka-2")
         time.sleep(3)  # the outage itself: appends go on with two brokers of three
         stack.restart_component(FAULT, "kafka-2")
+        # The tally's restarts below are measured on a whole cluster: kafka-2 back in every vote-log partition's
+        # in-sync set first. On a loaded machine its JVM can still be starting when the brokers' list already
+        # names it, and a tally restarted into that took over 60 s to rejoin (two CI runs) — a compound fault
+        # this test does not claim to bound (noted on issue 21).
+        began = time.monotonic()
+        wait_until(vote_log_fully_in_sync, timeout=180, interval=1, message="kafka-2 back in sync")
+        figures["kafka2_in_sync_s"] = round(time.monotonic() - began, 1)
 
         figures["tally_resumed_s"] = []
-        for share in (0.40, 0.50):
+        for round_, share in enumerate((0.40, 0.50)):
             when(share)
             stack.kill_component(FAULT, "voting-worker")
             time.sleep(2)  # the outage itself: ballots keep arriving while no tally runs
+            # and surely some: three of the probe voters change their vote now (re-voting is on), so there is a
+            # backlog to tally even if the paced voters are already through
+            for credential in list(replaced)[3 * round_:3 * round_ + 3]:
+                answer = load.send(credential, [part(city, 0, 0, 3)], uuid.uuid4().hex)
+                with load.lock:
+                    load.answers.append(answer)
             restarted_at = time.monotonic()
             stack.restart_component(FAULT, "voting-worker")
             figures["tally_resumed_s"].append(tally_resumes_after(restarted_at))

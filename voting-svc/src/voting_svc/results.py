@@ -167,6 +167,6 @@ def as_csv(document: dict) -> str:
         for project_id, project in area["projects"].items():
             writer.writerow([area["name"], project_id, project["cost"], project["score"], project.get("supporters", ""),
                              int(project["selected"]), project.get("reason", ""),
-                             project.get("explanation", {}).get("pl", ""), area["voters"],
+                             project.get("explanation", {}).get("pl", ""), area.get("voters", ""),
                              fairness.get("voters_with_a_winner", "")])
     return out.getvalue()

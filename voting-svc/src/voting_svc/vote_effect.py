@@ -20,8 +20,7 @@ from glos_chassis.errors import Problem
 from .counting import Ballot
 from .counting.edition import election_of
 from .counting.explain import grosze
-from .counting.explain import mes_ledger
-from .counting.rules import _Instance, _utility_for
+from .counting.rules import _Instance, _utility_for, mes_ledger
 from .models import BallotRecord, Vote
 from .results import _counted_ballots
 

@@ -75,32 +75,6 @@ def greedy_facts(*, rank: int, cost: int, score: int, left_before: int, selected
 # --------------------------------------------------------------------------- facts: Method of Equal Shares
 
 
-def mes_ledger(supporters: dict[str, list[tuple[int, int]]], weights: list[int], costs: dict[str, int],
-               share: int, winners: list[str]) -> tuple[list[Fraction], dict[str, dict]]:
-    """MES's purchases replayed exactly along its winners, in their order: what each voter group paid for
-    each, and what every group has left at the end. `supporters`: per project, (voter group, utility)."""
-    money = [Fraction(share)] * len(weights)
-    bought = {}
-    for round_, pid in enumerate(winners, start=1):
-        cost = costs[pid]
-        paid, denominator = Fraction(0), sum(weights[g] * u for g, u in supporters[pid])
-        rho = None
-        for g, u in sorted(supporters[pid], key=lambda gu: money[gu[0]] / gu[1]):
-            rho = (cost - paid) / denominator
-            if rho * u > money[g]:
-                paid += weights[g] * money[g]
-                denominator -= weights[g] * u
-            else:
-                break
-        payments = {}
-        for g, u in supporters[pid]:
-            pay = min(rho * u, money[g])
-            money[g] -= pay
-            payments[g] = pay
-        bought[pid] = {"round": round_, "rho": rho, "payments": payments}
-    return money, bought
-
-
 def mes_facts(*, pid: str, cost: int, score: int, utility: str, share: int, supporters: list[tuple[int, int]],
               weights: list[int], money_left: list[Fraction], bought: dict[str, dict],
               paid_by: dict[int, list[tuple[str, Fraction]]], completion: dict | None) -> dict:

@@ -147,6 +147,38 @@ class _Instance:
         self.candidates = [pid for pid in election.projects if self.total_utility[pid] > 0 and self.costs[pid] > 0]
 
 
+def _exact_rho(cost: int, supporters: list[tuple[int, int]], weights: list[int], money: list[Fraction],
+               total_utility: int) -> Fraction:
+    """The least rho (price per unit of utility) at which a project's supporters pay its cost, each paying
+    min(their money, rho × utility): the poorest per unit of utility pay all they have, the rest rho × u."""
+    paid, denominator, rho = Fraction(0), total_utility, None
+    for g, u in sorted(supporters, key=lambda gu: money[gu[0]] / gu[1]):
+        rho = (cost - paid) / denominator
+        if rho * u > money[g]:
+            paid += weights[g] * money[g]
+            denominator -= weights[g] * u
+        else:
+            break
+    return rho
+
+
+def mes_ledger(supporters: dict[str, list[tuple[int, int]]], weights: list[int], costs: dict[str, int],
+               share: int, winners: list[str]) -> tuple[list[Fraction], dict[str, dict]]:
+    """MES's purchases replayed exactly along its winners, in their order: what each voter group paid for
+    each, and what every group has left at the end. `supporters`: per project, (voter group, utility)."""
+    money = [Fraction(share)] * len(weights)
+    bought = {}
+    for round_, pid in enumerate(winners, start=1):
+        rho = _exact_rho(costs[pid], supporters[pid], weights, money, sum(weights[g] * u for g, u in supporters[pid]))
+        payments = {}
+        for g, u in supporters[pid]:
+            pay = min(rho * u, money[g])
+            money[g] -= pay
+            payments[g] = pay
+        bought[pid] = {"round": round_, "rho": rho, "payments": payments}
+    return money, bought
+
+
 def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], ledger: list | None = None) -> list[str]:
     """One run of MES in exact rational arithmetic with every voter starting with `share`; returns the
     winners in order (and, when a `ledger` list is given, appends each winner with what every voter group
@@ -173,15 +205,7 @@ def _mes_run(inst: _Instance, share, order_key: Callable[[str], tuple], ledger: 
             if available < cost:
                 del last_rho[pid]  # money only shrinks: it will never be affordable again
                 continue
-            paid, denominator = zero, inst.total_utility[pid]
-            rho = None
-            for g, u in sorted(supporters, key=lambda gu: money[gu[0]] / gu[1]):
-                rho = (cost - paid) / denominator
-                if rho * u > money[g]:
-                    paid += weights[g] * money[g]
-                    denominator -= weights[g] * u
-                else:
-                    break
+            rho = _exact_rho(cost, supporters, weights, money, inst.total_utility[pid])
             last_rho[pid] = rho
             # lower rho wins; a tie goes by the tie-break order
             if best_rho is None or rho < best_rho or (rho == best_rho and order_key(pid) < order_key(best)):
@@ -459,7 +483,7 @@ def equal_shares(election: Election, *, add1: bool = True, completion: bool = Tr
 def _mes_facts(election: Election, inst: _Instance, scores: dict[str, int], utility: str, share: int,
                winners: list[str], completed: dict[str, dict]) -> dict[str, dict]:
     """Every project's facts under MES: the purchases replayed exactly with the final share."""
-    money_left, bought = explain.mes_ledger(inst.supporters, inst.group_weights, inst.costs, share, winners)
+    money_left, bought = mes_ledger(inst.supporters, inst.group_weights, inst.costs, share, winners)
     paid_by: dict[int, list] = defaultdict(list)
     for winner in winners:
         for g, pay in bought[winner]["payments"].items():
