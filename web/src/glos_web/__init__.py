@@ -7,6 +7,7 @@ is the session in Redis. Every page works without JavaScript; the scripts in web
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 import redis
@@ -73,6 +74,8 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     )
     app.extensions["glos_web.settings"] = settings
     app.extensions["glos_web.redis"] = redis_client
+    # the clock of a login's idle and absolute limits: a test moves it instead of sleeping through them
+    app.extensions["glos_web.clock"] = time.time
     app.extensions["glos_web.api"] = Api({"identity": settings.identity_url, "proposals": settings.proposals_url,
                                           "voting": settings.voting_url, "consultation": settings.consultation_url},
                                          settings.api_timeout_s)

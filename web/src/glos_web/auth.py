@@ -50,6 +50,11 @@ def _settings():
     return current_app.extensions["glos_web.settings"]
 
 
+def _now() -> int:
+    """Now, for a login's idle and absolute limits (its tokens' expiry is identity-svc's, in real time)."""
+    return int(current_app.extensions["glos_web.clock"]())
+
+
 def _key(login_id: str) -> str:
     return f"glos:web:login:{login_id}"
 
@@ -79,7 +84,7 @@ def _store(login_id: str, tokens: dict, *, login_at: int) -> None:
     key = _key(login_id)
     # the login's record outlives its absolute limit only by the hour in which the site can still say why the
     # person was signed out, however often its tokens are refreshed
-    left = login_at + _limits(roles)[1] + 3600 - int(time.time())
+    left = login_at + _limits(roles)[1] + 3600 - _now()
     pipe = _redis().pipeline()
     pipe.hset(key, mapping={"access_token": tokens["access_token"], "refresh_token": tokens["refresh_token"],
                             "expires_at": int(time.time()) + int(tokens["expires_in"]),
@@ -106,7 +111,7 @@ def log_in(email: str, password: str) -> User:
     tokens = _api().post("identity", "/token", json={"email": email, "password": password})
     renew_session()
     login_id = secrets.token_urlsafe(24)
-    now = int(time.time())
+    now = _now()
     _store(login_id, tokens, login_at=now)
     account = _account_key(_claims(tokens["access_token"])["sub"])
     pipe = _redis().pipeline()
@@ -194,7 +199,7 @@ def _refresh(login_id: str) -> dict | None:
         except ApiError:
             redis.delete(_key(login_id))
             return None
-        _store(login_id, tokens, login_at=int(stored.get("login_at", time.time())))
+        _store(login_id, tokens, login_at=int(stored.get("login_at", _now())))
         fresh = _read(login_id)
         if fresh.get("roles") != stored.get("roles") and session.get("login") == login_id:
             renew_session(keep=None)  # a change of rights: a new session id, nothing else changes
@@ -208,7 +213,7 @@ def _login_state(refresh: bool = True) -> dict | None:
     state = None
     if login_id:
         state = _read(login_id) or None
-        now = int(time.time())
+        now = _now()
         ended = _limit_reached(state, now) if state else None
         if ended:
             _revoke_at_identity(state)
@@ -216,7 +221,7 @@ def _login_state(refresh: bool = True) -> dict | None:
             renew_session()
             flash(ended, "info")
             state = None
-        elif state and refresh and int(state["expires_at"]) - now <= REFRESH_MARGIN_S:
+        elif state and refresh and int(state["expires_at"]) - time.time() <= REFRESH_MARGIN_S:
             state = _refresh(login_id)
         if state is None:
             session.pop("login", None)
