@@ -585,6 +585,9 @@ def service_env(p: Profile, brokers: int | None = None) -> dict[str, str]:
 VENV_BIN = Path(sys.executable).parent
 
 
+CITY_DISTRICTS = REPO / "devstack" / "city-districts.txt"
+
+
 def start_services(p: Profile, services: tuple[str, ...] = SERVICES, timeout: float = 90) -> None:
     """Migrate each service's database, then run its web process (gunicorn) and its worker."""
     env = {**os.environ, **service_env(p), "PYTHONUNBUFFERED": "1"}
@@ -592,6 +595,13 @@ def start_services(p: Profile, services: tuple[str, ...] = SERVICES, timeout: fl
         migrate = subprocess.run([str(VENV_BIN / f"{svc}-svc"), "migrate"], env=env, capture_output=True, text=True)
         if migrate.returncode != 0:
             raise StackError(f"{svc}-svc migrations failed: {migrate.stderr.strip()[-2000:]}")
+    if "identity" in services:
+        # the dev and test city: Katowice's 22 districts (the demo's and the tests' real data); a city's office
+        # keeps its own list (the console's district list, the street register)
+        added = subprocess.run([str(VENV_BIN / "identity-svc"), "add-districts", str(CITY_DISTRICTS), "--reason",
+                                "the dev and test stacks' city (Katowice)"], env=env, capture_output=True, text=True)
+        if added.returncode != 0:
+            raise StackError(f"identity-svc add-districts failed: {added.stderr.strip()[-2000:]}")
     for svc in services:
         if _running_pid(p, f"{svc}-web") is None:
             _spawn(p, f"{svc}-web", [str(VENV_BIN / "gunicorn"), "-c", str(REPO / f"{svc}-svc" / "gunicorn.conf.py"),

@@ -33,7 +33,7 @@ def test_no_personal_data_outside_identity_svc(gateway, official_headers, platfo
     pesel = make_pesel(1988, 9, 9, uuid.uuid4().int % 10000)
     r = requests.post(f"{gateway}/api/identity/me/resident", headers=headers, timeout=10, json={
         "pesel": pesel, "first_name": "Bogumiła", "last_name": "Skrzetuska", "address": "ul. Dworcowa 5, Suwałki",
-        "district": "Centrum"})
+        "district": "Śródmieście"})
     assert r.status_code == 201, r.text
     edition = uuid.uuid4()
     requests.put(f"{gateway}/api/identity/editions/{edition}/eligibility", headers=official_headers, timeout=10,

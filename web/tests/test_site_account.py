@@ -55,7 +55,7 @@ def test_register_confirm_declare_residency_reset_password_and_delete(page, axe,
     page.get_by_label("Nazwisko").fill("Testowa")
     page.get_by_label("Numer PESEL").fill(good[:-1] + str((int(good[-1]) + 1) % 10))  # a wrong check digit
     page.get_by_label("Adres zamieszkania").fill("ul. Dębowa 7")
-    page.get_by_label("Osiedle (jeśli znasz)").fill("Dąb")
+    page.get_by_label(re.compile(r"^Osiedle")).select_option("Dąb")  # from the city's list, never typed
     page.get_by_role("button", name="Potwierdź zamieszkanie").click()
     assert page.locator("#pesel-error").is_visible()
     assert "PESEL" in page.locator("#pesel-error").inner_text()

@@ -36,7 +36,7 @@ def test_a_consultation_run_from_announcement_to_published_report(browser, brows
     page.get_by_role("link", name="Ogłoś konsultacje").click()
     subject = f"Park przy Rawie {uuid.uuid4().hex[:6]}"
     page.get_by_label("Przedmiot konsultacji").fill(subject)
-    page.get_by_label("Obszar (osiedla, po przecinku)").fill("Dąb")
+    page.get_by_role("group", name="Obszar: osiedla").get_by_label("Dąb", exact=True).check()
     page.get_by_label("uwagi do dokumentu").check()
     page.get_by_label("spotkania").check()
     page.get_by_label("Komórka odpowiedzialna").fill("WUA")
@@ -51,12 +51,14 @@ def test_a_consultation_run_from_announcement_to_published_report(browser, brows
     axe.check(page)
     # the announcement changed before the opening, with the reason the audit keeps
     page.get_by_role("link", name="Zmień ogłoszenie (obszar, formy, terminy)").click()
-    assert page.get_by_label("Obszar (osiedla, po przecinku)").input_value() == "Dąb"
+    area = page.get_by_role("group", name="Obszar: osiedla")
+    assert area.get_by_label("Dąb", exact=True).is_checked() and not area.get_by_label("Załęże").is_checked()
     assert page.get_by_label("Zamknięcie (czas warszawski)").input_value() == "2030-06-30T16:00"
-    page.get_by_label("Obszar (osiedla, po przecinku)").fill("Dąb, Załęże")
+    area.get_by_label("Załęże").check()
     page.get_by_role("button", name="Zapisz zmiany").click()
     assert page.locator("#reason-error").is_visible()  # no reason, no change
-    assert page.get_by_label("Obszar (osiedla, po przecinku)").input_value() == "Dąb, Załęże"
+    area = page.get_by_role("group", name="Obszar: osiedla")
+    assert area.get_by_label("Dąb", exact=True).is_checked() and area.get_by_label("Załęże").is_checked()
     axe.check(page)
     page.get_by_label("Uzasadnienie zmiany (do rejestru zmian)").fill("park leży na granicy osiedli")
     page.get_by_role("button", name="Zapisz zmiany").click()

@@ -203,7 +203,7 @@ def test_an_anonymous_survey_needs_no_login(page, axe, gateway, official_headers
     page.goto(f"/konsultacje/{c['id']}/ankieta")
     assert page.get_by_text("Ankieta jest anonimowa").is_visible()
     fill_required(page)
-    page.get_by_label("Osiedle").fill("Dąb")
+    page.get_by_label("Osiedle").select_option("Dąb")
     page.get_by_label("Wiek").select_option("30-44")
     axe.check(page)
     page.get_by_role("button", name="Wyślij odpowiedź").click()

@@ -124,9 +124,10 @@ def test_a_resident_votes_with_the_live_budget_bar_and_gets_a_receipt(page, axe,
     assert page.get_by_text("Wysłaliśmy kopię potwierdzenia na Twój adres e-mail.").is_visible()
     from site_kit import wait_for_link
     assert wait_for_link(platform.mail_dir, resident.email, r"[0-9a-f]{32}") == code
-    # the same voter cannot vote twice: the site shows voting-svc's refusal
+    # the same voter cannot vote twice: the voting page shows the ballot cast, with its receipt
     page.goto(f"/edycje/{edition['id']}/glosowanie/")
-    assert page.get_by_text("Twój głos w tej edycji został już przyjęty.").is_visible()
+    assert page.locator("#voted").get_by_role("heading", name="Twój głos został oddany").is_visible()
+    assert page.locator("#voted .receipt-code").inner_text() == code
 
 
 def test_the_core_journey_works_without_javascript(no_js_page, axe, gateway, edition):
@@ -253,9 +254,11 @@ def test_re_voting_where_the_rules_allow_it_replaces_the_ballot(no_js_page, gate
     log_in(page, resident.email, f"/edycje/{edition}/glosowanie/")
     assert page.get_by_text("Do końca głosowania możesz zagłosować ponownie; liczy się ostatni głos.").is_visible()
     receipts = []
-    for project in areas["Dąb"]["projects"][:2]:
+    for again, project in enumerate(areas["Dąb"]["projects"][:2]):
         page.goto(f"/edycje/{edition}/glosowanie/")
-        page.get_by_role("button", name="Rozpocznij głosowanie").click()
+        # once voted, the page says so with the receipt, and offers to vote again
+        assert page.locator("#voted").count() == again
+        page.get_by_role("button", name="Zagłosuj ponownie" if again else "Rozpocznij głosowanie").click()
         page.locator(f"#p-{project['proposal_id']}").check()
         page.get_by_role("button", name="Zapisz i dalej").click()
         page.get_by_role("button", name="Oddaj głos").click()  # no acknowledgement: the vote can still change

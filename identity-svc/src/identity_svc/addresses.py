@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
 
-from . import audit
+from . import audit, districts
 from .models import StreetDistrict
 
 PREFIXES = re.compile(r"^(ul\.?|ulica|al\.?|aleja|aleje|pl\.?|plac|os\.?|osiedle|skwer|rondo)\s+", re.IGNORECASE)
@@ -56,8 +56,12 @@ def import_streets(session: Session, text: str, *, actor: str, reason: str) -> i
         if street and district:
             rows[street] = district
     session.execute(delete(StreetDistrict))
+    # the register's districts are the city's: a district it names joins the list residents choose from
+    added = districts.add_known(session, rows.values())
+    listed = districts.spellings(session)
+    rows = {street: listed[districts.key(district)] for street, district in rows.items()}
     if rows:
         session.execute(insert(StreetDistrict), [{"street": s, "district": d} for s, d in rows.items()])
     audit.record(session, actor=actor, action="streets.imported", target="street_districts", reason=reason,
-                 streets=len(rows))
+                 streets=len(rows), districts_added=added)
     return len(rows)

@@ -21,7 +21,7 @@ from stdnum.pl import pesel as stdnum_pesel
 
 from glos_chassis.errors import Problem
 
-from . import audit
+from . import audit, districts
 from .models import CensusEntry, CensusList, Resident
 from .personal_data import Vault
 
@@ -77,6 +77,8 @@ def import_census(session: Session, vault: Vault, text: str, *, actor: str, reas
     report = ImportReport(list_id=str(census.id))
     seen: set[str] = set()
     batch: list[dict] = []
+    # the register's districts are the city's: spelt as on the city's list, and a new one joins the list
+    listed = districts.spellings(session)
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         if progress and (number - 1) % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
@@ -91,6 +93,7 @@ def import_census(session: Session, vault: Vault, text: str, *, actor: str, reas
         if not district:
             report.rejected.append({"row": number, "reason": "unknown_district"})
             continue
+        district = listed.setdefault(districts.key(district), district)
         digest = vault.pesel_hash(raw)
         if digest in seen:
             report.rejected.append({"row": number, "reason": "duplicate_pesel"})
@@ -102,6 +105,7 @@ def import_census(session: Session, vault: Vault, text: str, *, actor: str, reas
             batch.clear()
     if batch:
         session.execute(insert(CensusEntry), batch)
+    districts.add_known(session, listed.values())
     report.accepted = len(seen)
     census.accepted_rows, census.rejected_rows = report.accepted, len(report.rejected)
     # switch lists: the old one goes, the new one becomes the register, in this same transaction

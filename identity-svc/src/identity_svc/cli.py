@@ -1,4 +1,4 @@
-"""identity-svc commands: migrate, worker, seed-account."""
+"""identity-svc commands: migrate, worker, seed-account, add-districts, census-import, key rotation."""
 
 from __future__ import annotations
 
@@ -159,6 +159,27 @@ def _census_import(args, settings) -> int:
     return 0
 
 
+def _districts_arguments(parser) -> None:
+    parser.description = "add the city's districts (a file with one name per line) to the list residents choose from"
+    parser.add_argument("file")
+    parser.add_argument("--reason", required=True)
+    parser.add_argument("--actor", default="cli", help="who adds them (for the audit trail)")
+
+
+def _add_districts(args, settings) -> int:
+    from pathlib import Path
+
+    from glos_chassis.db import make_engine, make_session_factory, session_scope
+
+    from . import districts
+
+    wanted = [line.strip() for line in Path(args.file).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    with session_scope(make_session_factory(make_engine(settings.database_url.get_secret_value()))) as session:
+        listed = districts.add(session, wanted, actor=args.actor, reason=args.reason)
+    print(f"{len(listed)} districts on the city's list")
+    return 0
+
+
 def _rotate_arguments(parser) -> None:
     parser.description = "publish a new signing key that starts signing after the overlap"
     parser.add_argument("--overlap-s", type=int, default=600,
@@ -213,12 +234,12 @@ def main(argv: list[str] | None = None) -> int:
                         consumers=lambda settings: [(handlers.GROUP_ID, handlers.TOPICS, processed_events,
                                                      handlers.HANDLERS)],
                         commands={"seed-account": (_seed_arguments, _seed),
-                                                                  "seed-voters": (_seed_voters_arguments, _seed_voters),
-                                                                  "seed-residents": (_seed_residents_arguments,
-                                                                                     _seed_residents),
-                                                                  "census-import": (_census_arguments, _census_import),
-                                                                  "rotate-key": (_rotate_arguments, _rotate),
-                                                                  "retire-key": (_retire_arguments, _retire)})
+                                  "seed-voters": (_seed_voters_arguments, _seed_voters),
+                                  "seed-residents": (_seed_residents_arguments, _seed_residents),
+                                  "add-districts": (_districts_arguments, _add_districts),
+                                  "census-import": (_census_arguments, _census_import),
+                                  "rotate-key": (_rotate_arguments, _rotate),
+                                  "retire-key": (_retire_arguments, _retire)})
 
 
 if __name__ == "__main__":

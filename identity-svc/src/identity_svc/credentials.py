@@ -27,6 +27,11 @@ from .models import EditionEligibility, IssuedCredential, Resident
 from .personal_data import Vault, age_on, parse_pesel
 
 CREDENTIAL_TYPE = "voter-credential"
+# A pass that only asks voting-svc "has this voter key a ballot here?" — so the site can say "you have voted"
+# after a new login or on another device. It is not a voter credential (voting-svc refuses it on the vote
+# path by its type), checks no eligibility and is not recorded as issued (asking is not voting).
+STATUS_PASS_TYPE = "voter-status"
+STATUS_PASS_TTL_S = 60
 
 
 def edition_secret(master: bytes, edition_id: uuid.UUID) -> bytes:
@@ -108,3 +113,15 @@ def issue(session: Session, *, vault: Vault, settings, edition_id: uuid.UUID, re
                      reason="paper ballot at a voting point", voter_key=key)
     token = jwt.encode(claims, private, algorithm="RS256", headers={"kid": kid, "typ": "JWT"})
     return {"credential": token, "expires_in": settings.credential_ttl_s, "voter_key": key}
+
+
+def status_pass(session: Session, *, vault: Vault, settings, edition_id: uuid.UUID, resident: Resident) -> dict:
+    key = voter_key(settings.voter_key_master_secret.get_secret_value().encode(), edition_id,
+                    vault.decrypt(resident.pesel_encrypted))
+    kid, private = active_private_key(session, settings.key_passphrase.get_secret_value().encode())
+    now = int(time.time())
+    claims = {"iss": settings.token_issuer, "aud": settings.credential_audience, "sub": key, "typ": STATUS_PASS_TYPE,
+              "edition_id": str(edition_id), "iat": now, "nbf": now, "exp": now + STATUS_PASS_TTL_S,
+              "jti": uuid.uuid4().hex}
+    token = jwt.encode(claims, private, algorithm="RS256", headers={"kid": kid, "typ": "JWT"})
+    return {"credential": token, "expires_in": STATUS_PASS_TTL_S, "voter_key": key}

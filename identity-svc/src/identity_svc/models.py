@@ -188,6 +188,16 @@ class CensusImport(Base):
     error: Mapped[str | None] = mapped_column(String(40))  # interrupted | server_error
 
 
+class District(Base):
+    """The city's districts (osiedla, dzielnice): the only names a resident's district can take. The office
+    keeps the list; the street register maps addresses onto it."""
+
+    __tablename__ = "districts"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class StreetDistrict(Base):
     """The city's street register: which district (area) a street belongs to. Addresses map through it."""
 

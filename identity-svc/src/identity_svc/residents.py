@@ -4,6 +4,7 @@ them in person. One PESEL belongs to one account."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -11,30 +12,42 @@ from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
 
-from . import audit, events
+from . import audit, districts, events
 from .addresses import district_for
 from .census import census_district
-from .models import Account, Resident
+from .credentials import voter_key
+from .models import Account, EditionEligibility, IssuedCredential, Resident
 from .personal_data import Vault, parse_pesel
 
 LEVELS = ("declared", "census", "in_person")
 
 
+def _district_of(session: Session, address: str, chosen: str | None) -> str:
+    """The street register decides where it knows the street; otherwise the district chosen from the city's
+    list. Never a name typed freely: it would match no area of any edition."""
+    registered = district_for(session, address)
+    if registered:
+        return registered
+    if chosen:
+        return districts.require_known(session, chosen)
+    raise Problem(422, "Tej ulicy nie ma w rejestrze ulic miasta: wybierz osiedle z listy.",
+                  "The street is not in the city's register: choose your district from the list.",
+                  errors=[{"location": "json", "field": "district",
+                           "message": "Nie znaleźliśmy tej ulicy w rejestrze — wybierz osiedle z listy.",
+                           "message_en": "We could not find the street in the register: choose your district."}])
+
+
 def declare_residency(session: Session, vault: Vault, account_id: uuid.UUID, *, pesel: str, first_name: str,
-                      last_name: str, address: str, district: str | None = None) -> Resident:
+                      last_name: str, address: str, district: str | None = None,
+                      voted: Callable[[Resident], bool] = lambda resident: False) -> Resident:
     """Record the person behind an account as a (declared) resident of `district`.
 
     At most one account per PESEL: a second account giving the same PESEL gets 409, whichever arrives first
-    under concurrency (the unique pesel_hash decides).
+    under concurrency (the unique pesel_hash decides). Declaring again corrects the record (`correct_residency`
+    says when a district can no longer change).
     """
     parsed = parse_pesel(pesel)
-    # the street register decides the district where it knows the street; otherwise the person's choice
-    district = district_for(session, address) or district
-    if not district:
-        raise Problem(422, "Nie rozpoznano ulicy: wskaż osiedle (dzielnicę).",
-                      "The street is not in the city's register: choose your district.",
-                      errors=[{"location": "json", "field": "district", "message": "Wskaż osiedle.",
-                               "message_en": "Choose a district."}])
+    district = _district_of(session, address, district)
     digest = vault.pesel_hash(parsed.number)
     owner = session.scalar(select(Resident.account_id).where(Resident.pesel_hash == digest))
     if owner is not None and owner != account_id:
@@ -50,6 +63,13 @@ def declare_residency(session: Session, vault: Vault, account_id: uuid.UUID, *, 
         raise Problem(409, "Konto ma już inny PESEL.", "The account already has another PESEL.",
                       errors=[{"location": "json", "field": "pesel", "message": "Inny PESEL niż zapisany.",
                                "message_en": "Differs from the PESEL on record."}])
+    elif resident.verification_level != "declared":
+        district = resident.district  # confirmed by the office (census, in person): the office's to change
+    elif resident.district != district:
+        _check_correctable(session, resident, district, voted=voted)
+        audit.record(session, actor=str(account_id), action="resident.residency_corrected", target=str(account_id),
+                     reason="a new declaration by the resident", district_before=resident.district,
+                     district_after=district)
     resident.pesel_hash = digest
     resident.pesel_encrypted = vault.encrypt(parsed.number)
     resident.first_name_encrypted = vault.encrypt(first_name.strip())
@@ -66,6 +86,63 @@ def declare_residency(session: Session, vault: Vault, account_id: uuid.UUID, *, 
     session.flush()
     _announce(session, resident)
     return resident
+
+
+def _check_correctable(session: Session, resident: Resident, district: str, *,
+                       voted: Callable[[Resident], bool]) -> None:
+    if resident.verification_level != "declared":
+        raise Problem(409, "Twoje osiedle potwierdził urząd (rejestr mieszkańców lub weryfikacja osobista) — "
+                           "aby je zmienić, skontaktuj się z urzędem.",
+                      "Your district was confirmed by the city office; contact the office to change it.",
+                      type_="https://glos.pl/problems/residency/confirmed-by-office",
+                      errors=[{"location": "json", "field": "district",
+                               "message": "Osiedle potwierdzone przez urząd.",
+                               "message_en": "District confirmed by the office."}])
+    if voted(resident):
+        raise Problem(409, "Oddano już głos w trwającej edycji — osiedla nie można teraz zmienić.",
+                      "You have voted in an edition still under way: the district cannot change now.",
+                      type_="https://glos.pl/problems/residency/voted",
+                      errors=[{"location": "json", "field": "district",
+                               "message": "Po oddaniu głosu osiedla nie można zmienić do końca edycji.",
+                               "message_en": "After voting the district stays until the edition ends."}])
+
+
+def correct_residency(session: Session, vault: Vault, account_id: uuid.UUID, *, address: str,
+                      district: str | None = None, voted: Callable[[Resident], bool]) -> Resident:
+    """The resident corrects their address and district — until they have voted: a credential carries the
+    district it was issued with, and a second district would mean a second district ballot. A district the
+    office confirmed (census, in person) is the office's to change. Audited with both districts."""
+    resident = session.get(Resident, account_id)
+    if resident is None:
+        raise Problem(404, "Nie złożono deklaracji zamieszkania.", "No residency declaration yet.")
+    new_district = _district_of(session, address, district)
+    if new_district != resident.district:
+        _check_correctable(session, resident, new_district, voted=voted)
+    audit.record(session, actor=str(account_id), action="resident.residency_corrected", target=str(account_id),
+                 reason="a correction by the resident", district_before=resident.district,
+                 district_after=new_district)
+    resident.address_encrypted = vault.encrypt(address.strip())
+    resident.district = new_district
+    session.flush()
+    _announce(session, resident)
+    return resident
+
+
+def voted_in_an_edition_under_way(session: Session, master_secret: bytes, vault: Vault) -> Callable[[Resident], bool]:
+    """Whether the resident got a voter credential in an edition whose voting day has not passed. A credential is
+    asked for only at the moment of casting, and the ballot itself knows no account: this is what identity-svc
+    can know of "has voted" without looking at a ballot."""
+    def voted(resident: Resident) -> bool:
+        pesel = vault.decrypt(resident.pesel_encrypted)
+        today = datetime.now(UTC).date()
+        for edition_id in session.scalars(select(EditionEligibility.edition_id)
+                                          .where(EditionEligibility.voting_day >= today)):
+            key = voter_key(master_secret, edition_id, pesel)
+            if session.scalar(select(IssuedCredential.id).where(IssuedCredential.edition_id == edition_id,
+                                                                IssuedCredential.voter_key == key).limit(1)):
+                return True
+        return False
+    return voted
 
 
 def verify_in_person(session: Session, *, account_id: uuid.UUID, official: str, document: str,
@@ -138,7 +215,7 @@ def verify_foreigner(session: Session, vault: Vault, *, account_id: uuid.UUID, o
     resident.last_name_encrypted = vault.encrypt(last_name.strip())
     resident.address_encrypted = vault.encrypt(address.strip())
     resident.birth_date = birth_date
-    resident.district = district
+    resident.district = districts.require_known(session, district)
     resident.verification_level = "in_person"
     resident.verification_method = f"in person: {document_type} ({country.strip().upper()})"
     resident.verified_by = official

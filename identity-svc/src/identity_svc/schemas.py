@@ -27,7 +27,13 @@ class ResidencyDeclarationSchema(Schema):
     first_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
     last_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
     address = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=300))
-    # optional: the city's street register maps the address; needed only for streets it does not know
+    # optional: the city's street register maps the address; needed only for streets it does not know, and
+    # then one of the city's districts (GET /districts), never free text
+    district = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+
+
+class ResidencyCorrectionSchema(Schema):
+    address = fields.String(required=True, load_only=True, validate=validate.Length(min=3, max=300))
     district = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
 
 
@@ -37,6 +43,39 @@ class ResidentSchema(Schema):
     verification_method = fields.String()
     verified_at = fields.AwareDateTime()
     pesel_masked = fields.String()
+
+
+class MyResidencySchema(ResidentSchema):
+    """The resident's own view: also their address, and whether they can still correct the district."""
+
+    address = fields.String()
+    district_correctable = fields.Boolean()
+    # why not: confirmed_by_office | voted (the edition under way keeps the district its credential carried)
+    district_locked_because = fields.String(allow_none=True)
+
+
+class DistrictListSchema(Schema):
+    districts = fields.List(fields.String())
+    street_register = fields.Boolean(metadata={"description": "whether addresses can find their district"})
+
+
+class DistrictAdditionSchema(Schema):
+    names = fields.List(fields.String(validate=validate.Length(min=1, max=100)), required=True,
+                        validate=validate.Length(min=1, max=200))
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class DistrictRemovalSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class DistrictLookupQuerySchema(Schema):
+    address = fields.String(required=True, validate=validate.Length(min=3, max=300))
+
+
+class DistrictLookupSchema(Schema):
+    street = fields.String()
+    district = fields.String(allow_none=True)
 
 
 class InPersonVerificationSchema(Schema):

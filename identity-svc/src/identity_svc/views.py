@@ -5,6 +5,7 @@ import uuid
 from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy import select
 
 from glos_chassis.auth import current_principal, require
 from glos_chassis.db import session_scope
@@ -12,13 +13,15 @@ from glos_chassis.errors import Problem
 from glos_chassis.openapi import file_body
 from glos_chassis.web import db_sessions
 
-from . import (addresses, audit, census, census_imports, credentials, password_reset, privacy, registration, residents,
-               roles, sessions, support_lists)
+from . import (addresses, audit, census, census_imports, credentials, districts, password_reset, privacy, registration,
+               residents, roles, sessions, support_lists)
 from .keys import published_jwks
-from .models import Account, EditionEligibility, Resident
+from .models import Account, EditionEligibility, Resident, StreetDistrict
 from .personal_data import vault_from
 from .schemas import (AccountDeletionSchema, AccountSchema, CensusImportSchema, CensusQuerySchema,
                       CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, CredentialSchema,
+                      DistrictAdditionSchema, DistrictListSchema, DistrictLookupQuerySchema, DistrictLookupSchema,
+                      DistrictRemovalSchema, MyResidencySchema, ResidencyCorrectionSchema,
                       EligibilityRulesSchema, EligibilitySchema, ForeignerVerificationSchema,
                       InPersonVerificationSchema, JwksSchema,
                       LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordChangedSchema,
@@ -164,20 +167,45 @@ def _resident_view(vault, resident) -> dict:
             "pesel_masked": residents.masked_pesel(vault, resident)}
 
 
+def _voted(session):
+    settings = current_app.extensions["glos.settings"]
+    return residents.voted_in_an_edition_under_way(
+        session, settings.voter_key_master_secret.get_secret_value().encode(), _vault())
+
+
+def _my_residency_view(session, vault, resident) -> dict:
+    locked = "confirmed_by_office" if resident.verification_level != "declared" else \
+        "voted" if _voted(session)(resident) else None
+    return {**_resident_view(vault, resident), "address": vault.decrypt(resident.address_encrypted),
+            "district_correctable": locked is None, "district_locked_because": locked}
+
+
 @blp.route("/me/resident")
 class MyResidency(MethodView):
     @require()
     @blp.arguments(ResidencyDeclarationSchema)
-    @blp.response(201, ResidentSchema)
+    @blp.response(201, MyResidencySchema)
     @blp.doc(summary="Deklaracja zamieszkania z numerem PESEL / Residency declaration with PESEL")
     def post(self, body):
         vault = _vault()
         with session_scope(db_sessions()) as session:
-            resident = residents.declare_residency(session, vault, uuid.UUID(current_principal().subject), **body)
-            return _resident_view(vault, resident)
+            resident = residents.declare_residency(session, vault, uuid.UUID(current_principal().subject), **body,
+                                                   voted=_voted(session))
+            return _my_residency_view(session, vault, resident)
 
     @require()
-    @blp.response(200, ResidentSchema)
+    @blp.arguments(ResidencyCorrectionSchema)
+    @blp.response(200, MyResidencySchema)
+    @blp.doc(summary="Poprawa adresu i osiedla (do oddania głosu) / Correct address and district (until voting)")
+    def patch(self, body):
+        vault = _vault()
+        with session_scope(db_sessions()) as session:
+            resident = residents.correct_residency(session, vault, uuid.UUID(current_principal().subject), **body,
+                                                   voted=_voted(session))
+            return _my_residency_view(session, vault, resident)
+
+    @require()
+    @blp.response(200, MyResidencySchema)
     @blp.doc(summary="Mój status weryfikacji / My verification status")
     def get(self):
         vault = _vault()
@@ -185,7 +213,51 @@ class MyResidency(MethodView):
             resident = session.get(Resident, uuid.UUID(current_principal().subject))
             if resident is None:
                 raise Problem(404, "Nie złożono deklaracji zamieszkania.", "No residency declaration yet.")
-            return _resident_view(vault, resident)
+            return _my_residency_view(session, vault, resident)
+
+
+@blp.route("/districts")
+class Districts(MethodView):
+    @blp.response(200, DistrictListSchema)
+    @blp.doc(summary="Osiedla miasta / The city's districts")
+    def get(self):
+        with session_scope(db_sessions()) as session:
+            has_streets = session.scalar(select(StreetDistrict.street).limit(1)) is not None
+            return {"districts": districts.names(session), "street_register": has_streets}
+
+    @require(any_of=("pb_official", "admin"))
+    @blp.arguments(DistrictAdditionSchema)
+    @blp.response(200, DistrictListSchema)
+    @blp.doc(summary="Dodanie osiedli do listy miasta / Add districts to the city's list")
+    def post(self, body):
+        with session_scope(db_sessions()) as session:
+            listed = districts.add(session, body["names"], actor=current_principal().subject, reason=body["reason"])
+            return {"districts": listed,
+                    "street_register": session.scalar(select(StreetDistrict.street).limit(1)) is not None}
+
+
+@blp.route("/districts/<string:name>")
+class OneDistrict(MethodView):
+    @require(any_of=("pb_official", "admin"))
+    @blp.arguments(DistrictRemovalSchema, location="query")
+    @blp.response(200, DistrictListSchema)
+    @blp.doc(summary="Usunięcie osiedla z listy (bez mieszkańców i ulic) / Remove a district (none living there)")
+    def delete(self, query, name):
+        with session_scope(db_sessions()) as session:
+            listed = districts.remove(session, name, actor=current_principal().subject, reason=query["reason"])
+            return {"districts": listed,
+                    "street_register": session.scalar(select(StreetDistrict.street).limit(1)) is not None}
+
+
+@blp.route("/districts/for-address")
+class DistrictForAddress(MethodView):
+    @blp.arguments(DistrictLookupQuerySchema, location="query")
+    @blp.response(200, DistrictLookupSchema)
+    @blp.doc(summary="Osiedle dla adresu z rejestru ulic / The district of an address, from the street register")
+    def get(self, query):
+        with session_scope(db_sessions()) as session:
+            return {"street": addresses.normalise(query["address"]),
+                    "district": addresses.district_for(session, query["address"])}
 
 
 @blp.route("/me/account")
@@ -397,6 +469,22 @@ class VoterCredential(MethodView):
             return credentials.issue(session, vault=vault, settings=settings, edition_id=edition_id,
                                      resident=resident, guardian_consent=body["guardian_consent"], channel="online",
                                      issued_by=subject)
+
+
+@blp.route("/editions/<uuid:edition_id>/credential/status")
+class VoterStatusPass(MethodView):
+    @require()
+    @blp.response(201, CredentialSchema)
+    @blp.doc(summary="Przepustka do sprawdzenia, czy oddano głos (60 s; nie służy do głosowania) / "
+                     "A pass to ask whether I have voted (60 s; not for voting)")
+    def post(self, edition_id):
+        vault = _vault()
+        with session_scope(db_sessions()) as session:
+            resident = session.get(Resident, uuid.UUID(current_principal().subject))
+            if resident is None:
+                raise Problem(404, "Nie złożono deklaracji zamieszkania.", "No residency declaration yet.")
+            return credentials.status_pass(session, vault=vault, settings=current_app.extensions["glos.settings"],
+                                           edition_id=edition_id, resident=resident)
 
 
 @blp.route("/editions/<uuid:edition_id>/credential/on-behalf")

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from glos_chassis.db import session_scope
 from glos_chassis.testing import KeysServedBy, ServiceUnderTest
-from identity_svc import create_app
+from identity_svc import create_app, districts
 from identity_svc.config import IdentitySettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
+CITY_DISTRICTS = SERVICE_ROOT.parent / "devstack" / "city-districts.txt"
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +25,9 @@ def svc(fresh_database, fresh_redis):
     service = ServiceUnderTest.start(create_app, IdentitySettings, SERVICE_ROOT, fresh_database("identity"),
                                      redis_url=fresh_redis,
                                      keys=KeysServedBy)
+    with service.app.app_context(), session_scope(service.sessions) as session:
+        districts.add_known(session, CITY_DISTRICTS.read_text(encoding="utf-8").splitlines())
+    service.database.keep_as_seed()  # every test's city has Katowice's districts, as the test stack's
     yield service
     service.stop()
 
@@ -47,3 +52,13 @@ def resident_headers(svc):
 
     seed_account(svc, "mieszkaniec.test@glos.local", "test-mieszkaniec-haslo-123")
     return {"Authorization": f"Bearer {login(svc, 'mieszkaniec.test@glos.local', 'test-mieszkaniec-haslo-123')}"}
+
+
+@pytest.fixture
+def verifier(svc):
+    """voting-svc's check of a credential, with the keys identity-svc publishes."""
+    from glos_chassis.auth import TokenVerifier
+
+    settings = svc.app.extensions["glos.settings"]
+    return TokenVerifier(settings.identity_jwks_url, settings.token_issuer, settings.token_audience,
+                         keys=KeysServedBy(svc.app))

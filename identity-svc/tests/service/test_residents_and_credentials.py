@@ -8,9 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from glos_chassis.auth import TokenVerifier
 from glos_chassis.errors import Problem
-from glos_chassis.testing import KeysServedBy
 from glos_testing import make_pesel
 from identity_service_kit import api, login, seed_account
 from voting_svc.credentials import verify_credential
@@ -41,12 +39,6 @@ def set_rules(svc, headers, edition_id, **rules):
     return api(svc, "PUT", f"/editions/{edition_id}/eligibility", json=body, headers=headers)
 
 
-@pytest.fixture
-def verifier(svc):
-    """voting-svc's check of a credential, with the keys identity-svc publishes."""
-    settings = svc.app.extensions["glos.settings"]
-    return TokenVerifier(settings.identity_jwks_url, settings.token_issuer, settings.token_audience,
-                         keys=KeysServedBy(svc.app))
 
 
 def test_residency_declaration_stores_pesel_only_hashed_and_encrypted(svc, identity_db):

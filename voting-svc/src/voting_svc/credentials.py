@@ -14,6 +14,8 @@ from glos_chassis.auth import TokenVerifier
 from glos_chassis.errors import Problem
 
 CREDENTIAL_TYPE = "voter-credential"
+# identity-svc's pass to ask whether a voter key has a ballot (GET …/votes/mine); never a credential to vote
+STATUS_PASS_TYPE = "voter-status"
 AUDIENCE = "glos-voting"
 
 
@@ -45,3 +47,15 @@ def verify_credential(verifier: TokenVerifier, token: str, edition_id: uuid.UUID
     except (KeyError, ValueError, TypeError):
         raise Problem(401, "Poświadczenie jest niekompletne.", "The credential is incomplete.",
                       type_="https://glos.pl/problems/invalid-credential") from None
+
+
+def voter_key_of_status_pass(verifier: TokenVerifier, token: str, edition_id: uuid.UUID) -> str:
+    """The voter key a status pass (or a voter credential) speaks for, in this edition."""
+    claims = verifier.verify(token, audience=AUDIENCE)
+    if claims.get("typ") not in (STATUS_PASS_TYPE, CREDENTIAL_TYPE) or not claims.get("sub"):
+        raise Problem(401, "To nie jest przepustka wyborcy.", "This is not a voter's pass.",
+                      type_="https://glos.pl/problems/invalid-credential")
+    if claims.get("edition_id") != str(edition_id):
+        raise Problem(403, "Przepustkę wydano dla innej edycji.", "The pass is for another edition.",
+                      type_="https://glos.pl/problems/invalid-credential")
+    return claims["sub"]

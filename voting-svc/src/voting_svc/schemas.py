@@ -61,6 +61,14 @@ class ReceiptSchema(Schema):
     cast_at = fields.String()
 
 
+class MyBallotSchema(Schema):
+    state = fields.String(metadata={"description": "accepted | pending (being cast) | voided (all_invalid rule)"})
+    channel = fields.String()
+    receipt = fields.String(metadata={"description": "only when accepted"})
+    edition_id = fields.String()
+    cast_at = fields.String()
+
+
 class TurnoutSchema(Schema):
     area_id = fields.UUID()
     channel = fields.String()

@@ -18,12 +18,13 @@ from glos_chassis.web import db_sessions
 
 from . import paper, results, vote_effect, voting
 from .ballots import validate_ballot
-from .credentials import verify_credential
+from .credentials import verify_credential, voter_key_of_status_pass
 from .handlers import edition_projection
 from .models import AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectTally, ResultsDocument
 from .schemas import (BallotCastSchema, BallotCheckedSchema, BallotCheckSchema, BallotSchema, CardQuerySchema,
                       ClosureSchema, EditionBallotSchema, EntrySchema, HandOutSchema, InvalidCardSchema,
-                      PaperCardSchema, ProjectTallySchema, ProofSchema, ReasonSchema, ReceiptSchema, ResolutionSchema,
+                      MyBallotSchema, PaperCardSchema, ProjectTallySchema, ProofSchema, ReasonSchema, ReceiptSchema,
+                      ResolutionSchema,
                       ResultsRequestSchema, ResultsSchema, TurnoutSchema, VoteEffectSchema)
 
 blp = Blueprint("ballots", __name__, url_prefix="/editions", description="Karty do głosowania / Ballots")
@@ -120,6 +121,21 @@ class Votes(MethodView):
         receipt, created = voting.cast(_claims(), _vote_log(), ballot, credential,
                                        body["parts"], idempotency_key)
         return receipt, (201 if created else 200)
+
+
+@blp.route("/<uuid:edition_id>/votes/mine")
+class MyBallot(MethodView):
+    @bearer_credential
+    @blp.response(200, MyBallotSchema)
+    def get(self, edition_id: uuid.UUID):
+        """Czy oddałem głos (Authorization: Bearer <przepustka z identity-svc>) / Have I voted (status pass)"""
+        voter_key = voter_key_of_status_pass(current_app.extensions["glos.token_verifier"], bearer_token(),
+                                             edition_id)
+        mine = voting.my_ballot(_claims(), _vote_log(), edition_id, voter_key)
+        if mine is None:
+            raise Problem(404, "W tej edycji nie oddano jeszcze głosu.", "No ballot in this edition yet.",
+                          type_="https://glos.pl/problems/no-ballot")
+        return mine
 
 
 def _claims() -> voting.Claims:

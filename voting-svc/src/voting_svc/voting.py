@@ -370,6 +370,23 @@ def _settled(claims: Claims, edition_id, voter_key: str, idempotency_key: str):
         time.sleep(0.025)
 
 
+def my_ballot(claims: Claims, vote_log: VoteLog, edition_id, voter_key: str) -> dict | None:
+    """The voter's ballot in the edition as the vote path knows it (their claim): `accepted` with its receipt,
+    `pending` while a cast is under way, `voided` under the all_invalid rule — or None. A claim orphaned by
+    a dead process is settled from the vote log first, so the answer is never "voted" for a ballot that
+    is not in the log."""
+    claim = _claim(claims, edition_id, voter_key)
+    if claim is not None and claim.state == "pending" and claim.age.total_seconds() >= ORPHAN_AFTER_S:
+        settle_orphan(claims, vote_log, edition_id, voter_key, claim)
+        claim = _claim(claims, edition_id, voter_key)
+    if claim is None:
+        return None
+    answer = {"state": claim.state, "channel": claim.channel}
+    if claim.state == "accepted":
+        answer.update(_receipt(claim.receipt, edition_id, claim.cast_at))
+    return answer
+
+
 def settle_orphan(claims: Claims, vote_log: VoteLog, edition_id, voter_key: str, claim) -> str:
     """A claim pending for longer than any append can take: the vote log decides. In the log (or already
     tallied) → accepted; not there → released (a re-vote falls back to the ballot it was to replace).

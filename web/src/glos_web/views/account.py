@@ -120,16 +120,32 @@ def reset_password():
     return render_template("account/reset.html", token=reset_token, errors=errors), (422 if errors else 200)
 
 
-@bp.route("/", methods=["GET"])
-@auth.login_required
-def me():
+def _city_districts() -> dict:
+    """The city's districts, from identity-svc: the only names a district can take (never free text)."""
+    return api().get("identity", "/districts", cache_s=60)
+
+
+def _render_account(resident: dict | None, values: dict, errors: dict, status: int = 200):
+    city = _city_districts()
+    return render_template("account/me.html", resident=resident, values=values, errors=errors, city=city,
+                           district_options=[(name, name) for name in city["districts"]]), status
+
+
+def _my_residency() -> dict | None:
     try:
-        resident = api().get("identity", "/me/resident", token=token())
+        return api().get("identity", "/me/resident", token=token())
     except ApiError as exc:
         if exc.status != 404:
             raise
-        resident = None
-    return render_template("account/me.html", resident=resident, values={}, errors={})
+        return None
+
+
+@bp.route("/", methods=["GET"])
+@auth.login_required
+def me():
+    resident = _my_residency()
+    values = {"address": resident["address"], "district": resident["district"]} if resident else {}
+    return _render_account(resident, values, {})
 
 
 @bp.post("/zamieszkanie")
@@ -143,8 +159,27 @@ def declare_residency():
         auth.renew_session(keep=None)  # a change of rights (now a resident who may vote): a new session id
     except ApiError as exc:
         errors = exc.field_errors() or {"_form": exc.message()}
-        return render_template("account/me.html", resident=None, values=values, errors=errors), 422
+        return _render_account(None, values, errors, 422)
     flash(_("Dziękujemy. Twoje zamieszkanie zostało potwierdzone."), "success")
+    return redirect(url_for("account.me"))
+
+
+@bp.post("/zamieszkanie/poprawka")
+@auth.login_required
+def correct_residency():
+    """A typo in the address or the wrong district, corrected until the person has voted (identity-svc says
+    when not, and audits the change)."""
+    values = _form("address", "district")
+    body = {k: v for k, v in values.items() if v or k != "district"}
+    try:
+        resident = api().call("identity", "PATCH", "/me/resident", token=token(), json=body)
+    except ApiError as exc:
+        if exc.status not in (409, 422):
+            raise
+        errors = exc.field_errors() or {"_form": exc.message()}
+        return _render_account(_my_residency(), {**values, "correcting": True}, errors, exc.status)
+    session.pop("residency", None)  # the ballot pages read the district again
+    flash(_("Zapisano: osiedle %(district)s.", district=resident["district"]), "success")
     return redirect(url_for("account.me"))
 
 

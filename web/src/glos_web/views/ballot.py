@@ -15,7 +15,7 @@ import secrets
 import smtplib
 from email.message import EmailMessage
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from .. import auth
@@ -74,6 +74,42 @@ def my_residency() -> dict | None:
         raise
     session["residency"] = {"district": residency["district"]}
     return session["residency"]
+
+
+def my_ballot(edition_id: str) -> dict | None:
+    """The person's ballot in this edition as voting-svc knows it — not only what this browser's session
+    remembers: after a new login, or a vote cast on another device, the page must still say "you have voted"
+    rather than offer a ballot that ends in "already voted". identity-svc gives a one-minute pass for the
+    question (not a credential to vote, not recorded as voting); voting-svc answers from the vote claims.
+    A found receipt is kept in the session; a draft begun meanwhile is dropped where it can no longer be cast."""
+    held = session.get("receipts", {}).get(edition_id)
+    if held:
+        return {"state": "accepted", **held}
+    if "my_ballot" in g:
+        return g.my_ballot
+    g.my_ballot = None
+    if my_residency() is None:
+        return None
+    try:
+        status_pass = api().post("identity", f"/editions/{edition_id}/credential/status", token=token())
+        mine = api().get("voting", f"/editions/{edition_id}/votes/mine", token=status_pass["credential"])
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    if mine["state"] == "accepted":
+        session.setdefault("receipts", {})[edition_id] = {k: mine[k] for k in ("receipt", "edition_id", "cast_at")}
+        session.modified = True
+        if not published_ballot(edition_id)["rules"].get("revoting"):
+            _discard(edition_id)
+    g.my_ballot = mine
+    return mine
+
+
+def _voted_for_good(edition_id: str, ballot: dict) -> bool:
+    """A ballot is cast and the edition does not let it change: the ballot pages lead to its receipt."""
+    mine = my_ballot(edition_id)
+    return bool(mine) and mine["state"] in ("accepted", "voided") and not ballot["rules"].get("revoting")
 
 
 def areas_to_vote(ballot: dict, district_name: str | None, chosen_district: str | None) -> list[dict]:
@@ -155,11 +191,13 @@ def start(edition_id):
     edition, ballot = _context(edition_id)
     user = auth.current_user()
     residency = my_residency() if user else None
+    mine = my_ballot(edition_id) if user else None
     draft = draft_of(edition_id) if user else None
     districts = sorted((a for a in ballot["areas"] if a["kind"] == "district"), key=lambda a: a["name"])
+    own_area = next((a for a in districts if residency and a["name"] == residency["district"]), None)
     return render_template("ballot/start.html", edition=edition, ballot=ballot, rules=ballot["rules"],
-                           residency=residency, draft=draft, districts=districts,
-                           receipt=session.get("receipts", {}).get(edition_id))
+                           residency=residency, draft=draft, districts=districts, own_area=own_area, mine=mine,
+                           receipt=mine if mine and mine["state"] == "accepted" else None)
 
 
 @bp.post("/")
@@ -167,6 +205,8 @@ def start(edition_id):
 def begin(edition_id):
     edition_id = str(edition_id)
     _, ballot = _context(edition_id)
+    if _voted_for_good(edition_id, ballot):
+        return redirect(url_for("ballot.start", edition_id=edition_id))
     draft = draft_of(edition_id)
     if ballot["rules"].get("district_choice", "own") == "any":
         chosen = request.form.get("district", "")
@@ -225,6 +265,9 @@ def area(edition_id, area_id):
 def summary(edition_id):
     edition_id = str(edition_id)
     edition, ballot = _context(edition_id)
+    if _voted_for_good(edition_id, ballot):
+        flash(_("Twój głos w tej edycji został już oddany."), "info")
+        return redirect(url_for("ballot.start", edition_id=edition_id))
     draft = draft_of(edition_id)
     areas = _areas(ballot, draft)
     rows = []
@@ -258,6 +301,11 @@ def cast(edition_id):
         receipt = api().post("voting", f"/editions/{edition_id}/votes", json={"parts": parts},
                              token=credential["credential"], headers={"Idempotency-Key": draft["key"]})
     except ApiError as exc:
+        if exc.status == 409 and exc.type.endswith("/already-voted"):
+            # cast before — in another browser, or before this login: say so, with that ballot's receipt
+            _discard(edition_id)
+            flash(_("Twój głos w tej edycji został już oddany wcześniej — ten wybór nie został wysłany."), "info")
+            return redirect(url_for("ballot.start", edition_id=edition_id))
         if exc.status in (403, 409, 422):
             return render_template("ballot/refused.html", edition=edition, error=exc), exc.status
         raise
@@ -271,10 +319,10 @@ def cast(edition_id):
 def receipt(edition_id):
     edition_id = str(edition_id)
     edition, ballot = _context(edition_id)
-    held = session.get("receipts", {}).get(edition_id)
-    if not held:
+    mine = my_ballot(edition_id)
+    if not mine or mine["state"] != "accepted":
         return redirect(url_for("ballot.start", edition_id=edition_id))
-    return render_template("ballot/receipt.html", edition=edition, ballot=ballot, receipt=held)
+    return render_template("ballot/receipt.html", edition=edition, ballot=ballot, receipt=mine)
 
 
 @bp.post("/potwierdzenie/email")

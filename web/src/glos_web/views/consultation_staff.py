@@ -60,10 +60,11 @@ ANNOUNCEMENT_FIELDS = ("subject", "description", "scope_districts", "participati
 def _read_announcement() -> tuple[dict, dict]:
     """The announcement form → (what to send to consultation-svc, what was typed)."""
     values = {name: request.form.get(name, "").strip() for name in ANNOUNCEMENT_FIELDS}
+    values["scope_districts"] = request.form.getlist("scope_districts")  # ticked from the city's list
     values["forms"] = request.form.getlist("forms")
     values["responses_editable"] = request.form.get("responses_editable", "")
     body = {"subject": values["subject"], "description": values["description"],
-            "scope_districts": [d.strip() for d in values["scope_districts"].split(",") if d.strip()],
+            "scope_districts": values["scope_districts"],
             "forms": values["forms"], "participation": values["participation"],
             "department": values["department"], "moderation": values["moderation"],
             "flag_threshold": int(values["flag_threshold"]) if values["flag_threshold"].isdigit()
@@ -72,9 +73,16 @@ def _read_announcement() -> tuple[dict, dict]:
     return body, values
 
 
+def _city_districts(values: dict) -> list[str]:
+    """The city's districts to tick (identity-svc's list), and any the consultation already names that the list
+    no longer has — so that editing the announcement does not drop them unseen."""
+    listed = api().get("identity", "/districts", cache_s=60)["districts"]
+    return listed + [name for name in values.get("scope_districts", []) if name not in listed]
+
+
 def _typed_announcement(consultation: dict) -> dict:
     return {**{name: consultation.get(name) or "" for name in ANNOUNCEMENT_FIELDS},
-            "scope_districts": ", ".join(consultation["scope_districts"]), "forms": consultation["forms"],
+            "scope_districts": consultation["scope_districts"], "forms": consultation["forms"],
             "flag_threshold": str(consultation["flag_threshold"]),
             "responses_editable": "1" if consultation["responses_editable"] else "",
             "opens_at": to_city_time(consultation.get("opens_at")), "closes_at": to_city_time(consultation["closes_at"])}
@@ -94,7 +102,7 @@ def announce():
         except ApiError as exc:
             errors, status = form_errors(exc)
     return render_template("consultations/staff/announce.html", values=values, errors=errors,
-                           form_names=FORM_NAMES, c=None), status
+                           form_names=FORM_NAMES, c=None, city_districts=_city_districts(values)), status
 
 
 @bp.route("/<uuid:cid>/prowadzenie/edycja", methods=["GET", "POST"])
@@ -114,7 +122,7 @@ def edit(cid):
         except ApiError as exc:
             errors, status = form_errors(exc)
     return render_template("consultations/staff/announce.html", values=values, errors=errors,
-                           form_names=FORM_NAMES, c=consultation), status
+                           form_names=FORM_NAMES, c=consultation, city_districts=_city_districts(values)), status
 
 
 # -- the dashboard: status, moderators -------------------------------------------------------------------------

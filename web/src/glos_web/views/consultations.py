@@ -76,7 +76,13 @@ def _render_survey(consultation, questions, typed, errors, *, response=None, not
     answers_so_far = typed.get("_answers", {})
     return render_template("consultations/survey.html", c=consultation, questions=questions, values=typed,
                            errors=errors, asked=survey.asked(questions, answers_so_far), response=response,
-                           notice=notice, input_name=survey.input_name, age_bands=AGE_BANDS), status
+                           notice=notice, input_name=survey.input_name, age_bands=AGE_BANDS,
+                           district_options=[(name, name) for name in _city_districts()]
+                           if consultation["participation"] == "anonymous_survey" else []), status
+
+
+def _city_districts() -> list[str]:
+    return api().get("identity", "/districts", cache_s=PUBLIC_S)["districts"]
 
 
 @bp.route("/<uuid:cid>/ankieta", methods=["GET", "POST"])

@@ -77,4 +77,6 @@ def desk():
                 errors = {account_field: exc.message()}
             elif action == "foreigner" and "reason" in errors:
                 errors["foreigner_reason"] = errors.pop("reason")
-    return render_template("office/residents.html", values=values, errors=errors, documents=DOCUMENTS), status
+    districts = api().get("identity", "/districts", cache_s=60)["districts"]
+    return render_template("office/residents.html", values=values, errors=errors, documents=DOCUMENTS,
+                           district_options=[(name, name) for name in districts]), status
