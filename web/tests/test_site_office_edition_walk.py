@@ -69,6 +69,13 @@ def test_an_official_walks_one_edition_from_call_for_proposals_to_published_resu
     page.get_by_role("button", name="Utwórz edycję").click()
     assert page.get_by_text("Edycja utworzona.").is_visible()
     eid = page.url.split("/")[-2]
+    # a district area is named as one of the city's districts (residents vote in theirs): "Dab" is not one
+    page.get_by_label("Nazwa obszaru").fill("Dab")
+    page.get_by_label("Rodzaj obszaru").select_option("district")
+    page.get_by_label("Pula (zł)").fill("60000")
+    page.get_by_role("button", name="Dodaj obszar").click()
+    assert "z listy osiedli miasta" in page.locator("#area_name-error").inner_text()
+    assert api(gateway, "GET", f"/editions/{eid}/areas").json() == []
     for area_name, kind, budget in (("Całe Suwałki", "city", "150000"), ("Dąb", "district", "60000")):
         page.get_by_label("Nazwa obszaru").fill(area_name)
         page.get_by_label("Rodzaj obszaru").select_option(kind)

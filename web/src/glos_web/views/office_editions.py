@@ -136,6 +136,10 @@ def _save_schedule(eid, typed: dict) -> None:
         raise
 
 
+def _city_districts() -> list[str]:
+    return api().get("identity", "/districts", cache_s=60)["districts"]
+
+
 @bp.route("/<uuid:eid>/ustawienia", methods=["GET", "POST"])
 @role_required("pb_official", "coordinator")
 def setup(eid):
@@ -156,6 +160,11 @@ def setup(eid):
             elif action == "area":
                 typed = {k: request.form.get(k, "").strip() for k in ("area_name", "area_kind", "area_budget",
                                                                        "area_max_cost")}
+                if typed["area_kind"] == "district" and typed["area_name"] not in _city_districts():
+                    # a resident votes in the area named as their district: a name off the city's list would
+                    # be an area nobody lives in (proposals-svc does not keep the city's list; identity-svc does)
+                    raise ApiError(422, _("Obszar osiedlowy musi nosić nazwę osiedla z listy miasta."), errors=[{
+                        "field": "name", "message": _("Wybierz nazwę osiedla z listy osiedli miasta.")}])
                 api().post("proposals", f"/editions/{eid}/areas", token=token(), json={
                     "name": typed["area_name"], "kind": typed["area_kind"], "budget": _int(typed["area_budget"]),
                     "max_project_cost": _int(typed["area_max_cost"])})
@@ -196,4 +205,4 @@ def setup(eid):
     return render_template("office/edition_setup.html", edition=edition, areas=areas, schedule=schedule,
                            rules_state=rules_state, values=values, errors=errors, preview=preview,
                            describe_rule=describe_rule, selection_names=SELECTION_NAMES, phases=PHASES,
-                           phase_names=PHASE_NAMES, options=rule_options()), status
+                           phase_names=PHASE_NAMES, options=rule_options(), city_districts=_city_districts()), status
