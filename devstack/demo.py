@@ -22,6 +22,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 from stdnum.pl import pesel
@@ -228,6 +229,16 @@ def _voting_edition(env: dict, gateway: str, official: dict) -> dict:
                 "zasady edycji demonstracyjnej")
         _wait_ballot(gateway, edition["id"])
     _set_phase(gateway, official, edition["id"], "voting", "otwarcie głosowania w edycji demonstracyjnej")
+    schedule = requests.get(f"{gateway}/api/proposals/editions/{edition['id']}/schedule", timeout=10).json()
+    if not schedule["phases"]:
+        # voting ends at 23:59 Warsaw time a week from today, as a city announces it; the results follow
+        warsaw = ZoneInfo("Europe/Warsaw")
+        ends = datetime.now(warsaw).replace(hour=23, minute=59, second=0, microsecond=0) + timedelta(days=7)
+        requests.put(f"{gateway}/api/proposals/editions/{edition['id']}/schedule", headers=official, timeout=10, json={
+            "reason": "harmonogram głosowania edycji demonstracyjnej", "phases": [
+                {"phase": "voting", "starts_at": (ends - timedelta(days=14)).isoformat(), "ends_at": ends.isoformat()},
+                {"phase": "results", "starts_at": (ends + timedelta(minutes=1)).isoformat(),
+                 "ends_at": (ends + timedelta(days=30)).isoformat()}]}).raise_for_status()
     return edition
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,7 +19,8 @@ from glos_web import create_app
 from glos_web.config import WebSettings
 
 PASSWORD = "haslo-sesji-na-stronie-123"
-COOKIE = "glos_session"  # the test stack speaks plain HTTP; behind HTTPS it is __Host-glos_session
+COOKIE = "glos_session"
+WEB_STATIC = Path(__file__).resolve().parents[1] / "static"  # the test stack speaks plain HTTP; behind HTTPS it is __Host-glos_session
 
 
 def csrf_of(page: requests.Response | str) -> str:
@@ -246,3 +248,53 @@ def test_an_active_staff_login_still_ends_at_its_absolute_limit(site_and_clock, 
     clock.advance(10 * 60)  # 8 h since the login
     ended = staff.get("/konto/", follow_redirects=True)
     assert ended.request.path == "/konto/logowanie" and "ponownie" in ended.get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- the warning before the idle limit
+
+
+@pytest.fixture
+def served_site(site_and_clock):
+    """The site with the movable clock, served over HTTP for Chromium (its static files as nginx serves them)."""
+    import threading
+
+    from werkzeug.middleware.shared_data import SharedDataMiddleware
+    from werkzeug.serving import make_server
+
+    app, clock = site_and_clock
+    server = make_server("127.0.0.1", 0, SharedDataMiddleware(app, {"/static": str(WEB_STATIC)}), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", clock
+    server.shutdown()
+
+
+def test_a_resident_is_warned_before_the_idle_limit_and_asking_keeps_no_one_signed_in(page, served_site,
+                                                                                       accounts):
+    """Issue 23 (6): a session about to expire warns before unsaved choices are lost. The page asks the site how
+    long is left — asking is not activity, so an unattended page does not keep its login alive — and "stay"
+    is. The site's clock and the page's are moved together."""
+    site, clock = served_site
+    page.clock.install()
+    page.goto(f"{site}/konto/logowanie")
+    page.get_by_label("Adres e-mail").fill(accounts["resident"][0])
+    page.get_by_label("Hasło").fill(accounts["resident"][1])
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.goto(f"{site}/konto/")
+    warning = page.locator("#session-warning")
+    assert warning.is_hidden()
+
+    def minutes_pass(minutes: int) -> None:
+        clock.advance(minutes * 60)
+        page.clock.fast_forward(minutes * 60 * 1000)
+
+    minutes_pass(56)  # four minutes before the hour without activity
+    warning.wait_for(state="visible")
+    assert "Za kilka minut wylogujemy Cię" in warning.inner_text()
+    page.get_by_role("button", name="Zostaję zalogowany(-a)").click()
+    warning.wait_for(state="hidden")
+    minutes_pass(59)  # the page asks at 55 minutes; the site says one is left
+    warning.wait_for(state="visible")
+    minutes_pass(2)  # nobody answered: asking kept nothing alive
+    page.wait_for_function("document.querySelector('#session-warning').textContent.includes('Wylogowano Cię')")
+    page.goto(f"{site}/konto/")
+    assert page.url.startswith(f"{site}/konto/logowanie") and "bez aktywności" in page.content()

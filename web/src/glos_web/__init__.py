@@ -116,6 +116,8 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     def _globals():
         return {"current_user": auth.current_user(), "language": i18n.language(), "money": i18n.money, "money_gr": i18n.money_gr,
                 "number": i18n.number, "percent": i18n.percent, "when": i18n.when, "day": i18n.day,
+                "seconds_until": i18n.seconds_until, "time_left": i18n.time_left,
+                "idle_limit_s": auth.idle_limit_s(),
                 "languages": i18n.LANGUAGE_NAMES, "settings": settings}
 
     @app.errorhandler(ServiceUnavailable)

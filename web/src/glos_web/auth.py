@@ -231,6 +231,23 @@ def _login_state(refresh: bool = True) -> dict | None:
     return state
 
 
+def seconds_left() -> int | None:
+    """How long the signed-in login has before its idle or absolute limit — read without counting as activity
+    (the idle warning asks it; asking must not keep an unattended browser signed in). None: not signed in."""
+    login_id = session.get("login")
+    state = _read(login_id) if login_id else None
+    if not state or "seen_at" not in state:
+        return None
+    idle, absolute = _limits(state.get("roles", ""))
+    return max(0, min(int(state["seen_at"]) + idle, int(state["login_at"]) + absolute) - _now())
+
+
+def idle_limit_s() -> int | None:
+    """The signed-in person's idle limit (for the page's warning before it ends their login), or None."""
+    state = _login_state(refresh=False)
+    return _limits(state["roles"])[0] if state else None
+
+
 def current_user(refresh: bool = True) -> User | None:
     state = _login_state(refresh)
     if not state:

@@ -7,12 +7,13 @@ preference between the two, otherwise Polish. Templates are written in Polish; t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from babel.numbers import format_decimal
 from flask import g, request, session
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import gettext as _
 
 LANGUAGES = ("pl", "en")
 LANGUAGE_NAMES = {"pl": "polski", "en": "English"}
@@ -82,3 +83,19 @@ def day(value) -> str:
         return "—"
     value = _parse(value)
     return babel_format_date(value.date() if isinstance(value, datetime) else value, "d MMMM y")
+
+
+def seconds_until(value) -> int:
+    """Whole seconds from now until `value` (an ISO date-time from a service); negative once past."""
+    moment = _parse(value)
+    return int((moment - datetime.now(UTC)).total_seconds())
+
+
+def time_left(seconds: int) -> str:
+    """A short countdown: '5 godz. 12 min' / '5 h 12 min' (abbreviations: no Polish plural forms to choose)."""
+    if seconds < 60:
+        return _("mniej niż minuta")
+    hours, minutes = divmod(seconds // 60, 60)
+    if hours:
+        return _("%(h)s godz. %(m)s min", h=hours, m=minutes)
+    return _("%(m)s min", m=minutes)

@@ -6,6 +6,8 @@ its answers next to the fields they concern and keep what the person typed.
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -181,6 +183,19 @@ def correct_residency():
     session.pop("residency", None)  # the ballot pages read the district again
     flash(_("Zapisano: osiedle %(district)s.", district=resident["district"]), "success")
     return redirect(url_for("account.me"))
+
+
+@bp.route("/sesja", methods=["GET", "POST"])
+def keep_alive():
+    """The idle warning's two questions: GET — how long is left (not activity: an unattended page asking must not
+    keep its login alive); POST — "I am still here" (activity: auth writes it back). 401 once the login ended."""
+    if request.method == "POST" and auth.current_user() is None:
+        return Response(status=401, headers={"Cache-Control": "no-store"})
+    left = auth.seconds_left()
+    if left is None or left <= 0:
+        return Response(status=401, headers={"Cache-Control": "no-store"})
+    return Response(json.dumps({"seconds_left": left}), mimetype="application/json",
+                    headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/moje-dane.json")

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from .. import auth
 from ..api import ApiError
-from .common import IMMUTABLE_S, PUBLIC_S, api, token
+from .common import IMMUTABLE_S, PUBLIC_S, api, token, voting_ends
 
 bp = Blueprint("ballot", __name__, url_prefix="/edycje/<uuid:edition_id>/glosowanie")
 
@@ -179,6 +179,8 @@ def parts_for_api(rules: dict, areas: list[dict], draft: dict) -> list[dict]:
 def _context(edition_id: str):
     edition = api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S)
     ballot = published_ballot(edition_id)
+    schedule = api().get("proposals", f"/editions/{edition_id}/schedule", cache_s=PUBLIC_S)
+    g.voting_ends = voting_ends(schedule)  # every ballot page says when voting ends (ballot/_deadline.html)
     return edition, ballot
 
 

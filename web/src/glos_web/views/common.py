@@ -80,6 +80,13 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
+def voting_ends(schedule: dict) -> str | None:
+    """When voting ends (a date-time from the schedule), while the edition is voting and its schedule says."""
+    if schedule.get("current_phase") != "voting":
+        return None
+    return next((p["ends_at"] for p in schedule["phases"] if p["phase"] == "voting"), None)
+
+
 def phase_name(phase: str | None) -> str:
     return str(PHASE_NAMES.get(phase or "", phase or "—"))
 

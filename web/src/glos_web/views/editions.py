@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..api import ApiError
-from .common import IMMUTABLE_S, IMPLEMENTATION_NAMES, PUBLIC_S, api, phase_name, status_name, token
+from .common import IMMUTABLE_S, IMPLEMENTATION_NAMES, PUBLIC_S, api, phase_name, status_name, token, voting_ends
 
 bp = Blueprint("editions", __name__, url_prefix="/edycje")
 
@@ -28,7 +28,7 @@ def edition_context(edition_id: str) -> dict:
     schedule = api().get("proposals", f"/editions/{edition_id}/schedule", cache_s=PUBLIC_S)
     areas = api().get("proposals", f"/editions/{edition_id}/areas", cache_s=PUBLIC_S)
     return {"edition": edition, "schedule": schedule, "areas": areas, "phase_label": phase_name(edition["current_phase"]),
-            "phase_name": phase_name}
+            "phase_name": phase_name, "voting_ends": voting_ends(schedule)}
 
 
 def rules_of(edition_id: str) -> dict | None:
