@@ -137,3 +137,30 @@ def reviewer_login(gateway, official_headers, code: str) -> str:
                       timeout=10, json={"role": "department_reviewer", "scope": code, "reason": "pracownik wydziału"})
     assert r.status_code == 200, r.text
     return email
+
+
+WIDER_THAN_THE_PAGE = """() => [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    if (r.right <= document.documentElement.clientWidth + 1 || r.width === 0) return false;
+    for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return false;
+    return true;
+}).slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px): `
+                       + (e.textContent || '').trim().slice(0, 60))"""
+
+
+def no_horizontal_overflow(page) -> None:
+    """The page is no wider than the screen; if it is, the message names what sticks out."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], (f"{page.url} is {width} px wide",
+                                                  page.evaluate(WIDER_THAN_THE_PAGE))
+
+
+def goto_until(page, path: str, locator, timeout_s: float = 15) -> None:
+    """Open `path` until `locator` is on it: the site caches public lists for a few seconds, so what a test has
+    just created may appear a moment later, as for a person who reloads."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        page.goto(path)
+        if locator.count() or time.monotonic() > deadline:
+            return
+        page.wait_for_timeout(500)

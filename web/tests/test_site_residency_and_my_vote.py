@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from glos_testing import make_pesel, new_resident, seed_account
-from site_kit import PASSWORD, log_in, new_page, voting_edition
+from site_kit import PASSWORD, log_in, new_page, no_horizontal_overflow, voting_edition
 
 pytestmark = pytest.mark.platform
 
@@ -22,18 +22,16 @@ def edition(gateway, official_headers):
     return voting_edition(gateway, official_headers, "BO moje osiedle")
 
 
-def no_horizontal_overflow(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
-
-
 def vote_for_the_cheapest_dab_project(page, edition) -> str:
     """From the edition's voting page to the receipt: one Dąb project, the city-wide pool left empty."""
     cheapest = min(edition["dab"]["projects"], key=lambda p: p["cost"])
     page.get_by_role("button", name=re.compile("Rozpocznij głosowanie|Wróć do karty")).click()
     page.locator(f"#p-{cheapest['proposal_id']}").check()
+    no_horizontal_overflow(page)  # the district's budget ballot
     page.get_by_role("button", name="Zapisz i dalej").click()
+    no_horizontal_overflow(page)  # the city-wide points ballot (407 px wide on a phone before)
     page.get_by_role("button", name="Zapisz i dalej").click()
+    no_horizontal_overflow(page)  # the summary
     page.get_by_label("Rozumiem, że oddanego głosu nie można zmienić.").check()
     page.get_by_role("button", name="Oddaj głos").click()
     return page.locator("#receipt-code").inner_text()
