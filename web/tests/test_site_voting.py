@@ -278,3 +278,40 @@ def test_re_voting_where_the_rules_allow_it_replaces_the_ballot(no_js_page, gate
     wait_until(replaced, timeout=30, message="the later ballot to replace the first in the tally")
     turnout = requests.get(f"{gateway}/api/voting/editions/{edition}/turnout", timeout=10).json()
     assert sum(row["voters"] for row in turnout) == 1
+
+
+def test_the_ballot_searches_and_shows_only_my_choices_never_losing_one(no_js_page, axe, gateway, edition):
+    """Issue 23 (4, and 3's way to a project and back): without JavaScript, as GET and POST forms."""
+    page = no_js_page
+    resident = new_resident(gateway, "Dąb")
+    log_in(page, resident.email, f"/edycje/{edition['id']}/glosowanie/")
+    page.get_by_role("button", name="Rozpocznij głosowanie").click()
+    library, pavement, stage = dab_project(edition, 25_000), dab_project(edition, 50_200), dab_project(edition, 65_000)
+    page.locator(f"#p-{library['proposal_id']}").check()
+    page.locator(f"#p-{pavement['proposal_id']}").check()
+    # a search: only the stage is shown; the two choices stay on the ballot, and it says so
+    page.get_by_label("Szukaj w tytułach, opisach i adresach").fill("scena")
+    page.get_by_role("button", name="Pokaż", exact=True).click()
+    assert page.locator(f"#p-{stage['proposal_id']}").is_visible()
+    assert page.locator(f"#p-{library['proposal_id']}").is_hidden()
+    status = page.locator("#projects .count").inner_text()
+    assert status.startswith("Pokazano 1 z ") and "(2) pozostają na karcie" in status
+    axe.check(page, scripts=False)
+    page.locator(f"#p-{stage['proposal_id']}").check()
+    # only my choices: the three
+    page.get_by_label("Szukaj w tytułach, opisach i adresach").fill("")
+    page.get_by_label("Pokaż tylko moje wybory").check()
+    page.get_by_role("button", name="Pokaż", exact=True).click()
+    visible = [p["proposal_id"] for p in edition["dab"]["projects"] if page.locator(f"#p-{p['proposal_id']}").is_visible()]
+    assert sorted(visible) == sorted(p["proposal_id"] for p in (library, pavement, stage))
+    # a project's page from the ballot, and back, with every choice kept
+    page.get_by_role("button", name=re.compile("^Szczegóły.*Dębowa Scena")).click()
+    assert page.get_by_role("heading", name=re.compile(re.escape(stage["title"][:30]))).is_visible()
+    axe.check(page, scripts=False)
+    page.get_by_role("link", name="← Wróć do karty do głosowania").click()  # to the whole list
+    assert all(page.locator(f"#p-{p['proposal_id']}").is_checked() for p in (library, pavement, stage))
+    assert page.locator(".ballot-project:visible").count() == len(edition["dab"]["projects"])
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    page.get_by_role("button", name="Zapisz i dalej").click()
+    summary = page.locator("main").inner_text()
+    assert all(p["title"][:30] in summary for p in (library, pavement, stage))

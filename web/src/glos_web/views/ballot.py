@@ -231,6 +231,32 @@ def _areas(ballot: dict, draft: dict) -> list[dict]:
     return areas_to_vote(ballot, residency["district"] if residency else None, draft["district"])
 
 
+def _ballot_filters() -> dict:
+    return {"q": request.args.get("q", "").strip(), "category": request.args.get("category", "").strip(),
+            "mine": request.args.get("mine") == "1"}
+
+
+def shown_projects(area: dict, chosen: dict, filters: dict, details: dict[str, dict]) -> tuple[set[str], list[str]]:
+    """Which of the area's projects the search, the category and "only my choices" leave shown, and the area's
+    categories (`details`: proposals-svc's public proposals by id, for category, description and address).
+    Every project stays in the form (the others hidden), so a filtered view never drops a choice."""
+    categories = sorted({d["category"] for d in details.values() if d.get("category")})
+    text = filters["q"].casefold()
+    shown = set()
+    for p in area["projects"]:
+        about = details.get(p["proposal_id"], {})
+        if filters["mine"] and p["proposal_id"] not in chosen:
+            continue
+        if filters["category"] and about.get("category") != filters["category"]:
+            continue
+        words = " ".join(filter(None, (p.get("external_id"), p["title"], about.get("description"),
+                                       about.get("location_address")))).casefold()
+        if text and text not in words:
+            continue
+        shown.add(p["proposal_id"])
+    return shown, categories
+
+
 @bp.route("/obszar/<uuid:area_id>", methods=["GET", "POST"])
 @auth.login_required
 def area(edition_id, area_id):
@@ -246,20 +272,38 @@ def area(edition_id, area_id):
     rule = ballot["rules"][current["kind"]]
     problems: list[str] = []
     chosen = draft["parts"].get(area_id, {})
+    filters = _ballot_filters()
     if request.method == "POST":
         chosen, problems = read_choices(rule, current)
+        go = request.form.get("go", "next")
+        if go in ("filter", "clear") or go.startswith("details:"):
+            # the choices so far kept as they are (checked when the step is saved), then the filtered list or
+            # a project's page — with its way back to this step
+            draft["parts"][area_id] = chosen
+            _save(edition_id, draft)
+            if go.startswith("details:"):
+                return redirect(url_for("editions.project", edition_id=edition_id, proposal_id=go[8:],
+                                        ballot_area=area_id))
+            params = {} if go == "clear" else {k: v for k, v in (
+                ("q", request.form.get("q", "").strip()), ("category", request.form.get("category", "")),
+                ("mine", "1" if request.form.get("mine") else "")) if v}
+            return redirect(url_for("ballot.area", edition_id=edition_id, area_id=area_id, **params) + "#projects")
         problems = problems or check_part(edition_id, rule, current, chosen)
         if not problems:
             draft["parts"][area_id] = chosen
             _save(edition_id, draft)
-            if request.form.get("go") == "back" and index > 0:
+            if go == "back" and index > 0:
                 return redirect(url_for("ballot.area", edition_id=edition_id, area_id=areas[index - 1]["area_id"]))
             if index + 1 < len(areas):
                 return redirect(url_for("ballot.area", edition_id=edition_id, area_id=areas[index + 1]["area_id"]))
             return redirect(url_for("ballot.summary", edition_id=edition_id))
+    details = {p["id"]: p for p in api().get("proposals", f"/editions/{edition_id}/proposals",
+                                               params={"area_id": area_id}, cache_s=PUBLIC_S)}
+    shown, categories = shown_projects(current, chosen, filters, details)
     return render_template("ballot/area.html", edition=edition, ballot=ballot, area=current, rule=rule,
                            chosen=chosen, problems=problems, step=index + 1, steps=len(areas), areas=areas,
-                           previous=areas[index - 1] if index > 0 else None), (422 if problems else 200)
+                           previous=areas[index - 1] if index > 0 else None, filters=filters, shown=shown,
+                           categories=categories), (422 if problems else 200)
 
 
 @bp.route("/podsumowanie", methods=["GET"])

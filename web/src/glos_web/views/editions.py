@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import random
 import secrets
+import uuid
 
-from flask import Blueprint, abort, render_template, request, session
+from flask import Blueprint, abort, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -57,6 +58,14 @@ def edition(edition_id):
     rules = rules_of(str(edition_id))
     return render_template("editions/edition.html", **ctx, rules=rules, describe_rule=describe_rule,
                            selection_names=SELECTION_NAMES)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _filters() -> dict:
@@ -145,8 +154,12 @@ def project(edition_id, proposal_id):
     # not cached: a resident who has just supported or appealed must see it at once
     support = api().get("proposals", f"/proposals/{proposal_id}/support")
     appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals")
+    # opened from the ballot (its choices saved first): the way back to that step of the ballot
+    ballot_area = request.args.get("ballot_area", "")
+    back_to_ballot = url_for("ballot.area", edition_id=edition_id, area_id=ballot_area) + "#projects" \
+        if _is_uuid(ballot_area) else None
     return render_template("editions/project.html", **ctx, proposal=proposal, area=area, attachments=attachments,
-                           support=support, appeals=appeals, status_name=status_name,
+                           support=support, appeals=appeals, status_name=status_name, back_to_ballot=back_to_ballot,
                            implementation=implementation_of(str(edition_id), str(proposal_id)),
                            implementation_names=IMPLEMENTATION_NAMES)
 
