@@ -182,6 +182,10 @@ def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers
                                      timeout=60).status_code in (201, 409) and
                requests.get(f"{base}/results", timeout=10).status_code == 200, timeout=60, message="the results")
     page.goto(f"/edycje/{edition['id']}/wyniki")
+    # plain words first; the fingerprints and the revealed draw seed one click away (issue 23, point 9)
+    assert "Wyniki może sprawdzić każdy" in page.locator("#verify-heading + p").inner_text()
+    assert page.get_by_text(SEED).is_hidden() and "Merkle" not in page.locator("main").inner_text()
+    page.get_by_text("Dla sprawdzających: odciski zasad, losowania i wyników").click()
     assert page.get_by_text(SEED).is_visible()  # the revealed draw seed
     for link in ("Wyniki (CSV)", "Zanonimizowane karty (Pabulib, ZIP)"):
         href = page.get_by_role("link", name=link).get_attribute("href")

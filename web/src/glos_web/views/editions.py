@@ -22,6 +22,19 @@ SELECTION_NAMES = {"greedy": _l("zachłanna (najwięcej głosów, dopóki starcz
                    "equalshares": _l("metoda równych udziałów (MES)"),
                    "equalshares/add1": _l("metoda równych udziałów z uzupełnieniem (MES + Add1)"),
                    "equalshares/add1-comparison": _l("metoda równych udziałów z uzupełnieniem i porównaniem")}
+# the same, as a resident reads it first (the technical name one click away: partials/method.html)
+SELECTION_PLAIN = {
+    "greedy": _l("wygrywają projekty z największą liczbą głosów, po kolei, dopóki starcza pieniędzy w puli"),
+    "greedy-no-skip": _l("wygrywają projekty z największą liczbą głosów, po kolei, aż do pierwszego, "
+                         "na który zabraknie pieniędzy"),
+    "greedy-threshold": _l("wygrywają projekty z największą liczbą głosów, po kolei, dopóki starcza pieniędzy — "
+                           "jeśli zdobyły wymagane minimum"),
+    "equalshares": _l("każdy głosujący ma równą część puli i płaci nią za projekty, które wybrał; wygrywają "
+                      "projekty, za które głosujący mogą wspólnie zapłacić"),
+    "equalshares/add1": _l("każdy głosujący ma równą część puli i płaci nią za projekty, które wybrał; gdy "
+                           "pieniądze zostaną, części rosną, aż pula się wyczerpie"),
+    "equalshares/add1-comparison": _l("każdy głosujący ma równą część puli i płaci nią za projekty, które "
+                                      "wybrał; gdy pieniądze zostaną, części rosną, aż pula się wyczerpie")}
 
 
 def edition_context(edition_id: str) -> dict:
@@ -57,7 +70,8 @@ def edition(edition_id):
     ctx = edition_context(str(edition_id))
     rules = rules_of(str(edition_id))
     return render_template("editions/edition.html", **ctx, rules=rules, describe_rule=describe_rule,
-                           selection_names=SELECTION_NAMES)
+                           selection_names=SELECTION_NAMES,
+                           selection_plain=SELECTION_PLAIN)
 
 
 def _is_uuid(text: str) -> bool:
@@ -207,7 +221,8 @@ def results(edition_id):
     # once the results are out the turnout is final
     return render_template("editions/results.html", **ctx, published=published, result_areas=areas,
                            voters_by_area=_turnout(str(edition_id)) if published else {},
-                           rules=rules_of(str(edition_id)), selection_names=SELECTION_NAMES)
+                           rules=rules_of(str(edition_id)), selection_names=SELECTION_NAMES,
+                           selection_plain=SELECTION_PLAIN)
 
 
 @bp.get("/<uuid:edition_id>/wyniki/<uuid:area_id>")
@@ -223,7 +238,8 @@ def area_results(edition_id, area_id):
         abort(404)
     return render_template("editions/area_results.html", **ctx, published=published, area=area,
                            channels=_turnout(str(edition_id)).get(area["area_id"], {}),
-                           rules=rules_of(str(edition_id)), selection_names=SELECTION_NAMES)
+                           rules=rules_of(str(edition_id)), selection_names=SELECTION_NAMES,
+                           selection_plain=SELECTION_PLAIN)
 
 
 @bp.get("/<uuid:edition_id>/realizacja")
