@@ -45,6 +45,8 @@ def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, bro
     page.get_by_label("Kto skorzysta").fill("Uczniowie i sąsiedzi.")
     page.get_by_label("Dostępność (projektowanie uniwersalne)").fill("Ścieżki bez progów, ławki z oparciami.")
     page.get_by_label("Adres").fill("ul. Szkolna 1, Katowice")
+    page.get_by_label("Szerokość geograficzna").fill("50.27410")
+    page.get_by_label("Długość geograficzna").fill("19.00350")
     page.get_by_role("button", name="Zapisz szkic").click()
     assert page.get_by_text("Szkic zapisany.").is_visible()
     # a file that only says it is a PNG is refused, and the page says why (issue 24, point 4) …
@@ -63,6 +65,11 @@ def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, bro
     assert page.get_by_text("Wniosek złożony. Dziękujemy!").is_visible()
     assert page.locator("dd", has_text="złożony").is_visible()
     share = page.url
+    # the project's page (issue 23, point 3): the photo itself, the place on a small map with its address
+    photo = page.get_by_role("img", name="Zdjęcie 1 z 1 do projektu: Zielony skwer przy szkole")
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 64  # re-encoded, still the picture
+    assert page.locator("#project-map .leaflet-marker-icon").count() == 1
+    assert page.locator("#map-projects").inner_text().startswith("ul. Szkolna 1, Katowice")
     axe.check(page)
 
     supporter = new_resident(gateway, "Dąb")
