@@ -63,8 +63,10 @@ DEMO_CONSULTATION = {"subject": "Przebudowa placu przy ul. Dębowej (demo)",
 
 REPO = Path(__file__).resolve().parent.parent
 PABULIB = REPO / "data" / "pabulib" / "katowice-2020"
-VOTING = {"name": "Budżet Obywatelski Katowice 2026", "city": "Katowice", "year": "2026",
-          "files": sorted(PABULIB.glob("*.pb"))}
+VOTING = {"name": "Budżet Obywatelski Katowice 2026 (demo)", "city": "Katowice", "year": "2026",
+          "files": sorted(PABULIB.glob("*.pb")),
+          # demo texts and pictures for some projects (Pabulib files carry titles and costs only)
+          "showcase": Path(__file__).resolve().parent / "demo_showcase.json"}
 FINISHED = {"name": "Budżet Obywatelski Katowice 2020 (wyniki)", "city": "Katowice", "year": "2020",
             "files": [PABULIB / "Poland_Katowice_2020.pb", PABULIB / "Poland_Katowice_2020_Dab.pb",
                       PABULIB / "Poland_Katowice_2020_Zaleze.pb"]}
@@ -212,8 +214,9 @@ def _set_phase(gateway: str, official: dict, edition_id: str, phase: str, reason
 
 
 def _imported(env: dict, spec: dict, gateway: str) -> dict:
+    showcase = ["--showcase", str(spec["showcase"])] if spec.get("showcase") else []
     subprocess.run([str(stack.VENV_BIN / "proposals-svc"), "import-pabulib", "--name", spec["name"], "--city",
-                    spec["city"], "--year", spec["year"], *map(str, spec["files"])], check=True, env=env,
+                    spec["city"], "--year", spec["year"], *showcase, *map(str, spec["files"])], check=True, env=env,
                    stdout=subprocess.DEVNULL)
     return next(e for e in requests.get(f"{gateway}/api/proposals/editions", timeout=10).json()
                 if e["name"] == spec["name"])

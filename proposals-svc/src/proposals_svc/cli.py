@@ -20,6 +20,8 @@ def _import_arguments(parser) -> None:
     parser.add_argument("--name", required=True, help="the edition's name; an existing edition is left alone")
     parser.add_argument("--city", required=True)
     parser.add_argument("--year", type=int, required=True)
+    parser.add_argument("--showcase", help="a JSON file of demo texts by project id: description, category, "
+                                           "location_address, and photo (an RGB colour for a generated picture)")
 
 
 def _import(args, settings) -> int:
@@ -40,6 +42,12 @@ def _import(args, settings) -> int:
         files = [(Path(f).name, Path(f).read_text(encoding="utf-8-sig")) for f in sorted(args.files)]
         areas = pabulib.import_areas(session, edition, files, actor="import:pabulib")
         print(f"edition {edition.name} ({edition.id}): {len(areas)} areas imported")
+        if args.showcase:
+            import json
+
+            shown = pabulib.showcase(session, edition, json.loads(Path(args.showcase).read_text(encoding="utf-8")),
+                                     actor="import:pabulib")
+            print(f"{shown} projects given demo texts")
     return 0
 
 

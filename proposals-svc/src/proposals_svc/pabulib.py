@@ -7,6 +7,7 @@ Only META and PROJECTS are read here; the ballots (VOTES) belong to voting-svc.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.errors import Problem
 
 from . import events
-from .models import Area, AuditEntry, Edition, Proposal
+from .models import Area, Attachment, AuditEntry, Edition, Proposal
 
 
 @dataclass
@@ -131,3 +132,31 @@ def export_area(session: Session, edition: Edition, area: Area) -> str:
     out.write("VOTES\n")
     writer.writerow(["voter_id", "vote"])
     return out.getvalue()
+
+
+def showcase(session: Session, edition: Edition, texts: dict, *, actor: str) -> int:
+    """Demo texts for imported projects (a Pabulib file has only titles and costs): description, category,
+    address, and a generated picture standing in for a photo — so a demo edition looks like a city's."""
+    from PIL import Image, ImageDraw  # Pillow: proposals-svc re-encodes uploaded images with it
+
+    done = 0
+    for proposal in session.scalars(select(Proposal).where(Proposal.edition_id == edition.id)):
+        text = texts.get(proposal.external_id)
+        if not text:
+            continue
+        proposal.description = text.get("description") or proposal.description
+        proposal.category = text.get("category") or proposal.category
+        proposal.location_address = text.get("location_address") or proposal.location_address
+        if text.get("photo"):
+            picture = Image.new("RGB", (640, 400), tuple(text["photo"]))
+            draw = ImageDraw.Draw(picture)
+            draw.rectangle((0, 260, 640, 400), fill=(90, 140, 70))  # a lawn under a sky of the project's colour
+            draw.ellipse((430, 40, 530, 140), fill=(250, 220, 120))
+            out = io.BytesIO()
+            picture.save(out, "JPEG", quality=80)
+            content = out.getvalue()
+            session.add(Attachment(proposal_id=proposal.id, filename=f"{proposal.external_id.replace('/', '-')}.jpg",
+                                   content_type="image/jpeg", size=len(content),
+                                   sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by=actor))
+        done += 1
+    return done

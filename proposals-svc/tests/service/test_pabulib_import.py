@@ -34,3 +34,31 @@ def test_importing_one_area_through_the_api_and_refusing_bad_files(svc, official
             params={"source": "zly.pb"})
     assert r.status_code == 422 and "drogo" not in r.text and "'2'" in r.json["detail"]
     assert counts() == before  # nothing half-written: not even the area or the first project
+
+
+def test_the_demo_s_texts_and_pictures_reach_the_imported_projects(svc, official):
+    """The demo's voting edition must look like a city's (issue 23, point 3): `import-pabulib --showcase` gives
+    some imported projects a description, a category, an address and a picture, served as a proposal's photo."""
+    import json
+
+    from glos_chassis.db import session_scope
+    from proposals_svc import pabulib
+    from proposals_svc.models import Edition
+
+    edition = api(svc, "POST", "/editions", official.headers,
+                  json={"name": "BO demo", "city": "Katowice", "year": 2026}).json
+    dab = next(path for path in KATOWICE if path.name.endswith("_Dab.pb"))
+    assert api(svc, "POST", f"/editions/{edition['id']}/areas/pabulib", {**official.headers,
+               "Content-Type": "text/plain"}, data=dab.read_bytes(), params={"source": dab.name}).status_code == 201
+    texts = json.loads((Path(__file__).resolve().parents[3] / "devstack" / "demo_showcase.json").read_text())
+    with svc.app.app_context(), session_scope(svc.sessions) as session:
+        assert pabulib.showcase(session, session.get(Edition, edition["id"]), texts, actor="test") == 5
+    projects = {p["external_id"]: p for p in api(svc, "GET", f"/editions/{edition['id']}/proposals").json}
+    library = projects["L10/01/VII"]
+    assert library["description"].startswith("Filia nr 17") and library["category"] == "kultura"
+    assert library["location_address"] == "ul. Krzyżowa 2, Katowice (filia nr 17)"
+    [photo] = api(svc, "GET", f"/proposals/{library['id']}/attachments").json
+    assert photo["content_type"] == "image/jpeg"
+    picture = api(svc, "GET", f"/proposals/{library['id']}/attachments/{photo['id']}")
+    assert picture.status_code == 200 and picture.data[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert not api(svc, "GET", f"/proposals/{projects['L10/04/VII']['id']}/attachments").json  # no picture asked
