@@ -121,10 +121,16 @@ def test_a_resident_votes_with_the_live_budget_bar_and_gets_a_receipt(page, axe,
     code = page.locator("#receipt-code").inner_text()
     assert re.fullmatch(r"[0-9a-f]{32}", code)
     axe.check(page)
-    page.get_by_role("button", name="Wyślij kopię na mój e-mail").click()
-    assert page.get_by_text("Wysłaliśmy kopię potwierdzenia na Twój adres e-mail.").is_visible()
-    from site_kit import wait_for_link
+    # the receipt is mailed on casting (issue 23, point 8): the code, the time in Warsaw time, never the choices
+    from site_kit import mails_to, wait_for_link
+    assert page.get_by_text("Kopię potwierdzenia wysyłamy na Twój adres e-mail.").is_visible()
     assert wait_for_link(platform.mail_dir, resident.email, r"[0-9a-f]{32}") == code
+    letter = mails_to(platform.mail_dir, resident.email)[0].get_content()
+    assert re.search(r"przyjęty \d{1,2} [a-zźżńółęąś]+ 20\d\d, \d\d:\d\d \(czas warszawski\)", letter), letter
+    assert "+00:00" not in letter and big["title"][:20] not in letter
+    page.get_by_role("button", name="Wyślij kopię na mój e-mail").click()  # another copy, on request
+    assert page.get_by_text("Wysłaliśmy kopię potwierdzenia na Twój adres e-mail.").is_visible()
+    assert wait_for_link(platform.mail_dir, resident.email, r"[0-9a-f]{32}", count=2) == code
     # the same voter cannot vote twice: the voting page shows the ballot cast, with its receipt
     page.goto(f"/edycje/{edition['id']}/glosowanie/")
     assert page.locator("#voted").get_by_role("heading", name="Twój głos został oddany").is_visible()

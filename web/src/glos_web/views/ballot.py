@@ -11,18 +11,21 @@ second ballot.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import smtplib
+import threading
 from email.message import EmailMessage
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import auth
+from .. import auth, i18n
 from ..api import ApiError
 from .common import IMMUTABLE_S, PUBLIC_S, api, token, voting_ends
 
 bp = Blueprint("ballot", __name__, url_prefix="/edycje/<uuid:edition_id>/glosowanie")
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- the draft in the session
@@ -357,6 +360,8 @@ def cast(edition_id):
         raise
     session.setdefault("receipts", {})[edition_id] = receipt
     _discard(edition_id)
+    _mail_receipt_in_the_background(edition, receipt)
+    flash(_("Kopię potwierdzenia wysyłamy na Twój adres e-mail."), "info")
     return redirect(url_for("ballot.receipt", edition_id=edition_id))
 
 
@@ -371,28 +376,60 @@ def receipt(edition_id):
     return render_template("ballot/receipt.html", edition=edition, ballot=ballot, receipt=mine)
 
 
+def _receipt_mail(edition: dict, held: dict, address: str) -> EmailMessage:
+    """The receipt as a letter in the page's language, with the time in Warsaw time — never the choices."""
+    settings = current_app.extensions["glos_web.settings"]
+    message = EmailMessage()
+    message["From"], message["To"] = settings.mail_from, address
+    message["Subject"] = _("Głos: potwierdzenie oddania głosu — %(edition)s", edition=edition["name"])
+    link = f"{settings.public_url}{url_for('ballot.check_receipt', edition_id=edition['id'], receipt=held['receipt'])}"
+    message.set_content(_("Twój głos w edycji „%(edition)s” został przyjęty %(when)s (czas warszawski).\n\n"
+                          "Kod potwierdzenia: %(code)s\n\nPo ogłoszeniu wyników sprawdzisz, że Twój głos został "
+                          "policzony: %(link)s\n\nTa wiadomość nie zawiera Twoich wyborów; kod ich nie zdradza.\n",
+                          edition=edition["name"], when=i18n.when(held["cast_at"]), code=held["receipt"], link=link))
+    return message
+
+
+def _send(message: EmailMessage) -> None:
+    settings = current_app.extensions["glos_web.settings"]
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+        smtp.send_message(message)
+
+
+def _mail_receipt_in_the_background(edition: dict, held: dict) -> None:
+    """After a cast: the receipt to the person's own address, straight to the mail server and kept nowhere on the
+    platform (a receipt filed beside an identity would tie a ballot to a person). In a thread of its own: the
+    vote's answer never waits for a mail server, and a mail server that is down costs the voter nothing (the
+    receipt is on the page, and 'send a copy' is there to try again)."""
+    try:
+        address = api().get("identity", "/me/account", token=token())["email"]
+    except ApiError:
+        return
+    message = _receipt_mail(edition, held, address)
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                _send(message)
+            except (OSError, smtplib.SMTPException) as exc:
+                log.warning("the receipt mail was not sent: %s", type(exc).__name__)
+
+    threading.Thread(target=send, name="receipt-mail", daemon=True).start()
+
+
 @bp.post("/potwierdzenie/email")
 @auth.login_required
 def email_receipt(edition_id):
-    """A copy of the receipt to the person's own address, sent straight to the mail server and kept nowhere
-    on the platform (a receipt filed beside an identity would tie a ballot to a person)."""
+    """Another copy of the receipt to the person's own address, sent now (the page says whether it went)."""
     edition_id = str(edition_id)
     edition, _ballot = _context(edition_id)
-    held = session.get("receipts", {}).get(edition_id)
-    if not held:
+    mine = my_ballot(edition_id)
+    if not mine or mine["state"] != "accepted":
         return redirect(url_for("ballot.start", edition_id=edition_id))
     account = api().get("identity", "/me/account", token=token())
-    settings = current_app.extensions["glos_web.settings"]
-    message = EmailMessage()
-    message["From"], message["To"] = settings.mail_from, account["email"]
-    message["Subject"] = _("Głos: potwierdzenie oddania głosu — %(edition)s", edition=edition["name"])
-    message.set_content(_("Twój głos w edycji „%(edition)s” został przyjęty %(when)s.\n\nKod potwierdzenia: "
-                          "%(code)s\n\nPo ogłoszeniu wyników sprawdzisz, że Twój głos został policzony: %(link)s\n",
-                          edition=edition["name"], when=held["cast_at"], code=held["receipt"],
-                          link=f"{settings.public_url}{url_for('ballot.check_receipt', edition_id=edition_id, receipt=held['receipt'])}"))
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-            smtp.send_message(message)
+        _send(_receipt_mail(edition, mine, account["email"]))
     except (OSError, smtplib.SMTPException):
         flash(_("Nie udało się wysłać wiadomości. Zapisz kod potwierdzenia z tej strony."), "error")
     else:
