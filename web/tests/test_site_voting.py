@@ -60,14 +60,42 @@ def test_home_edition_and_projects_pages_are_accessible(page, axe, edition):
     axe.check(page)
 
 
-def test_the_map_shows_the_projects_with_nothing_from_outside(page, axe, edition):
-    page.goto(f"/edycje/{edition['id']}/mapa")
-    markers = page.locator(".leaflet-marker-icon")
-    markers.first.wait_for()
+DAB_OUTLINE = {"type": "Polygon", "coordinates": [[[18.985, 50.265], [19.025, 50.265], [19.025, 50.29],
+                                                    [18.985, 50.29], [18.985, 50.265]]]}
+
+
+def test_the_map_clusters_the_projects_over_named_outlines_with_nothing_from_outside(page, axe, gateway,
+                                                                                   official_headers, edition):
+    """Issue 23 (5): 319 unclustered pins on a grey box. Markers crowd into numbered clusters; the areas' outlines
+    (the office's GeoJSON) carry their names, so the map reads without a tile server; a legend says what is what;
+    the list below gives addresses, never coordinates."""
+    import json
+
+    r = requests.put(f"{gateway}/api/proposals/editions/{edition['id']}/area-outlines", timeout=10,
+                     headers={**official_headers, "Content-Type": "application/geo+json"},
+                     params={"reason": "granice osiedli z GIS"}, data=json.dumps({"type": "FeatureCollection", "features": [
+                         {"type": "Feature", "properties": {"name": "Dąb"}, "geometry": DAB_OUTLINE}]}))
+    assert r.status_code == 200 and r.json()["matched"] == ["Dąb"], r.text
+    goto_until(page, f"/edycje/{edition['id']}/mapa", page.locator(".leaflet-tooltip.area-label"))
+    page.locator(".leaflet-marker-icon").first.wait_for()
+    assert page.locator(".leaflet-tooltip.area-label").inner_text() == "Dąb"  # the outline, named on the map
     located = len(page.locator("#map-projects li").all())
-    assert located > 0 and markers.count() == located
-    assert markers.first.get_attribute("role") == "button"
-    markers.first.focus()
+    clusters = page.locator(".marker-cluster")
+    singles = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
+    in_clusters = sum(int(n) for n in clusters.locator("span").all_inner_texts())
+    assert clusters.count() > 0 and singles.count() + in_clusters == located  # every project, none twice
+    page.screenshot(path="/tmp/glos-map-1366.png")
+    legend = page.get_by_role("list", name="Legenda mapy").inner_text()
+    assert "granica obszaru" in legend and "kilka projektów blisko siebie" in legend
+    assert not re.search(r"\d+\.\d{5}, \d+\.\d{5}", page.locator("#map-projects").inner_text())
+    for _ in range(6):  # a cluster opened by keyboard-free clicks until single markers show
+        if singles.count():
+            break
+        clusters.first.click()
+        page.wait_for_timeout(300)
+    marker = singles.first
+    assert marker.get_attribute("role") == "button"
+    marker.focus()
     page.keyboard.press("Enter")
     assert page.locator(".leaflet-popup-content a").is_visible()
     axe.check(page)
@@ -305,7 +333,7 @@ def test_the_ballot_searches_and_shows_only_my_choices_never_losing_one(no_js_pa
     assert page.locator(f"#p-{stage['proposal_id']}").is_visible()
     assert page.locator(f"#p-{library['proposal_id']}").is_hidden()
     status = page.locator("#projects .count").inner_text()
-    assert status.startswith("Pokazano 1 z ") and "(2) pozostają na karcie" in status
+    assert status.startswith("Pokazano 1 z ") and "2 wybrane projekty są poza wynikami wyszukiwania i pozostają na karcie" in status
     axe.check(page, scripts=False)
     page.locator(f"#p-{stage['proposal_id']}").check()
     # only my choices: the three

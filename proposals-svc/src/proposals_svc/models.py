@@ -67,6 +67,8 @@ class Area(Base):
     kind: Mapped[str] = mapped_column(String(20))  # city | district
     budget: Mapped[int] = mapped_column(BigInteger)
     max_project_cost: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # the area's boundary on the map: a GeoJSON Polygon or MultiPolygon (lon, lat), from the city's GIS file
+    outline: Mapped[dict | None] = mapped_column(JSONB, nullable=True)
 
 
 class EditionPhase(Base):

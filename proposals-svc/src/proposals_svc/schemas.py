@@ -295,6 +295,26 @@ class AreaSchema(Schema):
             raise ValidationError("Limit na projekt nie może przekraczać puli.", "max_project_cost")
 
 
+class OutlinesImportQuerySchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+
+
+class OutlinesReportSchema(Schema):
+    matched = fields.List(fields.String(), metadata={"description": "the areas given an outline"})
+    unmatched = fields.List(fields.String(), metadata={"description": "names in the file with no such area"})
+
+
+class OutlineFeatureSchema(Schema):
+    type = fields.String()
+    geometry = fields.Dict(metadata={"description": "GeoJSON Polygon or MultiPolygon (longitude, latitude)"})
+    properties = fields.Dict(metadata={"description": "area_id, name, kind"})
+
+
+class OutlineCollectionSchema(Schema):
+    type = fields.String()
+    features = fields.List(fields.Nested(OutlineFeatureSchema))
+
+
 class PabulibImportQuerySchema(Schema):
     source = fields.String(load_default="upload.pb", validate=validate.Length(min=1, max=200))
 

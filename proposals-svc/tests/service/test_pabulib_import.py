@@ -62,3 +62,41 @@ def test_the_demo_s_texts_and_pictures_reach_the_imported_projects(svc, official
     picture = api(svc, "GET", f"/proposals/{library['id']}/attachments/{photo['id']}")
     assert picture.status_code == 200 and picture.data[:3] == b"\xff\xd8\xff"  # a JPEG
     assert not api(svc, "GET", f"/proposals/{projects['L10/04/VII']['id']}/attachments").json  # no picture asked
+
+
+DAB_OUTLINE = {"type": "Polygon", "coordinates": [[[18.985, 50.265], [19.02, 50.265], [19.02, 50.285],
+                                                    [18.985, 50.285], [18.985, 50.265]]]}
+
+
+def test_the_areas_outlines_come_from_the_city_s_gis_file_all_or_nothing(svc, official):
+    """Issue 23 (5): the map reads without a tile server when the areas have their outlines. One GeoJSON
+    FeatureCollection, features named as the areas; a broken file changes nothing and says why."""
+    edition = api(svc, "POST", "/editions", official.headers,
+                  json={"name": "BO obrysy", "city": "Katowice", "year": 2027}).json
+    for name in ("Dąb", "Załęże"):
+        assert api(svc, "POST", f"/editions/{edition['id']}/areas", official.headers,
+                   json={"name": name, "kind": "district", "budget": 100_000}).status_code == 201
+    url = f"/editions/{edition['id']}/area-outlines"
+
+    def put(collection, headers=official.headers, **kwargs):
+        import json
+        return api(svc, "PUT", url, {**headers, "Content-Type": "application/geo+json"},
+                   data=json.dumps(collection).encode(), params={"reason": "granice z GIS miasta"}, **kwargs)
+
+    feature = {"type": "Feature", "properties": {"name": "dąb"}, "geometry": DAB_OUTLINE}
+    broken = {"type": "Feature", "properties": {"name": "Załęże"},
+              "geometry": {"type": "Polygon", "coordinates": [[[19.0, 50.2], [19.1, 50.2], [19.1, 50.3]]]}}
+    assert put({"type": "FeatureCollection", "features": [feature]}, svc.caller("resident").headers).status_code == 403
+    refused = put({"type": "FeatureCollection", "features": [feature, broken]})
+    assert refused.status_code == 422 and "Załęże" in refused.json["detail"]
+    assert put({"type": "Feature"}).status_code == 422
+    assert put({"type": "FeatureCollection", "features": [{**feature, "properties": {"name": "Ligota"}}]}
+               ).json["errors"][0]["field"] == "outlines"
+    assert api(svc, "GET", url).json["features"] == []  # nothing half-written
+    done = put({"type": "FeatureCollection", "features": [feature, {**feature, "properties": {"name": "Ligota"}}]})
+    assert done.status_code == 200, done.text
+    assert done.json == {"matched": ["Dąb"], "unmatched": ["Ligota"]}
+    [outline] = api(svc, "GET", url).json["features"]
+    assert outline["geometry"] == DAB_OUTLINE and outline["properties"]["name"] == "Dąb"
+    [(details,)] = svc.database.rows("SELECT details FROM audit_log WHERE action = 'areas.outlines_imported'")
+    assert details == {"areas": ["Dąb"], "unmatched": ["Ligota"]}

@@ -14,9 +14,10 @@ from glos_chassis.errors import Problem
 from glos_chassis.openapi import file_body, file_response
 from glos_chassis.web import db_sessions
 
-from .. import pabulib, service
+from .. import outlines, pabulib, service
 from ..models import Area
-from ..schemas import AreaSchema, PabulibImportQuerySchema
+from ..schemas import (AreaSchema, OutlineCollectionSchema, OutlinesImportQuerySchema, OutlinesReportSchema,
+                       PabulibImportQuerySchema)
 from .common import editions_blp
 
 
@@ -74,3 +75,39 @@ class AreaExport(MethodView):
             body = pabulib.export_area(session, edition, area)
         return Response(body, mimetype="text/plain", headers={
             "Content-Disposition": f'attachment; filename="area-{area_id}.pb"'})
+
+
+OUTLINES_MAX_BYTES = 20 * 1024 * 1024
+
+
+@editions_blp.route("/<uuid:edition_id>/area-outlines")
+class AreaOutlines(MethodView):
+    @editions_blp.response(200, OutlineCollectionSchema)
+    def get(self, edition_id: uuid.UUID):
+        """Obrysy obszarów (GeoJSON) / The areas' outlines (GeoJSON)"""
+        with session_scope(db_sessions()) as session:
+            service.get_edition(session, edition_id)
+            return outlines.outlines_of(session, edition_id)
+
+    @require(role="pb_official")
+    @file_body("application/geo+json", "application/json",
+               description="GeoJSON FeatureCollection; properties.name = nazwa obszaru / the area's name")
+    @editions_blp.arguments(OutlinesImportQuerySchema, location="query")
+    @editions_blp.response(200, OutlinesReportSchema)
+    def put(self, query, edition_id: uuid.UUID):
+        """Obrysy obszarów z pliku GIS miasta / The areas' outlines from the city's GIS file"""
+        import json
+
+        if request.mimetype not in ("application/geo+json", "application/json"):
+            raise Problem(415, "Prześlij plik GeoJSON.", "Send a GeoJSON file.")
+        request.max_content_length = OUTLINES_MAX_BYTES  # this view only
+        try:
+            collection = json.loads(request.get_data().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            raise Problem(422, "To nie jest plik GeoJSON (JSON w UTF-8).", "This is not a GeoJSON file (UTF-8 JSON).",
+                          errors=[{"location": "file", "field": "outlines", "message": "Nieczytelny plik.",
+                                   "message_en": "Unreadable file."}]) from None
+        with session_scope(db_sessions()) as session:
+            edition = service.get_edition(session, edition_id)
+            return outlines.import_outlines(session, edition, collection, actor=current_principal().subject,
+                                            reason=query["reason"])

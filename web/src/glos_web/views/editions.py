@@ -147,8 +147,12 @@ def project_map(edition_id):
     found, errors = filtered_projects(str(edition_id), filters, ctx["areas"])
     located = [p for p in found if p.get("latitude") is not None and p.get("longitude") is not None]
     areas_by_id = {a["id"]: a for a in ctx["areas"]}
+    outlines = api().get("proposals", f"/editions/{edition_id}/area-outlines", cache_s=PUBLIC_S)
+    if filters["area"] in areas_by_id:  # one area asked for: its outline only
+        outlines = {**outlines, "features": [f for f in outlines["features"]
+                                             if f["properties"]["area_id"] == filters["area"]]}
     return render_template("editions/map.html", **ctx, projects=located, unlocated=len(found) - len(located),
-                           filters=filters, areas_by_id=areas_by_id)
+                           filters=filters, areas_by_id=areas_by_id, outlines=outlines)
 
 
 def implementation_of(edition_id: str, proposal_id: str) -> dict | None:

@@ -176,6 +176,24 @@ def setup(eid):
                                   data=upload.read() if upload else b"", headers={"Content-Type": "text/plain"},
                                   timeout=60)
                 flash(_("Zaimportowano obszar %(name)s z pliku Pabulib.", name=area["name"]), "success")
+            elif action == "outlines":
+                upload = request.files.get("outlines_file")
+                typed = {"outlines_reason": request.form.get("outlines_reason", "").strip()}
+                try:
+                    report = api().call("proposals", "PUT", f"/editions/{eid}/area-outlines", token=token(),
+                                        params={"reason": typed["outlines_reason"]},
+                                        data=upload.read() if upload else b"",
+                                        headers={"Content-Type": "application/geo+json"}, timeout=60)
+                except ApiError as exc:
+                    fields = exc.field_errors()
+                    if "reason" in fields:
+                        raise ApiError(exc.status, exc.title, exc.detail, errors=[
+                            {"field": "reason", "message": fields["reason"]}]) from None
+                    raise ApiError(exc.status, exc.title, exc.detail, errors=[
+                        {"field": "file", "message": fields.get("outlines") or exc.message()}]) from None
+                flash(_("Obrysy wczytane: %(matched)s.", matched=", ".join(report["matched"])) +
+                      (" " + _("Bez obszaru w tej edycji: %(names)s.", names=", ".join(report["unmatched"]))
+                       if report["unmatched"] else ""), "success")
             elif action in ("preview", "rules"):
                 rules, typed = _rules_from_form()
                 if action == "preview":
