@@ -216,14 +216,19 @@ class MyResidency(MethodView):
             return _my_residency_view(session, vault, resident)
 
 
+def _district_list(session) -> dict:
+    """The city's districts, and whether the street register can find one from an address."""
+    return {"districts": districts.names(session),
+            "street_register": session.scalar(select(StreetDistrict.street).limit(1)) is not None}
+
+
 @blp.route("/districts")
 class Districts(MethodView):
     @blp.response(200, DistrictListSchema)
     @blp.doc(summary="Osiedla miasta / The city's districts")
     def get(self):
         with session_scope(db_sessions()) as session:
-            has_streets = session.scalar(select(StreetDistrict.street).limit(1)) is not None
-            return {"districts": districts.names(session), "street_register": has_streets}
+            return _district_list(session)
 
     @require(any_of=("pb_official", "admin"))
     @blp.arguments(DistrictAdditionSchema)
@@ -231,9 +236,8 @@ class Districts(MethodView):
     @blp.doc(summary="Dodanie osiedli do listy miasta / Add districts to the city's list")
     def post(self, body):
         with session_scope(db_sessions()) as session:
-            listed = districts.add(session, body["names"], actor=current_principal().subject, reason=body["reason"])
-            return {"districts": listed,
-                    "street_register": session.scalar(select(StreetDistrict.street).limit(1)) is not None}
+            districts.add(session, body["names"], actor=current_principal().subject, reason=body["reason"])
+            return _district_list(session)
 
 
 @blp.route("/districts/<string:name>")
@@ -244,9 +248,8 @@ class OneDistrict(MethodView):
     @blp.doc(summary="Usunięcie osiedla z listy (bez mieszkańców i ulic) / Remove a district (none living there)")
     def delete(self, query, name):
         with session_scope(db_sessions()) as session:
-            listed = districts.remove(session, name, actor=current_principal().subject, reason=query["reason"])
-            return {"districts": listed,
-                    "street_register": session.scalar(select(StreetDistrict.street).limit(1)) is not None}
+            districts.remove(session, name, actor=current_principal().subject, reason=query["reason"])
+            return _district_list(session)
 
 
 @blp.route("/districts/for-address")
