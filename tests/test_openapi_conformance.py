@@ -158,7 +158,9 @@ def _schemas_of(node, components: dict, seen: set) -> list[dict]:
         if ref and ref.startswith("#/components/schemas/") and ref not in seen:
             seen.add(ref)
             found += _schemas_of(components[ref.rsplit("/", 1)[1]], components, seen)
-        if "properties" in node:
+        # a schema's "properties" maps names to schemas; a map that merely has a field called "properties" (a
+        # GeoJSON feature's) is not itself a schema
+        if isinstance(node.get("properties"), dict) and all(isinstance(v, dict) for v in node["properties"].values()):
             found.append(node)
         for value in node.values():
             found += _schemas_of(value, components, seen)
