@@ -295,6 +295,7 @@ def test_a_resident_is_warned_before_the_idle_limit_and_asking_keeps_no_one_sign
     minutes_pass(59)  # the page asks at 55 minutes; the site says one is left
     warning.wait_for(state="visible")
     minutes_pass(2)  # nobody answered: asking kept nothing alive
-    page.wait_for_function("document.querySelector('#session-warning').textContent.includes('Wylogowano Cię')")
+    # a locator's wait, not wait_for_function: the page's CSP (script-src 'self') refuses the eval it polls with
+    page.locator("#session-warning", has_text="Wylogowano Cię").wait_for()
     page.goto(f"{site}/konto/")
     assert page.url.startswith(f"{site}/konto/logowanie") and "bez aktywności" in page.content()
