@@ -67,7 +67,10 @@ def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, bro
     share = page.url
     # the project's page (issue 23, point 3): the photo itself, the place on a small map with its address
     photo = page.get_by_role("img", name="Zdjęcie 1 z 1 do projektu: Zielony skwer przy szkole")
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 64  # re-encoded, still the picture
+    photo.scroll_into_view_if_needed()  # a lazy image loads when it is near the screen; then its width is read
+    loaded = "img => img.complete && img.naturalWidth ? img.naturalWidth : " \
+             "new Promise(done => img.addEventListener('load', () => done(img.naturalWidth)))"
+    assert photo.evaluate(loaded) == 64  # re-encoded, still the picture
     assert page.locator("#project-map .leaflet-marker-icon").count() == 1
     assert page.locator("#map-projects").inner_text().startswith("ul. Szkolna 1, Katowice")
     axe.check(page)
