@@ -147,9 +147,13 @@ def test_a_consultation_from_announcement_to_published_report(gateway, official_
     assert api(gateway, "POST", f"/consultations/{cid}/remarks", moderator.headers, json={
         "body": "Proszę zachować stary kasztanowiec.", "received": "2027-05-04 e-mail do urzędu"}).status_code == 201
 
-    # -- the close: comments and open answers become remarks; each gets an approved reply
+    # -- the close: published comments are remarks already; the coordinator marks the open answers the report
+    #    must answer (here all three); each gets an approved reply
     assert api(gateway, "POST", f"/consultations/{cid}/status", coordinator,
                json={"status": "closed", "reason": "koniec terminu"}).json()["status"] == "closed"
+    for answer in api(gateway, "GET", f"/consultations/{cid}/open-answers", coordinator).json():
+        assert api(gateway, "PUT", f"/consultations/{cid}/open-answers/{answer['response_id']}/"
+                                   f"{answer['question_code']}/remark", coordinator).status_code == 201
     assert api(gateway, "POST", f"/consultations/{cid}/responses", anna.headers,
                json={"answers": answers[anna.account_id]}).status_code == 409
     pending = api(gateway, "GET", f"/consultations/{cid}/remarks", department.headers).json()

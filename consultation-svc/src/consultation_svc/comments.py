@@ -7,10 +7,11 @@ support or oppose comments.
 Moderation, per consultation:
 - pre-moderation: every comment waits (`pending`) for a moderator;
 - post-moderation: comments are published at once, unless one contains a banned word (held as `pending`);
-- in both, when the number of residents' flags reaches the consultation's threshold the comment is hidden
-  (`flagged`) until a moderator decides.
-A moderator publishes, hides (with a reason the author sees) or edits out personal data (with a note). Every
-decision is audited and announced as `comment.moderated`.
+- in both, a flagged comment enters the queue at its first flag (with the flags' count and reasons); when the
+  number of flags reaches the consultation's threshold it is also hidden (`flagged`) until a moderator decides.
+A moderator publishes (keeps), hides (with a reason the author sees) or edits out personal data (with a note),
+one comment at a time or many with one reason. Every decision is audited and announced as `comment.moderated`.
+A published comment is a remark the report answers (remarks.track_comment keeps the two in step).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ import re
 import unicodedata
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from glos_chassis.auth import Principal
 from glos_chassis.errors import Problem
 
-from . import events
+from . import events, remarks
 from .shared import audit, error, forbidden, is_staff_of, require_open
 from .models import BannedWord, Comment, CommentFlag, CommentReaction, Consultation, Document, Section
 
@@ -137,6 +138,7 @@ def post(session: Session, consultation: Consultation, document: Document, *, au
                       held_for=held_for)
     session.add(comment)
     session.flush()
+    remarks.track_comment(session, comment)
     events.publish(session, "comment.posted", consultation, comment_id=str(comment.id), status=status,
                    section=section_anchor)
     return comment
@@ -188,6 +190,7 @@ def flag(session: Session, consultation: Consultation, comment: Comment, *, acco
     flags = session.scalar(select(func.count()).select_from(CommentFlag).where(CommentFlag.comment_id == comment.id))
     if comment.status == VISIBLE and flags >= consultation.flag_threshold:
         comment.status, comment.held_for = "flagged", f"flags:{flags}"
+        remarks.track_comment(session, comment)
         events.publish(session, "comment.flagged", consultation, comment_id=str(comment.id), flags=flags)
     return comment
 
@@ -200,10 +203,49 @@ def visible_to(session: Session, comment: Comment, consultation: Consultation, p
     return comment.author == principal.subject or is_staff_of(session, consultation, principal)
 
 
+def _unreviewed_flags():
+    """Flags a moderator has not looked at yet (those after the comment was last kept)."""
+    return exists().where(CommentFlag.comment_id == Comment.id,
+                          or_(Comment.flags_reviewed_at.is_(None), CommentFlag.created_at > Comment.flags_reviewed_at))
+
+
 def queue(session: Session, consultation: Consultation) -> list[Comment]:
-    return list(session.scalars(select(Comment).where(Comment.consultation_id == consultation.id,
-                                                      Comment.status.in_(("pending", "flagged")))
-                                .order_by(Comment.created_at)))
+    """What waits for a moderator: held comments, hidden-by-flags ones, and published ones with new flags."""
+    return list(session.scalars(select(Comment).where(
+        Comment.consultation_id == consultation.id,
+        or_(Comment.status.in_(("pending", "flagged")), and_(Comment.status == VISIBLE, _unreviewed_flags())))
+        .order_by(Comment.created_at)))
+
+
+def queue_size(session: Session, consultation: Consultation) -> int:
+    return len(queue(session, consultation))
+
+
+def in_context(session: Session, consultation: Consultation, items: list[Comment]) -> list[dict]:
+    """Each queued comment with what a moderator needs to decide: the consultation, the document and the section
+    it is about (the text the author read), the comment it answers, and its flags."""
+    documents = {d.id: d for d in session.scalars(select(Document).where(Document.consultation_id == consultation.id))}
+    flags: dict[uuid.UUID, list[CommentFlag]] = {}
+    for row in session.scalars(select(CommentFlag).where(CommentFlag.comment_id.in_([c.id for c in items] or [uuid.uuid4()]))
+                               .order_by(CommentFlag.created_at)):
+        flags.setdefault(row.comment_id, []).append(row)
+    found = []
+    for comment in items:
+        section = None
+        if comment.section_anchor:
+            section = session.get(Section, (comment.document_id, comment.section_anchor, comment.section_version or 1))
+        parent = session.get(Comment, comment.parent_id) if comment.parent_id else None
+        document = documents.get(comment.document_id)
+        found.append({**{column: getattr(comment, column) for column in (
+            "id", "document_id", "section_anchor", "section_version", "parent_id", "body", "status", "held_for",
+            "hidden_reason", "moderator_note", "created_at")},
+            "consultation_subject": consultation.subject, "document_title": document.title if document else "",
+            "section_heading": section.heading if section else None,
+            "section_text": section.body if section else None,
+            "parent_body": parent.body if parent else None,
+            "flag_count": len(flags.get(comment.id, [])),
+            "flag_reasons": [f.reason for f in flags.get(comment.id, [])]})
+    return found
 
 
 def moderate(session: Session, consultation: Consultation, comment: Comment, *, principal: Principal, decision: str,
@@ -211,9 +253,14 @@ def moderate(session: Session, consultation: Consultation, comment: Comment, *, 
     if not is_staff_of(session, consultation, principal):
         raise forbidden("Komentarze moderują moderatorzy przypisani do tej konsultacji.",
                         "Only this consultation's moderators moderate its comments.")
+    if consultation.status == "report_published":
+        raise Problem(409, "Raport już opublikowano; jego uwagi się nie zmienią.",
+                      "The report is published; its remarks no longer change.",
+                      type_="https://glos.pl/problems/wrong-status")
     before = comment.status
-    if decision == "publish":
+    if decision == "publish":  # also "keep": the flags so far were looked at
         comment.status, comment.hidden_reason = VISIBLE, None
+        comment.flags_reviewed_at = func.now()
     elif decision == "hide":
         comment.status, comment.hidden_reason = "hidden", reason
     else:  # redact: the personal data is edited out, the rest stays; the note says so
@@ -223,9 +270,28 @@ def moderate(session: Session, consultation: Consultation, comment: Comment, *, 
                           errors=[error("redacted_body", "Wymagana zmieniona treść.", "A changed text is required.")])
         comment.body, comment.status = redacted_body, VISIBLE
         comment.moderator_note = reason
+        comment.flags_reviewed_at = func.now()
     comment.held_for = None
+    session.flush()
+    remarks.track_comment(session, comment)
     audit(session, principal.subject, f"comment.{decision}", comment.id, reason, before=before,
           consultation=str(consultation.id))
     events.publish(session, "comment.moderated", consultation, comment_id=str(comment.id), decision=decision,
                    reason=reason, author=comment.author)
     return comment
+
+
+def moderate_many(session: Session, consultation: Consultation, comment_ids: list[uuid.UUID], *,
+                  principal: Principal, decision: str, reason: str) -> list[Comment]:
+    """One decision with one reason for several comments of this consultation (all or none)."""
+    decided = []
+    for comment_id in dict.fromkeys(comment_ids):
+        comment = session.get(Comment, comment_id, with_for_update=True)
+        if comment is None or comment.consultation_id != consultation.id:
+            raise Problem(422, "Można decydować tylko o komentarzach tych konsultacji.",
+                          "Only this consultation's comments can be decided here.",
+                          type_="https://glos.pl/problems/validation",
+                          errors=[error("comment_ids", "Nieznany komentarz.", "Unknown comment.")])
+        decided.append(moderate(session, consultation, comment, principal=principal, decision=decision,
+                                reason=reason, redacted_body=None))
+    return decided

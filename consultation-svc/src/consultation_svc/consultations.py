@@ -21,6 +21,7 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 
 from . import events
+from .comments import queue_size
 from .meetings import send_reminders
 from .models import Consultation, ConsultationModerator, ResidentView
 from .remarks import collect_at_close
@@ -112,14 +113,25 @@ def participant(session: Session, consultation: Consultation, principal: Princip
     return resident
 
 
-def change_status(session: Session, consultation: Consultation, target: str, *, actor: str, reason: str) -> Consultation:
+def change_status(session: Session, consultation: Consultation, target: str, *, actor: str, reason: str,
+                  confirm_pending: bool = False) -> Consultation:
+    """A coordinator opens or closes by hand. Closing while comments wait for moderation is refused unless
+    confirmed: those comments still become remarks when a moderator publishes them, and the report waits for
+    every decision."""
     order = ["announced", "open", "closed"]
     allowed = consultation.status in order[:-1] and target == order[order.index(consultation.status) + 1]
     if not allowed:
         raise Problem(409, f"Nie można przejść z „{consultation.status}” do „{target}”.",
                       f"Cannot go from '{consultation.status}' to '{target}'.", type_="https://glos.pl/problems/wrong-status")
+    waiting = queue_size(session, consultation) if target == "closed" else 0
+    if waiting and not confirm_pending:
+        raise Problem(409, f"W kolejce moderacji czeka komentarzy: {waiting}. Zdecyduj o nich albo potwierdź "
+                           "zamknięcie — raport powstanie dopiero po decyzji o każdym.",
+                      f"{waiting} comment(s) wait for moderation. Decide on them or confirm the close — the report "
+                      "waits for a decision on each.", type_="https://glos.pl/problems/moderation-pending")
     _move(session, consultation, target, actor=actor)
-    audit(session, actor, f"consultation.{target}", consultation.id, reason)
+    audit(session, actor, f"consultation.{target}", consultation.id, reason,
+          **({"closed_with_comments_waiting": waiting} if waiting else {}))
     return consultation
 
 

@@ -69,7 +69,8 @@ def register(session: Session, consultation: Consultation, meeting: Meeting, *, 
     session.add(registration)
     session.flush()
     events.notify(session, consultation, account, f"meeting.{status}", meeting_id=str(meeting.id),
-                  title=meeting.title, starts_at=meeting.starts_at.isoformat())
+                  title=meeting.title, starts_at=meeting.starts_at.isoformat(), place=meeting.place,
+                  online_link=meeting.online_link)
     return registration
 
 
@@ -88,7 +89,8 @@ def cancel(session: Session, consultation: Consultation, meeting: Meeting, *, ac
         if first_waiting is not None:
             first_waiting.status = "confirmed"
             events.notify(session, consultation, first_waiting.account_id, "meeting.promoted",
-                          meeting_id=str(meeting.id), title=meeting.title, starts_at=meeting.starts_at.isoformat())
+                          meeting_id=str(meeting.id), title=meeting.title, starts_at=meeting.starts_at.isoformat(),
+                          place=meeting.place, online_link=meeting.online_link)
     return registration
 
 

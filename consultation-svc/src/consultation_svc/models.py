@@ -147,6 +147,8 @@ class Comment(Base):
     held_for: Mapped[str | None] = mapped_column(String(200), nullable=True)  # why it waits for a moderator
     hidden_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     moderator_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # a moderator kept the comment after looking at its flags: only flags after this put it back in the queue
+    flags_reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = _created()
 
 
@@ -226,6 +228,14 @@ class Remark(Base):
     source: Mapped[str] = mapped_column(String(200))  # what it came from, unique per consultation
     author: Mapped[str | None] = mapped_column(String(64), nullable=True)  # an account to notify, if known
     body: Mapped[str] = mapped_column(Text)
+    # what the remark is about, so the report groups it: a document's section (or the whole document), or a
+    # survey question; meeting remarks and e-mails have neither
+    document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    section_anchor: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    question_code: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    # one reply may answer several alike remarks: the others point at the remark that carries it
+    shares_reply_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("remarks.id", ondelete="SET NULL"),
+                                                              nullable=True)
     # pending | accepted | partly_accepted | not_accepted | not_applicable
     status: Mapped[str] = mapped_column(String(20), default="pending")
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)

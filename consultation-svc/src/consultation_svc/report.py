@@ -1,7 +1,9 @@
 """The consultation report: the survey's results with charts, the meetings, and every remark with the city's
 reply — as HTML (for the web) and PDF (for the record and the print shop), versioned.
 
-A version can be made once the consultation is closed and every remark is answered and approved. Publishing
+A version can be made once the consultation is closed, no comment waits for moderation, and every remark is
+answered and approved. Remarks are grouped by what they are about and numbered; a reply shared by several
+remarks says which; what moderation hid is counted by reason. Publishing
 the latest version announces `report.published` and tells every participant what became of their own
 remarks (a `notification.requested` each).
 """
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
 
-from . import events, remarks, surveys
+from . import comments, events, remarks, surveys
 from .shared import audit
 from .models import Comment, Consultation, Meeting, Question, Registration, ReportVersion, SurveyResponse
 
@@ -57,12 +59,28 @@ def _context(session: Session, consultation: Consultation, version: int) -> dict
                                .order_by(Meeting.starts_at)).all()
     attendance = {m.id: session.scalar(select(func.count()).select_from(Registration).where(
         Registration.meeting_id == m.id, Registration.attended.is_(True))) for m in meetings}
-    all_remarks = remarks.of(session, consultation)
+    groups = remarks.grouped(session, consultation)
+    all_remarks = [remark for group in groups for remark in group.remarks]
     tally = {outcome: sum(1 for r in all_remarks if r.status == outcome) for outcome in remarks.OUTCOMES}
+    numbers = {r.id: r.number for r in all_remarks}
+    shared_by: dict = {}  # a reply's remark → the numbers of the remarks that share it
+    for r in all_remarks:
+        if r.shares_reply_of in numbers:
+            shared_by.setdefault(r.shares_reply_of, []).append(r.number)
     return {"c": consultation, "version": version, "results": results, "meetings": meetings,
-            "attendance": attendance, "remarks": all_remarks, "tally": tally, "outcome_pl": remarks.OUTCOME_PL,
-            "kind_pl": remarks.KIND_PL,
-            "made_at": datetime.now(UTC)}
+            "attendance": attendance, "remarks": all_remarks, "groups": groups, "numbers": numbers,
+            "shared_by": shared_by, "tally": tally, "outcome_pl": remarks.OUTCOME_PL, "kind_pl": remarks.KIND_PL,
+            "moderation": remarks.moderation_summary(session, consultation), "made_at": datetime.now(UTC)}
+
+
+def _reply_cell(context: dict, remark) -> str:
+    """The reply as the PDF shows it, with which remarks share it."""
+    text = remark.reply or ""
+    if context["shared_by"].get(remark.id):
+        text += f" (Ta odpowiedź dotyczy też uwag nr {', '.join(map(str, context['shared_by'][remark.id]))}.)"
+    if remark.shares_reply_of in context["numbers"]:
+        text += f" (Odpowiedź wspólna z uwagą nr {context['numbers'][remark.shares_reply_of]}.)"
+    return text
 
 
 def render_html(context: dict) -> str:
@@ -122,13 +140,25 @@ def render_pdf(context: dict) -> bytes:
             story.append(p(f"{m.title} — {m.starts_at:%Y-%m-%d %H:%M} UTC, {m.place or m.online_link}; "
                            f"obecnych: {context['attendance'][m.id]}. Protokół: {m.minutes or 'brak'}"))
     story.append(p("Uwagi i odpowiedzi miasta", h2))
-    story.append(p(" · ".join(f"{context['outcome_pl'][k]}: {v}" for k, v in context["tally"].items())))
-    rows = [[p("Rodzaj"), p("Uwaga"), p("Rozstrzygnięcie"), p("Odpowiedź i uzasadnienie")]]
-    rows += [[p(context["kind_pl"][r.kind]), p(r.body), p(context["outcome_pl"][r.status]), p(r.reply or "")] for r in context["remarks"]]
-    table = Table(rows, colWidths=[22 * mm, 62 * mm, 28 * mm, 62 * mm], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6"))]))
-    story.append(table)
+    story.append(p(f"Uwag: {len(context['remarks'])}; każda ma odpowiedź. " + " · ".join(
+        f"{context['outcome_pl'][k]}: {v}" for k, v in context["tally"].items())))
+    moderation = context["moderation"]
+    if moderation["hidden"]:
+        story.append(p(f"Moderacja ukryła komentarzy: {moderation['hidden']} (nie są uwagami w raporcie) — " + "; ".join(
+            f"{row['reason'] or 'bez podanego powodu'}: {row['count']}" for row in moderation["hidden_by_reason"]) + "."))
+    else:
+        story.append(p("Moderacja nie ukryła żadnego komentarza."))
+    if moderation["redacted"]:
+        story.append(p(f"Z komentarzy usunięto dane osobowe: {moderation['redacted']}."))
+    for group in context["groups"]:
+        story.append(p(group.label, ParagraphStyle("h3", parent=body, fontName="DejaVu-Bold", spaceBefore=6)))
+        rows = [[p("Nr"), p("Rodzaj"), p("Uwaga"), p("Rozstrzygnięcie"), p("Odpowiedź i uzasadnienie")]]
+        rows += [[p(r.number), p(context["kind_pl"][r.kind]), p(r.body), p(context["outcome_pl"][r.status]),
+                  p(_reply_cell(context, r))] for r in group.remarks]
+        table = Table(rows, colWidths=[10 * mm, 20 * mm, 58 * mm, 26 * mm, 60 * mm], repeatRows=1)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6"))]))
+        story.append(table)
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title=f"Raport: {c.subject}", author="Glos", leftMargin=16 * mm,
                       rightMargin=16 * mm, topMargin=16 * mm, bottomMargin=16 * mm, invariant=1).build(story)
@@ -139,6 +169,11 @@ def make_version(session: Session, consultation: Consultation, *, actor: str) ->
     if consultation.status not in ("closed", "report_published"):
         raise Problem(409, "Raport powstaje po zamknięciu konsultacji.", "The report is made after the close.",
                       type_="https://glos.pl/problems/not-closed")
+    waiting = comments.queue_size(session, consultation)
+    if waiting:
+        raise Problem(409, f"W kolejce moderacji czeka komentarzy: {waiting}; raport powstaje po decyzji o każdym.",
+                      f"{waiting} comment(s) wait for moderation; the report is made after a decision on each.",
+                      type_="https://glos.pl/problems/moderation-pending")
     left = remarks.unfinished(session, consultation)
     if left["unanswered"] or left["unapproved"]:
         raise Problem(409, f"Raport musi odpowiadać na każdą uwagę: bez odpowiedzi {left['unanswered']}, "
@@ -200,8 +235,9 @@ def publish(session: Session, consultation: Consultation, *, actor: str) -> Repo
     for remark in remarks.of(session, consultation):
         if remark.author:
             by_author.setdefault(remark.author, []).append(
-                {"remark_id": str(remark.id), "kind": remark.kind, "status": remark.status, "reply": remark.reply})
+                {"remark_id": str(remark.id), "number": remark.number, "kind": remark.kind, "status": remark.status,
+                 "reply": remark.reply})
     for account in sorted(participants(session, consultation)):
         events.notify(session, consultation, account, "report.outcome", version=report.version,
-                      remarks=by_author.get(account, []))
+                      subject=consultation.subject, remarks=by_author.get(account, []))
     return report

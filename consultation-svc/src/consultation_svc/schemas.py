@@ -47,6 +47,8 @@ class ModeratorSchema(Schema):
 class StatusChangeSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["open", "closed"]))
     reason = _reason
+    # close although comments wait for moderation (they become remarks when published; the report waits)
+    confirm_pending = fields.Boolean(load_default=False)
 
 
 class ConditionSchema(Schema):
@@ -174,6 +176,26 @@ class ModerationSchema(Schema):
     redacted_body = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=2, max=5000))
 
 
+class BulkModerationSchema(Schema):
+    """One decision with one reason for several comments (redaction is one comment at a time)."""
+
+    comment_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=200))
+    decision = fields.String(required=True, validate=validate.OneOf(["publish", "hide"]))
+    reason = _reason
+
+
+class QueueItemSchema(CommentSchema):
+    """A comment waiting for a moderator, with its context and flags."""
+
+    consultation_subject = fields.String()
+    document_title = fields.String()
+    section_heading = fields.String(allow_none=True)
+    section_text = fields.String(allow_none=True)
+    parent_body = fields.String(allow_none=True)
+    flag_count = fields.Integer()
+    flag_reasons = fields.List(fields.String())
+
+
 class BannedWordSchema(Schema):
     stem = fields.String(required=True, validate=validate.Length(min=3, max=100))
 
@@ -228,12 +250,33 @@ class EmailRemarkSchema(Schema):
 
 class RemarkSchema(Schema):
     id = fields.UUID()
+    number = fields.Integer(metadata={"description": "The remark's number in the report (grouped order)"})
+    group = fields.String(metadata={"description": "What it is about: a document's section, a survey question…"})
     kind = fields.String()
     source = fields.String()
     body = fields.String()
+    document_id = fields.UUID(allow_none=True)
+    section_anchor = fields.String(allow_none=True)
+    question_code = fields.String(allow_none=True)
+    shares_reply_of = fields.UUID(allow_none=True, metadata={"description": "The remark whose reply this one shares"})
     status = fields.String()
     reply = fields.String(allow_none=True)
     approved_at = fields.AwareDateTime(allow_none=True)
+
+
+class OpenAnswerSchema(Schema):
+    response_id = fields.UUID()
+    question_code = fields.String()
+    question_text = fields.String()
+    text = fields.String()
+    remark_id = fields.UUID(allow_none=True, metadata={"description": "The remark it became, once marked"})
+
+
+class ModerationSummarySchema(Schema):
+    hidden = fields.Integer()
+    hidden_by_reason = fields.List(fields.Dict())
+    waiting = fields.Integer()
+    redacted = fields.Integer()
 
 
 class RemarkQuerySchema(Schema):
@@ -243,6 +286,8 @@ class RemarkQuerySchema(Schema):
 class ReplySchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     reply = fields.String(required=True, validate=validate.Length(min=10, max=20000))
+    also = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=500),
+                       metadata={"description": "Alike remarks the same reply answers (they share it)"})
 
 
 class ReportSchema(Schema):

@@ -9,20 +9,34 @@ from glos_chassis.db import session_scope
 from glos_chassis.web import db_sessions
 
 from .. import comments, consultations, shared
-from ..schemas import CommentSchema, FlagSchema, ModerationSchema, ReactionCountSchema, ReactionSchema
+from ..schemas import (BulkModerationSchema, CommentSchema, FlagSchema, ModerationSchema, QueueItemSchema,
+                       ReactionCountSchema, ReactionSchema)
 from .common import consultations_blp, comments_blp
 
 
 @consultations_blp.route("/<uuid:consultation_id>/moderation-queue")
 class ModerationQueue(MethodView):
     @require()
-    @consultations_blp.response(200, CommentSchema(many=True))
+    @consultations_blp.response(200, QueueItemSchema(many=True))
     def get(self, consultation_id):
-        """Kolejka moderacji / The moderation queue"""
+        """Kolejka moderacji: komentarze w kontekście, ze zgłoszeniami / The moderation queue, in context"""
         with session_scope(db_sessions()) as session:
             consultation = consultations.get(session, consultation_id)
             shared.require_staff(session, consultation, current_principal())
-            return comments.queue(session, consultation)
+            return comments.in_context(session, consultation, comments.queue(session, consultation))
+
+
+@consultations_blp.route("/<uuid:consultation_id>/moderation")
+class BulkModeration(MethodView):
+    @require()
+    @consultations_blp.arguments(BulkModerationSchema)
+    @consultations_blp.response(200, CommentSchema(many=True))
+    def post(self, body, consultation_id):
+        """Jedna decyzja z jednym uzasadnieniem dla wielu komentarzy / One decision for many comments"""
+        with session_scope(db_sessions()) as session:
+            consultation = consultations.get(session, consultation_id, for_update=True)
+            return comments.moderate_many(session, consultation, body["comment_ids"], principal=current_principal(),
+                                          decision=body["decision"], reason=body["reason"])
 
 
 def _comment_and_consultation(session, comment_id, *, for_update=False):

@@ -77,6 +77,7 @@ class Status(MethodView):
         with session_scope(db_sessions()) as session:
             consultation = consultations.get(session, consultation_id, for_update=True)
             return consultations.change_status(session, consultation, body["status"],
-                                               actor=current_principal().subject, reason=body["reason"])
+                                               actor=current_principal().subject, reason=body["reason"],
+                                               confirm_pending=body["confirm_pending"])
 
 

@@ -11,7 +11,8 @@ from glos_chassis.openapi import optional_token
 from glos_chassis.web import db_sessions
 
 from .. import consultations, remarks, shared
-from ..schemas import EmailRemarkSchema, RemarkQuerySchema, RemarkSchema, ReplySchema
+from ..schemas import (EmailRemarkSchema, ModerationSummarySchema, OpenAnswerSchema, RemarkQuerySchema,
+                       RemarkSchema, ReplySchema)
 from .common import consultations_blp, remarks_blp
 
 
@@ -45,6 +46,59 @@ class Remarks(MethodView):
             remark = remarks.enter_email(session, consultation, actor=current_principal().subject, **body)
             session.flush()
             return remark
+
+
+def _staff_consultation(session, consultation_id):
+    consultation = consultations.get(session, consultation_id)
+    shared.require_staff(session, consultation, current_principal())
+    return consultation
+
+
+@consultations_blp.route("/<uuid:consultation_id>/open-answers")
+class OpenAnswers(MethodView):
+    @require()
+    @consultations_blp.response(200, OpenAnswerSchema(many=True))
+    def get(self, consultation_id):
+        """Odpowiedzi na pytania otwarte, do oznaczenia jako uwagi / Open answers, to mark as remarks"""
+        with session_scope(db_sessions()) as session:
+            return remarks.open_answers(session, _staff_consultation(session, consultation_id))
+
+
+@consultations_blp.route("/<uuid:consultation_id>/open-answers/<uuid:response_id>/<string:code>/remark")
+class OpenAnswerRemark(MethodView):
+    @require(role="coordinator")
+    @consultations_blp.response(201, RemarkSchema)
+    def put(self, consultation_id, response_id, code):
+        """Oznacz odpowiedź jako uwagę, na którą raport odpowie / Mark an open answer as a remark"""
+        with session_scope(db_sessions()) as session:
+            consultation = _staff_consultation(session, consultation_id)
+            return remarks.mark_open_answer(session, consultation, response_id, code,
+                                            actor=current_principal().subject)
+
+    @require(role="coordinator")
+    @consultations_blp.response(204)
+    def delete(self, consultation_id, response_id, code):
+        """Wycofaj oznaczenie (dopóki uwaga nie ma odpowiedzi) / Unmark (while the remark has no reply)"""
+        with session_scope(db_sessions()) as session:
+            consultation = _staff_consultation(session, consultation_id)
+            remarks.unmark_open_answer(session, consultation, response_id, code, actor=current_principal().subject)
+
+
+@consultations_blp.route("/<uuid:consultation_id>/moderation-summary")
+class ModerationSummary(MethodView):
+    @optional_token
+    @consultations_blp.response(200, ModerationSummarySchema)
+    def get(self, consultation_id):
+        """Co moderacja ukryła i dlaczego (publiczne po zamknięciu) / What moderation hid, and why"""
+        principal = optional_principal()
+        with session_scope(db_sessions()) as session:
+            consultation = consultations.get(session, consultation_id)
+            if consultation.status not in ("closed", "report_published") and (
+                    principal is None or not shared.is_staff_of(session, consultation, principal)):
+                raise Problem(403, "Podsumowanie moderacji jest publiczne po zamknięciu.",
+                              "The moderation summary is public after the close.",
+                              type_="https://glos.pl/problems/forbidden")
+            return remarks.moderation_summary(session, consultation)
 
 
 @remarks_blp.route("/<uuid:remark_id>/reply")

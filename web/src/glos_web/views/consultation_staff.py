@@ -17,7 +17,7 @@ from flask_babel import ngettext
 
 from ..api import ApiError
 from .common import IMMUTABLE_S, api, form_errors, from_city_time, role_required, to_city_time, token
-from .consultations import FORM_NAMES, KIND_NAMES, OUTCOME_NAMES, STATUS_NAMES
+from .consultations import FORM_NAMES, KIND_NAMES, OUTCOME_NAMES, STATUS_NAMES, remark_groups
 
 bp = Blueprint("consultation_staff", __name__, url_prefix="/konsultacje")
 
@@ -147,8 +147,19 @@ def dashboard(cid):
 @bp.post("/<uuid:cid>/prowadzenie/status")
 @staff_required
 def change_status(cid):
-    _call("POST", f"/consultations/{cid}/status", _("Zmieniono status konsultacji."),
-          json={"status": request.form.get("status"), "reason": request.form.get("reason", "").strip()})
+    """Open or close. A close while comments wait for moderation asks first (the report waits for a decision on
+    each; published later, they still become remarks)."""
+    status, reason = request.form.get("status"), request.form.get("reason", "").strip()
+    try:
+        api().call("consultation", "POST", f"/consultations/{cid}/status", token=token(), json={
+            "status": status, "reason": reason, "confirm_pending": request.form.get("confirm_pending") == "yes"})
+    except ApiError as exc:
+        if exc.type.endswith("/moderation-pending"):
+            return render_template("consultations/staff/close_confirm.html", c=_consultation(cid), reason=reason,
+                                   message=exc.message()), 409
+        flash(exc.message(), "error")
+    else:
+        flash(_("Zmieniono status konsultacji."), "success")
     return redirect(url_for("consultation_staff.dashboard", cid=cid))
 
 
@@ -337,6 +348,17 @@ def meeting(cid, mid):
 def moderation(cid):
     consultation = _consultation(cid)
     if request.method == "POST":
+        if request.form.get("action") == "bulk":  # one decision, one reason, the ticked comments
+            chosen = request.form.getlist("comment_ids")
+            if not chosen:
+                flash(_("Zaznacz komentarze, których dotyczy decyzja."), "error")
+            else:
+                _call("POST", f"/consultations/{cid}/moderation",
+                      ngettext("Decyzja zapisana dla %(num)s komentarza.", "Decyzja zapisana dla %(num)s komentarzy.",
+                               len(chosen)),
+                      json={"comment_ids": chosen, "decision": request.form.get("decision"),
+                            "reason": request.form.get("reason", "").strip()})
+            return redirect(url_for("consultation_staff.moderation", cid=cid))
         decision = request.form.get("decision")
         _call("POST", f"/comments/{request.form.get('comment_id')}/moderation", _("Decyzja zapisana."), json={
             "decision": decision, "reason": request.form.get("reason", "").strip(),
@@ -375,21 +397,36 @@ def remarks(cid):
     consultation = _consultation(cid)
     if request.method == "POST":
         action, rid = request.form.get("action"), request.form.get("remark_id")
-        if action == "reply":
+        if action == "reply":  # the same reply may also answer the alike remarks ticked beside it
             _call("PUT", f"/remarks/{rid}/reply", _("Odpowiedź zapisana; czeka na zatwierdzenie."),
-                  json={"status": request.form.get("status"), "reply": request.form.get("reply", "").strip()})
+                  json={"status": request.form.get("status"), "reply": request.form.get("reply", "").strip(),
+                        "also": [other for other in request.form.getlist("also") if _is_id(other)]})
         elif action == "approve":
             _call("POST", f"/remarks/{rid}/approval", _("Odpowiedź zatwierdzona."))
         elif action == "email":
             _call("POST", f"/consultations/{cid}/remarks", _("Uwaga z e-maila wprowadzona."), json={
                 "body": request.form.get("body", "").strip(), "received": request.form.get("received", "").strip()})
+        elif action in ("mark", "unmark"):  # an open survey answer the report must (no longer) answer
+            response_id, code = request.form.get("response_id", ""), request.form.get("question_code", "")
+            if _is_id(response_id) and code.isidentifier():
+                _call("PUT" if action == "mark" else "DELETE",
+                      f"/consultations/{cid}/open-answers/{response_id}/{code}/remark",
+                      _("Odpowiedź oznaczona jako uwaga.") if action == "mark" else _("Oznaczenie wycofane."))
+            return redirect(url_for("consultation_staff.remarks", cid=cid) + "#open-answers")
         anchor = f"#remark-{rid}" if rid and _is_id(rid) else ""  # the form's own value: never a raw header
         return redirect(url_for("consultation_staff.remarks", cid=cid, status=request.args.get("status")) + anchor)
     status = request.args.get("status") or None
     found = api().get("consultation", f"/consultations/{cid}/remarks", token=token(),
                       params={"status": status} if status else None)
+    try:
+        open_answers = api().get("consultation", f"/consultations/{cid}/open-answers", token=token())
+    except ApiError as exc:
+        if exc.status != 403:
+            raise
+        open_answers = []  # a department writing replies does not run the consultation's survey
     return render_template("consultations/staff/remarks.html", c=consultation, remarks=found, status=status,
-                           outcome_names=OUTCOME_NAMES, kind_names=KIND_NAMES)
+                           groups=remark_groups(found), numbers={r["id"]: r["number"] for r in found},
+                           open_answers=open_answers, outcome_names=OUTCOME_NAMES, kind_names=KIND_NAMES)
 
 
 @bp.route("/<uuid:cid>/prowadzenie/raport", methods=["GET", "POST"])

@@ -268,12 +268,28 @@ def results(cid):
     return render_template("consultations/results.html", c=consultation, results=found, chart_rows=chart_rows)
 
 
+def remark_groups(remarks: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The remarks (in the report's order) under their group's heading."""
+    groups: list[tuple[str, list[dict]]] = []
+    for remark in remarks:
+        if not groups or groups[-1][0] != remark["group"]:
+            groups.append((remark["group"], []))
+        groups[-1][1].append(remark)
+    return groups
+
+
 @bp.get("/<uuid:cid>/raport")
 def report(cid):
     consultation = _consultation(cid)
     version = api().get("consultation", f"/consultations/{cid}/report", cache_s=PUBLIC_S)
     remarks = api().get("consultation", f"/consultations/{cid}/remarks", cache_s=PUBLIC_S)
+    moderation = api().get("consultation", f"/consultations/{cid}/moderation-summary", cache_s=PUBLIC_S)
     found = api().get("consultation", f"/consultations/{cid}/results", cache_s=PUBLIC_S)
+    shared_by: dict[str, list[int]] = {}  # a reply's remark → the numbers of the remarks that share it
+    for remark in remarks:
+        if remark.get("shares_reply_of"):
+            shared_by.setdefault(remark["shares_reply_of"], []).append(remark["number"])
     return render_template("consultations/report.html", c=consultation, version=version, remarks=remarks,
-                           results=found, chart_rows=chart_rows, outcome_names=OUTCOME_NAMES,
-                           kind_names=KIND_NAMES)
+                           groups=remark_groups(remarks), numbers={r["id"]: r["number"] for r in remarks},
+                           shared_by=shared_by, moderation=moderation, results=found, chart_rows=chart_rows,
+                           outcome_names=OUTCOME_NAMES, kind_names=KIND_NAMES)
