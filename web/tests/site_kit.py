@@ -17,6 +17,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "voting-svc" / "tests"))
 from voting_kit import DATA, frozen_edition  # noqa: E402
+from glos_testing import wait_until  # noqa: E402
 
 SEED = "site-tests-seed"
 # Dąb: the budget bar (approval within the pool); city-wide: points (1–3 over at most 3 projects)
@@ -56,6 +57,35 @@ def proposals_edition(gateway: str, official_headers: dict) -> dict:
     assert area.status_code == 201, area.text
     set_phase(gateway, official_headers, edition["id"], "submission")
     return {**edition, "area": area.json()}
+
+
+def submitted_proposal(gateway: str, edition: dict, resident, title: str) -> dict:
+    """A complete proposal in `edition`'s district area, submitted by `resident` (once their verification reached
+    proposals-svc)."""
+    draft = requests.post(f"{gateway}/api/proposals/editions/{edition['id']}/proposals", headers=resident.headers,
+                          timeout=10, json={
+        "title": title, "area_id": edition["area"]["id"], "category": "zieleń",
+        "description": "Nowe nasadzenia drzew i krzewów wzdłuż ulicy, z ławkami i koszami na śmieci.",
+        "justification": "Ulica nie ma żadnej zieleni ani cienia.", "beneficiaries": "Mieszkańcy osiedla.",
+        "universal_design": "Ławki z oparciami, bez progów.", "location_address": "ul. Dębowa 1, Katowice",
+        "cost_items": [{"name": "Drzewa", "amount": 80_000}]})
+    assert draft.status_code == 201, draft.text
+    # the resident's verification reaches proposals-svc as an event: until then a submission is refused (403)
+    r = wait_until(lambda: (r := requests.post(f"{gateway}/api/proposals/proposals/{draft.json()['id']}/submission",
+                                               headers=resident.headers, timeout=10)).status_code != 403 and r,
+                   timeout=30, message="the residency to reach proposals-svc")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def formal_verification(gateway: str, official_headers: dict, proposal: dict, passed: bool) -> None:
+    """The office's formal assessment: every item met, or the land not the city's."""
+    items = {code: {"passed": True, "note": ""} for code in ("complete", "competence", "cost_limit")}
+    if not passed:
+        items["competence"] = {"passed": False, "note": "Teren nie należy do miasta."}
+    r = requests.post(f"{gateway}/api/proposals/proposals/{proposal['id']}/formal-verification",
+                      headers=official_headers, timeout=10, json={"items": items, "reason": "ocena formalna"})
+    assert r.status_code in (200, 201), r.text
 
 
 def mails_to(mail_dir, address: str) -> list[email.message.EmailMessage]:

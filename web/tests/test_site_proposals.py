@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from glos_testing import new_resident
-from site_kit import log_in, proposals_edition
+from site_kit import formal_verification, log_in, proposals_edition, submitted_proposal
 
 pytestmark = pytest.mark.platform
 
@@ -92,48 +92,16 @@ def test_a_proposal_from_draft_to_submission_and_support(page, axe, browser, bro
     axe.check(page)
 
 
-def _submitted(gateway: str, edition: dict, resident, title: str) -> dict:
-    import requests
-
-    draft = requests.post(f"{gateway}/api/proposals/editions/{edition['id']}/proposals", headers=resident.headers,
-                          timeout=10, json={
-        "title": title, "area_id": edition["area"]["id"], "category": "zieleń",
-        "description": "Nowe nasadzenia drzew i krzewów wzdłuż ulicy, z ławkami i koszami na śmieci.",
-        "justification": "Ulica nie ma żadnej zieleni ani cienia.", "beneficiaries": "Mieszkańcy osiedla.",
-        "universal_design": "Ławki z oparciami, bez progów.", "location_address": "ul. Dębowa 1, Katowice",
-        "cost_items": [{"name": "Drzewa", "amount": 80_000}]})
-    assert draft.status_code == 201, draft.text
-    from glos_testing import wait_until
-
-    # the resident's verification reaches proposals-svc as an event: until then a submission is refused (403)
-    r = wait_until(lambda: (r := requests.post(f"{gateway}/api/proposals/proposals/{draft.json()['id']}/submission",
-                                               headers=resident.headers, timeout=10)).status_code != 403 and r,
-                   timeout=30, message="the residency to reach proposals-svc")
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def _formal(gateway: str, official_headers: dict, proposal: dict, passed: bool) -> None:
-    import requests
-
-    items = {code: {"passed": True, "note": ""} for code in ("complete", "competence", "cost_limit")}
-    if not passed:
-        items["competence"] = {"passed": False, "note": "Teren nie należy do miasta."}
-    r = requests.post(f"{gateway}/api/proposals/proposals/{proposal['id']}/formal-verification",
-                      headers=official_headers, timeout=10, json={"items": items, "reason": "ocena formalna"})
-    assert r.status_code in (200, 201), r.text
-
-
 def test_the_applicant_answers_a_change_request_and_appeals_a_rejection(page, axe, browser, browser_context_args,
                                                                          gateway, official_headers):
     import requests
 
     edition = proposals_edition(gateway, official_headers)
     author = new_resident(gateway, "Dąb")
-    changed = _submitted(gateway, edition, author, "Drzewa na ulicy Dębowej")
-    rejected = _submitted(gateway, edition, author, "Skwer na działce kolejowej")
-    _formal(gateway, official_headers, changed, passed=True)
-    _formal(gateway, official_headers, rejected, passed=False)
+    changed = submitted_proposal(gateway, edition, author, "Drzewa na ulicy Dębowej")
+    rejected = submitted_proposal(gateway, edition, author, "Skwer na działce kolejowej")
+    formal_verification(gateway, official_headers, changed, passed=True)
+    formal_verification(gateway, official_headers, rejected, passed=False)
     r = requests.post(f"{gateway}/api/proposals/proposals/{changed['id']}/change-requests", headers=official_headers,
                       timeout=10, json={"changes": {"cost_items": [{"name": "Drzewa (15 szt.)", "amount": 60_000}]},
                                         "reason": "Koszt według cennika miasta."})

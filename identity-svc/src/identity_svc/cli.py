@@ -7,7 +7,7 @@ from pathlib import Path
 
 from glos_chassis.cli import service_main
 
-from . import handlers
+from . import handlers, notifications
 from .config import IdentitySettings
 from .models import outbox, processed_events
 
@@ -231,8 +231,10 @@ def _mail_relay(settings, engine) -> dict:
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="identity-svc", settings_cls=IdentitySettings, service_root=SERVICE_ROOT,
                         outbox=outbox, extra_loops=_mail_relay,
-                        consumers=lambda settings: [(handlers.GROUP_ID, handlers.TOPICS, processed_events,
-                                                     handlers.HANDLERS)],
+                        consumers=lambda settings: [
+                            (handlers.GROUP_ID, handlers.TOPICS, processed_events, handlers.HANDLERS),
+                            (notifications.GROUP_ID, notifications.TOPICS, processed_events,
+                             notifications.Notifier(settings).handlers)],
                         commands={"seed-account": (_seed_arguments, _seed),
                                   "seed-voters": (_seed_voters_arguments, _seed_voters),
                                   "seed-residents": (_seed_residents_arguments, _seed_residents),

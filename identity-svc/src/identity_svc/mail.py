@@ -17,8 +17,8 @@ from .models import OutgoingMail
 log = logging.getLogger(__name__)
 
 
-def queue(session: Session, *, to: str, subject: str, body: str) -> None:
-    session.add(OutgoingMail(to_address=to, subject=subject, body=body))
+def queue(session: Session, *, to: str, subject: str, body: str, list_unsubscribe: str | None = None) -> None:
+    session.add(OutgoingMail(to_address=to, subject=subject, body=body, list_unsubscribe=list_unsubscribe))
 
 
 class MailRelay:
@@ -42,6 +42,9 @@ class MailRelay:
                         message["From"] = self.sender
                         message["To"] = mail.to_address
                         message["Subject"] = mail.subject
+                        if mail.list_unsubscribe:  # RFC 8058: the mail client unsubscribes with one POST
+                            message["List-Unsubscribe"] = f"<{mail.list_unsubscribe}>"
+                            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
                         message.set_content(mail.body)
                         smtp.send_message(message)
                         mail.sent_at = datetime.now(UTC)

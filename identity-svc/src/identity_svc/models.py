@@ -139,6 +139,18 @@ class OutgoingMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # notifications carry a one-click unsubscribe address (RFC 8058); account mail does not
+    list_unsubscribe: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class NotificationOptOut(Base):
+    """A person who asked for no more notifications (their proposals, consultations). Mail about the account
+    itself — confirmation, password reset — still goes out."""
+
+    __tablename__ = "notification_optouts"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class CensusList(Base):

@@ -301,3 +301,9 @@ class MyDataSchema(Schema):
     resident = fields.Nested(ExportedResidentSchema)
     credentials = fields.List(fields.Nested(ExportedCredentialSchema), required=True)
     staff_actions_about_me = fields.List(fields.Nested(ExportedStaffActionSchema), required=True)
+
+
+class NotificationSettingsSchema(Schema):
+    """Notifications about one's proposals and consultations (account mail is always sent)."""
+
+    subscribed = fields.Boolean(required=True)

@@ -13,15 +13,15 @@ from glos_chassis.errors import Problem
 from glos_chassis.openapi import file_body
 from glos_chassis.web import db_sessions
 
-from . import (addresses, audit, census, census_imports, credentials, districts, password_reset, privacy, registration,
-               residents, roles, sessions, support_lists)
+from . import (addresses, audit, census, census_imports, credentials, districts, notifications, password_reset, privacy,
+               registration, residents, roles, sessions, support_lists)
 from .keys import published_jwks
 from .models import Account, EditionEligibility, Resident, StreetDistrict
 from .personal_data import vault_from
 from .schemas import (AccountDeletionSchema, AccountSchema, CensusImportSchema, CensusQuerySchema,
                       CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, CredentialSchema,
                       DistrictAdditionSchema, DistrictListSchema, DistrictLookupQuerySchema, DistrictLookupSchema,
-                      DistrictRemovalSchema, MyResidencySchema, ResidencyCorrectionSchema,
+                      DistrictRemovalSchema, MyResidencySchema, NotificationSettingsSchema, ResidencyCorrectionSchema,
                       EligibilityRulesSchema, EligibilitySchema, ForeignerVerificationSchema,
                       InPersonVerificationSchema, JwksSchema,
                       LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordChangedSchema,
@@ -274,6 +274,43 @@ class MyAccount(MethodView):
             if account is None:
                 raise Problem(404, "Nie ma takiego konta.", "No such account.")
             return account
+
+
+@blp.route("/me/notifications")
+class MyNotifications(MethodView):
+    @require()
+    @blp.response(200, NotificationSettingsSchema)
+    @blp.doc(summary="Czy dostaję powiadomienia (o wnioskach, konsultacjach) / Do I get notifications")
+    def get(self):
+        with session_scope(db_sessions()) as session:
+            return {"subscribed": notifications.subscribed(session, uuid.UUID(current_principal().subject))}
+
+    @require()
+    @blp.arguments(NotificationSettingsSchema)
+    @blp.response(200, NotificationSettingsSchema)
+    @blp.doc(summary="Włącz lub wyłącz powiadomienia / Turn notifications on or off")
+    def put(self, body):
+        account_id = uuid.UUID(current_principal().subject)
+        with session_scope(db_sessions()) as session:
+            if body["subscribed"]:
+                notifications.resubscribe(session, account_id)
+            elif notifications.subscribed(session, account_id):
+                notifications.unsubscribe(session, account_id)
+        return body
+
+
+@blp.route("/notifications/unsubscribe/<string:token>")
+class OneClickUnsubscribe(MethodView):
+    @blp.response(204)
+    @blp.doc(summary="Wypisz się jednym kliknięciem (link z wiadomości, RFC 8058) / One-click unsubscribe",
+             security=[])
+    def post(self, token):
+        account_id = notifications.account_of_token(current_app.extensions["glos.settings"], token)
+        with session_scope(db_sessions()) as session:
+            if account_id is None or session.get(Account, account_id) is None:
+                raise Problem(404, "Ten link do wypisania się jest nieważny.", "This unsubscribe link is not valid.")
+            if notifications.subscribed(session, account_id):
+                notifications.unsubscribe(session, account_id)
 
 
 @blp.route("/me/data")

@@ -24,7 +24,7 @@ def proposal_submitted(session: Session, proposal: Proposal) -> None:
         "proposal.submitted", str(proposal.edition_id), source=SOURCE,
         data={"proposal_id": str(proposal.id), "edition_id": str(proposal.edition_id), "title": proposal.title,
               "cost": proposal.cost, "area_id": str(proposal.area_id) if proposal.area_id else None,
-              "external_id": proposal.external_id, "status": proposal.status}))
+              "external_id": proposal.external_id, "status": proposal.status, "applicant": proposal.author}))
 
 
 def area_created(session: Session, area: Area) -> None:
@@ -54,7 +54,7 @@ def proposal_event(session: Session, event_type: str, proposal: Proposal, **data
     add_to_outbox(session, outbox, TOPIC, new_event(
         event_type, str(proposal.edition_id), source=SOURCE,
         data={"proposal_id": str(proposal.id), "edition_id": str(proposal.edition_id), "status": proposal.status,
-              "version": proposal.version, "applicant": proposal.author, **data}))
+              "version": proposal.version, "applicant": proposal.author, "title": proposal.title, **data}))
 
 
 def lists_published(session: Session, edition: Edition, publication_id, counts: dict) -> None:

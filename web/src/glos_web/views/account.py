@@ -129,8 +129,10 @@ def _city_districts() -> dict:
 
 def _render_account(resident: dict | None, values: dict, errors: dict, status: int = 200):
     city = _city_districts()
+    notifications = api().get("identity", "/me/notifications", token=token())
     return render_template("account/me.html", resident=resident, values=values, errors=errors, city=city,
-                           district_options=[(name, name) for name in city["districts"]]), status
+                           district_options=[(name, name) for name in city["districts"]],
+                           notifications=notifications), status
 
 
 def _my_residency() -> dict | None:
@@ -183,6 +185,32 @@ def correct_residency():
     session.pop("residency", None)  # the ballot pages read the district again
     flash(_("Zapisano: osiedle %(district)s.", district=resident["district"]), "success")
     return redirect(url_for("account.me"))
+
+
+@bp.post("/powiadomienia")
+@auth.login_required
+def notifications():
+    """Mail about one's proposals and consultations, on or off (account mail always goes out)."""
+    subscribed = request.form.get("subscribed") == "yes"
+    api().call("identity", "PUT", "/me/notifications", token=token(), json={"subscribed": subscribed})
+    flash(_("Powiadomienia e-mail włączone.") if subscribed else _("Powiadomienia e-mail wyłączone."), "success")
+    return redirect(url_for("account.me") + "#notifications-heading")
+
+
+@bp.route("/powiadomienia/wypisz/<string:unsubscribe_token>", methods=["GET", "POST"])
+def unsubscribe(unsubscribe_token):
+    """The link in every notification: a page with one button (a GET changes nothing, so that mail scanners
+    following links unsubscribe no one); no login needed — the signed link says whose mail it is."""
+    done = False
+    if request.method == "POST":
+        try:
+            api().call("identity", "POST", f"/notifications/unsubscribe/{unsubscribe_token}")
+        except ApiError as exc:
+            if exc.status != 404:
+                raise
+            return render_template("account/unsubscribe.html", done=False, invalid=True), 404
+        done = True
+    return render_template("account/unsubscribe.html", done=done, invalid=False)
 
 
 @bp.route("/sesja", methods=["GET", "POST"])
