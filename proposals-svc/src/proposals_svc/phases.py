@@ -71,11 +71,23 @@ def schedule_of(session: Session, edition_id) -> list[EditionPhase]:
     return sorted(rows, key=lambda p: PHASES.index(p.phase))
 
 
+def _ballot_missing(edition: Edition, phase: str) -> bool:
+    """Voting with no frozen ballot would leave residents with "no ballot published" on the last evening."""
+    return phase == "voting" and edition.rules_frozen_at is None
+
+
 def change_phase(session: Session, edition: Edition, phase: str, *, actor: str, reason: str) -> Edition:
     session.refresh(edition, with_for_update=True)
     if phase == edition.current_phase:
         raise Problem(409, "Edycja jest już w tej fazie.", "The edition is already in this phase.",
                       errors=[{"location": "json", "field": "phase", "message": "Bez zmian.", "message_en": "No change."}])
+    if _ballot_missing(edition, phase):
+        raise Problem(409, "Głosowanie nie może się zacząć bez zamrożonej karty do głosowania: najpierw zamroź kartę "
+                           "(zasady i listę projektów).",
+                      "Voting cannot start without a frozen ballot: freeze the ballot (rules and projects) first.",
+                      type_="https://glos.pl/problems/ballot-not-frozen",
+                      errors=[{"location": "json", "field": "phase", "message": "Najpierw zamroź kartę do głosowania.",
+                               "message_en": "Freeze the ballot first."}])
     previous = edition.current_phase
     _move(session, edition, phase, actor=actor)
     session.add(AuditEntry(actor=actor, action="edition.phase_changed", target=str(edition.id), reason=reason,
@@ -113,6 +125,11 @@ def advance_due_editions(factory: sessionmaker, at: datetime | None = None) -> i
             if edition is None:
                 continue
             target = due_phase(schedule_of(session, edition_id), edition.current_phase, at)
+            if target is not None and _ballot_missing(edition, target):
+                # the schedule says vote, but there is nothing to vote on: stay, and say so until someone freezes it
+                log.warning("edition %s: voting is due but the ballot is not frozen; phase stays %s", edition_id,
+                            edition.current_phase)
+                continue
             if target is not None:
                 log.info("edition %s: phase %s -> %s (scheduled)", edition_id, edition.current_phase, target)
                 _move(session, edition, target, actor="scheduler")

@@ -324,6 +324,12 @@ class RulesChangeSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
+class RulesCheckSchema(Schema):
+    """Voting rules to check without saving them (the console's preview)."""
+
+    rules = fields.Nested(VotingRulesSchema, required=True)
+
+
 class ReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 

@@ -83,3 +83,41 @@ def test_publishing_freezes_the_rules_and_announces_them_under_their_hash(svc, o
     actions = svc.database.rows("SELECT action, reason FROM audit_log WHERE target = :t ORDER BY id", t=edition)
     assert [tuple(a) for a in actions] == [("edition.rules_set", "uchwała Rady Miasta"),
                                            ("edition.ballot_published", "start głosowania")]
+
+
+def test_the_preview_checks_rules_like_saving_them_and_saves_nothing(svc, official):
+    """Issue 27 (5): "wybór w granicach puli" with "Najwięcej projektów" left empty was a 500 in the console's
+    preview; the preview now asks the service, which names the field."""
+    no_max = copy.deepcopy(RULES)
+    no_max["district"] = {"type": "budget_approval", "min_projects": 1, "max_projects": None}
+    refused = api(svc, "POST", "/editions/rules-check", official.headers, json={"rules": no_max})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json["errors"]] == ["rules.district.max_projects"]
+    checked = api(svc, "POST", "/editions/rules-check", json={"rules": RULES})
+    assert checked.status_code == 200 and checked.json["rules"]["city"] == {**RULES["city"], "rank_points": None}
+    assert not svc.database.rows("SELECT 1 FROM audit_log WHERE action = 'edition.rules_set'")
+
+
+def test_voting_cannot_start_without_a_frozen_ballot_by_hand_or_by_the_schedule(svc, official):
+    """Issue 27 (5): the phase could be set to voting with no frozen ballot; residents then read "the ballot of
+    this edition is not published"."""
+    from datetime import UTC, datetime, timedelta
+
+    from proposals_service_kit import run_scheduler
+
+    edition = edition_with_two_areas(svc, official)
+    refused = api(svc, "POST", f"/editions/{edition}/phase", official.headers,
+                  json={"phase": "voting", "reason": "start głosowania"})
+    assert refused.status_code == 409 and refused.json["type"].endswith("/ballot-not-frozen")
+    assert refused.json["errors"][0]["field"] == "phase"
+    now = datetime.now(UTC)
+    assert api(svc, "PUT", f"/editions/{edition}/schedule", official.headers, json={
+        "reason": "harmonogram", "phases": [{"phase": "voting", "starts_at": (now - timedelta(minutes=1)).isoformat(),
+                                             "ends_at": (now + timedelta(days=7)).isoformat()}]}).status_code == 200
+    assert run_scheduler(svc) == 0  # due, but nothing to vote on: the phase stays
+    assert api(svc, "GET", f"/editions/{edition}").json["current_phase"] == "preparation"
+    assert put_rules(svc, official.headers, edition, RULES).status_code == 200
+    assert api(svc, "POST", f"/editions/{edition}/ballot", official.headers,
+               json={"reason": "publikacja karty"}).status_code == 201
+    assert run_scheduler(svc) == 1
+    assert api(svc, "GET", f"/editions/{edition}").json["current_phase"] == "voting"

@@ -11,7 +11,8 @@ from glos_chassis.db import session_scope
 from glos_chassis.web import db_sessions
 
 from .. import rules, service
-from ..schemas import ReasonSchema, RulesChangeSchema, RulesStateSchema, RulesVocabularySchema
+from ..schemas import (ReasonSchema, RulesChangeSchema, RulesCheckSchema, RulesStateSchema,
+                       RulesVocabularySchema)
 from .common import editions_blp
 
 
@@ -24,6 +25,18 @@ class RulesVocabulary(MethodView):
         The values each field of the voting rules takes (ballot types, selection rules, tie-breaks, residency…),
         so that a client builds its forms from the service instead of keeping a copy."""
         return rules.vocabulary()
+
+
+@editions_blp.route("/rules-check")
+class RulesCheck(MethodView):
+    @editions_blp.arguments(RulesCheckSchema)
+    @editions_blp.response(200, RulesCheckSchema)
+    def post(self, body):
+        """Sprawdź zasady bez zapisywania (podgląd) / Check voting rules without saving them (the preview)
+
+        The same validation as saving them: a 422 names each wrong field; a 200 returns the rules as they would
+        be saved, for a client to describe them."""
+        return body
 
 
 @editions_blp.route("/<uuid:edition_id>/voting-rules")

@@ -10,6 +10,7 @@ import uuid
 from flask import Blueprint, abort, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..api import ApiError
 from .common import IMMUTABLE_S, IMPLEMENTATION_NAMES, PUBLIC_S, api, phase_name, status_name, token, voting_ends
@@ -50,19 +51,28 @@ def rules_of(edition_id: str) -> dict | None:
 
 
 def describe_rule(rule: dict | None) -> str:
-    """One area kind's ballot rule in a sentence a resident understands."""
+    """One area kind's ballot rule in a sentence a resident understands. A limit left out is not stated (the
+    console's preview shows rules before the service has checked them)."""
     if not rule:
         return ""
-    kind = rule["type"]
-    if kind == "approval":
-        return _("Wybierz od %(min)d do %(max)d projektów.", min=rule["min_projects"], max=rule["max_projects"])
-    if kind == "budget_approval":
-        return _("Wybierz od %(min)d do %(max)d projektów, których łączny koszt nie przekracza puli obszaru.",
-                 min=rule["min_projects"], max=rule["max_projects"])
+    kind, low, high = rule.get("type"), rule.get("min_projects") or 0, rule.get("max_projects")
     if kind == "cumulative":
-        return _("Rozdziel do %(points)d punktów między %(min)d–%(max)d projektów.", points=rule["max_points"],
-                 min=rule["min_projects"], max=rule["max_projects"])
-    return _("Uszereguj do %(max)d projektów od najlepszego.", max=rule["max_projects"])
+        if high is None:
+            return _("Rozdziel do %(points)s punktów między wybrane projekty.", points=rule.get("max_points") or "—")
+        return _("Rozdziel do %(points)s punktów między %(min)d–%(max)d projektów.", points=rule.get("max_points") or "—",
+                 min=low, max=high)
+    if kind == "ordinal":
+        if high is None:
+            return _("Uszereguj wybrane projekty od najlepszego.")
+        return _("Uszereguj do %(max)d projektów od najlepszego.", max=high)
+    if high is None:
+        count = ngettext("co najmniej %(num)d projekt", "co najmniej %(num)d projektów", low) if low else \
+            _("dowolną liczbę projektów")
+    else:
+        count = _("od %(min)d do %(max)d projektów", min=low, max=high)
+    if kind == "budget_approval":
+        return _("Wybierz projekty o łącznym koszcie nie większym niż pula obszaru: %(count)s.", count=count)
+    return _("Wybierz %(count)s.", count=count)
 
 
 @bp.get("/<uuid:edition_id>")

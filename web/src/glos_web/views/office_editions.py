@@ -196,8 +196,9 @@ def setup(eid):
                        if report["unmatched"] else ""), "success")
             elif action in ("preview", "rules"):
                 rules, typed = _rules_from_form()
-                if action == "preview":
-                    preview = rules
+                if action == "preview":  # checked by proposals-svc as saving would be: errors by their field
+                    preview = api().call("proposals", "POST", "/editions/rules-check", token=token(),
+                                         json={"rules": rules})["rules"]
                 else:
                     api().call("proposals", "PUT", f"/editions/{eid}/voting-rules", token=token(), json={
                         "rules": rules, "reason": request.form.get("rules_reason", "").strip()})
@@ -210,7 +211,7 @@ def setup(eid):
             if preview is None:
                 return redirect(url_for("office_editions.setup", eid=eid) + (f"#{section}" if section else ""))
         except ApiError as exc:
-            prefix = {"area": "area_", "rules": "", "preview": ""}.get(action, f"{action}_")
+            prefix = {"area": "area_", "rules": "", "preview": "", "phase": "phase_"}.get(action, f"{action}_")
             errors = {RULE_ERROR_INPUTS.get(prefix + k, prefix + k): v for k, v in exc.field_errors().items()}
             if not errors or "_form" in errors:  # the service's own sentence only when no field says it better
                 errors["_form"] = errors.get("_form") or exc.message()
