@@ -36,21 +36,32 @@ from .models import AuditEntry, BallotRecord, BallotView, EditionClosure, Editio
 from .receipts import MerkleTree
 
 
-def close(session: Session, ballot: BallotView, *, actor: str, reason: str) -> EditionClosure:
+def close(session: Session, ballot: BallotView, *, actor: str, reason: str,
+          confirm_unfinished_cards: bool = False) -> EditionClosure:
     """Voting ends at `closed_at`, exactly: every claim committed before the close has an earlier cast time
     (the lock waits for claims being written, and holds new ones until the close is committed), and every
-    claim after it sees the closure and is refused — so no receipt is handed out for a late ballot."""
+    claim after it sees the closure and is refused — so no receipt is handed out for a late ballot.
+
+    Paper cards not yet keyed twice (or with a mismatch to decide) may still be finished after the close — their
+    cast time is when the card was handed out — but the results wait for them, so a close with such cards asks
+    first (`confirm_unfinished_cards`)."""
     closure = session.get(EditionClosure, ballot.edition_id, with_for_update=True)
     if closure is not None:
         raise Problem(409, "Głosowanie w tej edycji jest już zamknięte.", "Voting in this edition is already closed.",
                       type_="https://glos.pl/problems/voting-closed")
+    unfinished = paper.unresolved_count(session, ballot.edition_id)
+    if unfinished and not confirm_unfinished_cards:
+        raise Problem(409, f"Nierozstrzygnięte karty papierowe: {unfinished}. Wyników nie da się ogłosić, dopóki "
+                           "każda nie zostanie wprowadzona dwukrotnie lub rozstrzygnięta; potwierdź zamknięcie.",
+                      f"Unfinished paper cards: {unfinished}. Results cannot be published until each is keyed twice "
+                      "or decided; confirm the close.", type_="https://glos.pl/problems/paper-cards-unfinished")
     session.execute(text("LOCK TABLE vote_claims IN SHARE MODE"))
     closure = EditionClosure(edition_id=ballot.edition_id, closed_by=actor, closed_at=func.clock_timestamp())
     session.add(closure)
     session.flush()
     session.refresh(closure)
     session.add(AuditEntry(actor=actor, action="edition.voting_closed", target=str(ballot.edition_id), reason=reason,
-                           details={}))
+                           details={"unfinished_paper_cards": unfinished} if unfinished else {}))
     add_to_outbox(session, outbox, "voting.events", new_event(
         "voting.closed", str(ballot.edition_id), source="voting-svc",
         data={"edition_id": str(ballot.edition_id), "closed_at": closure.closed_at.isoformat()}))

@@ -92,6 +92,11 @@ class ReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
+class CloseSchema(ReasonSchema):
+    # close although paper cards are not finished (they can be after the close; the results wait for them)
+    confirm_unfinished_cards = fields.Boolean(load_default=False)
+
+
 class ClosureSchema(Schema):
     edition_id = fields.UUID()
     closed_at = fields.AwareDateTime()
@@ -176,4 +181,5 @@ class PaperCardSchema(Schema):
 
 class CardQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(
-        ["handed_out", "keyed_once", "mismatch", "accepted", "already_voted", "invalid"]))
+        ["handed_out", "keyed_once", "mismatch", "accepted", "already_voted", "invalid", "unfinished"]),
+        metadata={"description": "`unfinished`: handed out, keyed once or mismatched — what the results wait for"})

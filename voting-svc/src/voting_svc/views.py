@@ -22,7 +22,7 @@ from .credentials import verify_credential, voter_key_of_status_pass
 from .handlers import edition_projection
 from .models import AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectTally, ResultsDocument
 from .schemas import (BallotCastSchema, BallotCheckedSchema, BallotCheckSchema, BallotSchema, CardQuerySchema,
-                      ClosureSchema, EditionBallotSchema, EntrySchema, HandOutSchema, InvalidCardSchema,
+                      CloseSchema, ClosureSchema, EditionBallotSchema, EntrySchema, HandOutSchema, InvalidCardSchema,
                       MyBallotSchema, PaperCardSchema, ProjectTallySchema, ProofSchema, ReasonSchema, ReceiptSchema,
                       ResolutionSchema,
                       ResultsRequestSchema, ResultsSchema, TurnoutSchema, VoteEffectSchema)
@@ -199,13 +199,14 @@ class Close(MethodView):
             return closure
 
     @require(role="coordinator")
-    @blp.arguments(ReasonSchema)
+    @blp.arguments(CloseSchema)
     @blp.response(201, ClosureSchema)
     def post(self, body, edition_id: uuid.UUID):
         """Zamknij głosowanie (koordynator) / Close the voting (coordinator)"""
         with session_scope(db_sessions()) as session:
             return results.close(session, _ballot_in_session(session, edition_id),
-                                 actor=current_principal().subject, reason=body["reason"])
+                                 actor=current_principal().subject, reason=body["reason"],
+                                 confirm_unfinished_cards=body["confirm_unfinished_cards"])
 
 
 @blp.route("/<uuid:edition_id>/tally")
@@ -286,7 +287,9 @@ class PaperCards(MethodView):
         """Karty papierowe, np. ?status=mismatch dla koordynatora / Paper cards, e.g. the mismatch queue"""
         with session_scope(db_sessions()) as session:
             statement = select(PaperCard).where(PaperCard.edition_id == edition_id).order_by(PaperCard.card_number)
-            if query["status"]:
+            if query["status"] == "unfinished":
+                statement = statement.where(PaperCard.status.in_(paper.UNRESOLVED))
+            elif query["status"]:
                 statement = statement.where(PaperCard.status == query["status"])
             return list(session.scalars(statement.limit(1000)))
 

@@ -221,9 +221,10 @@ def closing(eid):
     if request.method == "POST":
         action = request.form.get("action")
         try:
-            if action == "close":
+            if action == "close":  # with unfinished paper cards the person must tick that they know
                 api().post("voting", f"/editions/{eid}/close", token=token(),
-                           json={"reason": request.form.get("reason", "").strip()})
+                           json={"reason": request.form.get("reason", "").strip(),
+                                 "confirm_unfinished_cards": request.form.get("confirm_unfinished_cards") == "yes"})
                 flash(_("Głosowanie zamknięte."), "success")
             else:
                 api().post("voting", f"/editions/{eid}/results", token=token(), timeout=60,
@@ -236,8 +237,9 @@ def closing(eid):
     names = {a["area_id"]: a["name"] for a in ballot["areas"]}
     turnout = [{**row, "area": names.get(row["area_id"], row["area_id"])}
                for row in api().get("voting", f"/editions/{eid}/turnout")]
-    return render_template("office/closing.html", eid=eid, ballot=ballot, turnout=turnout,
-                           edition=api().get("proposals", f"/editions/{eid}"),
+    unfinished = api().get("voting", f"/editions/{eid}/paper-cards", token=token(), params={"status": "unfinished"})
+    return render_template("office/closing.html", eid=eid, ballot=ballot, turnout=turnout, unfinished=unfinished,
+                           card_status=CARD_STATUS, edition=api().get("proposals", f"/editions/{eid}"),
                            closure=_optional("voting", f"/editions/{eid}/close"),
                            results=_optional("voting", f"/editions/{eid}/results"))
 
