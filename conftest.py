@@ -43,16 +43,34 @@ LAYERS = ("unit", "service")
 # another.
 EXCLUSIVE = {
     "services/tests/test_outbox_and_consumer.py": "kills the test stack's broker",
-    # the fault profile's own stack, which voting-svc's fault test (in the parallel part) also starts
-    "services/tests/test_three_broker_cluster.py": "starts and kills the fault profile's three brokers",
     "tests/test_dead_letters.py": "stops consultation-svc's worker",
     "tests/test_gateway.py": "floods the login limit of 127.0.0.1 and stops a service",
     "tests/test_loadtests_smoke.py": "load scenarios",
     "tests/test_openapi_conformance.py": "fuzzes every endpoint, up to the gateway's limits",
 }
-# The two longest tests — the Katowice 2020 edition (the vote path at full load) and voting-svc's fault test (on a
-# stack of its own) — go first, so that they start at once instead of ending the parallel run.
-LONG = ("tests/test_katowice_2020_full_edition.py", "voting-svc/tests/test_vote_path_faults.py")
+# The longest files first, longest first, so that no long test starts near the end and leaves the other worker
+# idle (`./glos test` turns off pytest-xdist's own reordering, which puts files with many tests first): the
+# Katowice 2020 edition (the vote path at full load), voting-svc's fault test (on a stack of its own), then the
+# longest walks. Figures from a clean-clone run, in seconds.
+LONG = ("tests/test_katowice_2020_full_edition.py",                 # 254
+        "voting-svc/tests/test_vote_path_faults.py",                 # 196
+        "web/tests/test_site_consultation_staff.py",                 # 81
+        "web/tests/test_site_office_paper.py",                       # 74
+        "proposals-svc/tests/test_edition_walk.py",                  # 66
+        "web/tests/test_site_office_queues.py",                      # 62
+        "web/tests/test_site_office_edition_walk.py",                # 62
+        "consultation-svc/tests/test_consultation_walk.py",          # 60
+        "voting-svc/tests/test_receipts_and_recomputation.py")       # 117 in three tests
+# The fault profile's own three-broker cluster: after everything else (the fault test uses the same ports; the
+# two take the fault profile's lock, so they never run at once).
+LAST = ("services/tests/test_three_broker_cluster.py",)
+
+
+def _run_order(item) -> tuple:
+    relative = Path(str(item.path)).relative_to(REPO).as_posix()
+    if relative in LONG:
+        return (0, LONG.index(relative))
+    return (2, 0) if relative in LAST else (1, 0)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -67,7 +85,7 @@ def pytest_collection_modifyitems(config, items):
         if relative.as_posix() in LONG:
             item.add_marker(pytest.mark.long)
     # stable: every pytest-xdist worker sorts the same way, as its scheduler requires
-    items.sort(key=lambda item: Path(str(item.path)).relative_to(REPO).as_posix() not in LONG)
+    items.sort(key=_run_order)
 
 
 @contextmanager
@@ -97,6 +115,14 @@ def test_stack() -> stack.Profile:
         pytest.fail(f"the test stack is not running ({', '.join(missing)} not answering); "
                     f"run the tests with ./glos test", pytrace=False)
     return PROFILE
+
+
+@pytest.fixture(scope="module")
+def fault_profile():
+    """The fault profile's ports (its brokers, its services) for one module at a time across pytest-xdist
+    workers: voting-svc's fault test and the three-broker cluster test both start and kill them."""
+    with across_workers("fault-profile"):
+        yield stack.PROFILES["fault"]
 
 
 @pytest.fixture(scope="session")

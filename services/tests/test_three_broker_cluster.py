@@ -17,7 +17,7 @@ TOPIC = "voting.votes"
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(fault_profile):
     try:
         stack.start_kafka(FAULT, brokers=3)
         stack.create_topics(FAULT, brokers=3)

@@ -44,7 +44,7 @@ RETRYABLE = (0, 502, 503, 504)
 
 
 @pytest.fixture(scope="module")
-def fault_gateway():
+def fault_gateway(fault_profile):
     """The whole platform on the fault profile's ports; this module's helpers read its settings."""
     saved = dict(os.environ)
     os.environ.update(stack.service_env(FAULT, brokers=3))

@@ -185,6 +185,20 @@ def no_horizontal_overflow(page) -> None:
                                                   page.evaluate(WIDER_THAN_THE_PAGE))
 
 
+def at_desk_and_phone(page, axe, screenshot: str | None = None) -> None:
+    """The page as it is now, checked at 1366 px and on a 360 px phone — axe, and nothing wider than the
+    screen — then back to the desk width (one walk instead of one per width: the phone crawl covers every
+    page's width on its own). `screenshot` names PNGs under /tmp to look at."""
+    desk = page.viewport_size
+    for width in (1366, 360):
+        page.set_viewport_size({"width": width, "height": desk["height"] if desk else 900})
+        axe.check(page)
+        no_horizontal_overflow(page)
+        if screenshot:
+            page.screenshot(path=f"/tmp/glos-{screenshot}-{width}.png", full_page=True)
+    page.set_viewport_size(desk or {"width": 1366, "height": 900})
+
+
 def goto_until(page, path: str, locator, timeout_s: float = 15) -> None:
     """Open `path` until `locator` is on it: the site caches public lists for a few seconds, so what a test has
     just created may appear a moment later, as for a person who reloads."""

@@ -2,8 +2,8 @@
 moderation seen in their context, one decision for two of them, a flag that queues a published comment with its
 reason, a close that asks because one comment still waits, that comment published after the close, an open
 survey answer marked as a remark, one reply shared by two alike remarks — and the published report lists every
-remark under its document section or question with its answer, and counts what moderation hid and why. At
-1366 px and on a 360 px phone, with axe."""
+remark under its document section or question with its answer, and counts what moderation hid and why. Each
+page checked at 1366 px and on a 360 px phone, with axe."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "consultation-svc" / "tests"))
 from consultation_kit import api, new_consultation, resident  # noqa: E402
 
-from site_kit import log_in, new_page, no_horizontal_overflow
+from site_kit import at_desk_and_phone, log_in, new_page
 
 pytestmark = pytest.mark.platform
 
@@ -33,9 +33,8 @@ def _comment(gateway, cid, did, person, body, section=None):
     return r.json()["id"]
 
 
-@pytest.mark.parametrize("width", [1366, 360])
 def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
-        browser, browser_context_args, outside, axe, gateway, official_headers, accounts, width):
+        browser, browser_context_args, outside, axe, gateway, official_headers, accounts):
     cid = new_consultation(gateway, official_headers, moderation="pre", flag_threshold=3)["id"]
     assert api(gateway, "PUT", f"/consultations/{cid}/survey", official_headers,
                json={"questions": QUESTIONS}).status_code == 200
@@ -51,7 +50,7 @@ def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
     assert api(gateway, "POST", f"/consultations/{cid}/responses", anna.headers,
                json={"answers": {"q1": "Toalety publicznej", "q2": 4}}).status_code == 201
 
-    page = new_page(browser, {**browser_context_args, "viewport": {"width": width, "height": 900}}, outside)
+    page = new_page(browser, {**browser_context_args, "viewport": {"width": 1366, "height": 900}}, outside)
     log_in(page, accounts["official"][0], f"/konsultacje/{cid}/prowadzenie/moderacja", accounts["official"][1])
 
     # -- the queue: each comment in its context, required fields marked; two published with one reason
@@ -59,8 +58,7 @@ def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
     item = page.locator(f"#comment-{shade}")
     assert "dokument „Projekt przebudowy placu”" in item.inner_text() and "fragment: Ławki" in item.inner_text()
     assert page.locator("#bulk").get_by_text("(wymagane)").count() == 2
-    axe.check(page)
-    no_horizontal_overflow(page)
+    at_desk_and_phone(page, axe, "moderation")
     page.get_by_role("button", name="Zapisz decyzję dla zaznaczonych").click()  # nothing ticked, no reason
     assert page.get_by_label("Uzasadnienie decyzji", exact=False).first.evaluate("e => !e.validity.valid")
     page.locator(f"#pick-{shade}").check()
@@ -93,8 +91,7 @@ def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
     assert page.get_by_role("heading", level=1).inner_text().startswith("Zamknąć konsultacje, choć komentarze")
     assert page.get_by_text("W kolejce moderacji czeka komentarzy: 1.").is_visible()
     assert api(gateway, "GET", f"/consultations/{cid}").json()["status"] == "open"
-    axe.check(page)
-    no_horizontal_overflow(page)
+    at_desk_and_phone(page, axe, "close-confirm")
     page.get_by_role("button", name="Zamknij mimo to").click()
     assert page.get_by_text("Zmieniono status konsultacji.").is_visible()
     assert api(gateway, "GET", f"/consultations/{cid}").json()["status"] == "closed"
@@ -112,8 +109,7 @@ def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
     page.get_by_role("button", name="Oznacz jako uwagę").click()
     assert page.get_by_text("Odpowiedź oznaczona jako uwaga.").is_visible()
     assert page.get_by_role("heading", name="Ankieta — pytanie q1: Czego brakuje na placu?").is_visible()
-    axe.check(page)
-    no_horizontal_overflow(page)
+    at_desk_and_phone(page, axe, "remarks")
     remarks = {r["source"]: r for r in api(gateway, "GET", f"/consultations/{cid}/remarks", official_headers).json()}
     lead, alike = remarks[shade], remarks[backs]
     form = page.locator(f"#remark-{lead['id']}")
@@ -157,7 +153,5 @@ def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
     assert headings == ["Dokument „Projekt przebudowy placu” — fragment 1. Zieleń",
                         "Dokument „Projekt przebudowy placu” — fragment 2. Ławki",
                         "Ankieta — pytanie q1: Czego brakuje na placu?"]
-    axe.check(page)
-    no_horizontal_overflow(page)
-    page.screenshot(path=f"/tmp/glos-report-{width}.png", full_page=True)
+    at_desk_and_phone(page, axe, "report")
     page.context.close()

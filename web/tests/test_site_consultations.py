@@ -138,7 +138,13 @@ def test_a_resident_takes_part_from_survey_to_published_report(page, axe, gatewa
     page.locator(f"#meeting-{mid}").get_by_role("button", name="Zrezygnuj").click()
     assert page.get_by_text("Zrezygnowano ze spotkania.").is_visible()
 
-    # -- the close: the office answers every remark, approves and publishes the report
+    # -- the close: the flagged comment waits for a decision, so the close asks first (issue 27); the moderator
+    #    keeps it; the office answers every remark, approves and publishes the report
+    waiting = api(gateway, "POST", f"/consultations/{cid}/status", coordinator,
+                  json={"status": "closed", "reason": "termin minął"})
+    assert waiting.status_code == 409 and waiting.json()["type"].endswith("/moderation-pending")
+    assert api(gateway, "POST", f"/comments/{neighbours.json()['id']}/moderation", coordinator,
+               json={"decision": "publish", "reason": "komentarz dotyczy dokumentu"}).status_code == 200
     assert api(gateway, "POST", f"/consultations/{cid}/status", coordinator,
                json={"status": "closed", "reason": "termin minął"}).status_code == 200
     remarks = api(gateway, "GET", f"/consultations/{cid}/remarks", coordinator).json()
