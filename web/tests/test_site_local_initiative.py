@@ -130,7 +130,7 @@ def test_the_desk_verifies_a_foreigner_by_their_document(page, axe, gateway, acc
     account_id = account_id_of({"Authorization": f"Bearer {login(gateway, email, 'haslo-cudzoziemki-123')}"})
     log_in(page, accounts["official"][0], "/urzad/mieszkancy/", accounts["official"][1])
     number = f"RC{uuid.uuid4().int % 10**7:07d}"
-    page.get_by_label("Identyfikator konta cudzoziemca").fill(account_id)
+    page.get_by_label("Konto cudzoziemca: e-mail lub identyfikator").fill(account_id)
     page.get_by_label("Państwo wydania dokumentu (kod, np. UA)").fill("UA")
     page.get_by_label("Rodzaj dokumentu").select_option("residence_card")
     page.get_by_label("Numer dokumentu").fill(number)

@@ -36,7 +36,8 @@ def test_mail_about_a_proposal_and_unsubscribing_in_one_click(browser, browser_c
     assert submitted["Subject"] == "Głos: wniosek „Ławki nad stawem” złożony / proposal “Ławki nad stawem” submitted"
     assert rejected["Subject"].startswith("Głos: wniosek „Ławki nad stawem” — ocena formalna negatywna")
     body = rejected.get_content()
-    assert "- Teren nie należy do miasta." in body and body.index("Powody") < body.index("— English —")
+    assert ": Teren nie należy do miasta.\n" in body.replace("\r\n", "\n") and "Możesz się odwołać do " in body
+    assert body.index("Powody") < body.index("— English —")
     assert rejected["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert re.fullmatch(r"<http://\S+/api/identity/notifications/unsubscribe/\S+>", rejected["List-Unsubscribe"])
     link = re.search(r"http://\S+/konto/powiadomienia/wypisz/\S+", body).group(0)

@@ -75,3 +75,45 @@ def test_formal_and_substantive_verification_each_in_its_own_queue(page, browser
     assert theirs.goto(f"/urzad/wnioski/{proposal['id']}").status == 403
     assert theirs.goto(f"/urzad/edycje/{edition['id']}/weryfikacja").status == 403
     theirs.context.close()
+
+
+def test_the_support_list_is_on_the_formal_form_and_no_reason_to_reject_while_it_grows(
+        page, axe, gateway, official_headers, accounts, platform):
+    """Issue 27 (4): the support list decided the outcome without being on the form, rejected a proposal while
+    the call was still open, and the reasons read "support: …" / "formal — negative"."""
+    from site_kit import at_desk_and_phone, mails_to
+
+    edition = new_edition(gateway, official_headers, support_required=2)
+    author = verified_resident(gateway)
+    submitted(gateway, author, {**full_content(edition["areas"]["Dąb"]["id"], title="Kosze w parku", lat=50.27,
+                                                lon=18.99), "edition_id": edition["id"]})
+    # the office home says what waits, and where (issue 27, point 9)
+    log_in(page, accounts["official"][0], "/urzad/", accounts["official"][1])
+    name = api(gateway, "GET", f"/editions/{edition['id']}").json()["name"]
+    waiting = page.locator(".waiting li").filter(has_text=name)
+    assert waiting.inner_text() == f"1 wniosek do oceny formalnej — {name}"
+    at_desk_and_phone(page, axe, "office-home")
+    waiting.get_by_role("link").click()
+    page.get_by_role("link", name="Kosze w parku").click()
+    support = page.locator("#support")
+    assert "Podpisy: 0 z wymaganych 2." in support.inner_text() and "zbieranie podpisów trwa" in support.inner_text()
+    for code in ("complete", "competence", "cost_limit"):
+        page.locator(f"#items_{code}-yes").check()
+    page.get_by_role("button", name="Zapisz ocenę formalną").click()
+    assert page.locator("#support-error").inner_text().endswith("0 z 2 podpisów; zbieranie trwa.")
+    at_desk_and_phone(page, axe, "formal-support")
+    page.locator("#items_competence-no").check()
+    page.locator("#items_competence_note").fill("Teren nie należy do miasta.")
+    page.get_by_role("button", name="Zapisz ocenę formalną").click()
+    assert page.get_by_text("Ocena formalna zapisana: negatywna; wnioskodawca dostaje powody.").is_visible()
+    reviews = page.locator("#reviews-heading + ul").inner_text()
+    assert reviews.startswith("Ocena formalna: negatywna — ") and "Teren nie należy do miasta." in reviews
+    assert "competence" not in reviews and "negative" not in reviews and "Lista poparcia" not in reviews
+    # the applicant is told, with the reason by its label and the appeal deadline
+    import time
+    deadline = time.monotonic() + 30
+    while not (told := [m for m in mails_to(platform.mail_dir, author.email) if "ocena formalna" in m["Subject"]]):
+        assert time.monotonic() < deadline, "no mail about the formal assessment"
+        time.sleep(0.3)
+    body = told[0].get_content()
+    assert ": Teren nie należy do miasta." in body and "Możesz się odwołać do " in body

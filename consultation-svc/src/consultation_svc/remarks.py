@@ -267,3 +267,21 @@ def unfinished(session: Session, consultation: Consultation) -> dict:
     unapproved = session.scalar(select(func.count()).select_from(Remark).where(
         Remark.consultation_id == consultation.id, Remark.status != "pending", Remark.approved_at.is_(None)))
     return {"unanswered": unanswered, "unapproved": unapproved}
+
+
+def waiting_work(session: Session, principal: Principal) -> list[dict]:
+    """For the office's home page: in each consultation the caller runs (not yet reported), what waits."""
+    from .comments import queue_size
+
+    found = []
+    for consultation in session.scalars(select(Consultation).where(Consultation.status != "report_published")
+                                        .order_by(Consultation.created_at)):
+        if not (is_staff_of(session, consultation, principal) or may_answer(session, consultation, principal)):
+            continue
+        left = unfinished(session, consultation)
+        row = {"consultation_id": consultation.id, "subject": consultation.subject, "status": consultation.status,
+               "comments_to_moderate": queue_size(session, consultation) if is_staff_of(session, consultation, principal) else 0,
+               "remarks_unanswered": left["unanswered"], "replies_to_approve": left["unapproved"]}
+        if row["comments_to_moderate"] or row["remarks_unanswered"] or row["replies_to_approve"]:
+            found.append(row)
+    return found

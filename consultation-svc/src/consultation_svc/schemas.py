@@ -335,3 +335,14 @@ class ResultsSchema(ResultsGroupSchema):
     """All responses summarised; with `by`, also per district or age band."""
     by = fields.String(validate=validate.OneOf(["district", "age_band"]))
     groups = fields.Dict(keys=fields.String(), values=fields.Nested(ResultsGroupSchema))
+
+
+class ConsultationWorkSchema(Schema):
+    """What waits in one consultation the caller runs: comments to moderate, remarks to answer and to approve."""
+
+    consultation_id = fields.UUID()
+    subject = fields.String()
+    status = fields.String()
+    comments_to_moderate = fields.Integer()
+    remarks_unanswered = fields.Integer()
+    replies_to_approve = fields.Integer()

@@ -207,3 +207,17 @@ def test_remarks_are_grouped_numbered_and_one_reply_answers_alike_ones(svc, offi
     assert [r["number"] for r in public] == [1, 2, 3, 4, 5, 6]
     assert api(svc, "POST", f"/comments/{whole['id']}/moderation", official.headers,
                json={"decision": "hide", "reason": "za późno"}).status_code == 409  # the report stands
+
+
+def test_the_office_home_counts_what_waits_in_the_consultations_one_runs(svc, official):
+    """Issue 27 (9): comments to moderate, remarks to answer and replies to approve, per consultation the caller
+    runs (a moderator sees only their own)."""
+    cid, did = _opened(svc, official, moderation="pre")
+    _comment(svc, cid, did, "Czekam na moderację.")
+    moderator = svc.caller("moderator")
+    (row,) = [r for r in api(svc, "GET", "/consultations/work", official.headers).json if r["consultation_id"] == cid]
+    assert (row["comments_to_moderate"], row["remarks_unanswered"], row["replies_to_approve"]) == (1, 0, 0)
+    assert api(svc, "GET", "/consultations/work", moderator.headers).json == []  # not assigned to it
+    api(svc, "POST", f"/consultations/{cid}/moderators", official.headers,
+        json={"account_id": moderator.account_id, "reason": "dyżur"})
+    assert [r["consultation_id"] for r in api(svc, "GET", "/consultations/work", moderator.headers).json] == [cid]

@@ -89,14 +89,18 @@ def _verified(data: dict) -> Message:
                        f"Głos: proposal “{title}” passed the {stage} assessment",
                        f"Wniosek „{title}” przeszedł ocenę {accusative}.",
                        f"Proposal “{title}” passed the {stage} assessment.", _proposal_link(data))
-    reasons = data.get("failed_items") or {}
-    why = "\n".join(f"- {note}" for note in reasons.values() if note) or f"- {data.get('reason') or '—'}"
+    reasons = data.get("reasons") or [note for note in (data.get("failed_items") or {}).values() if note]
+    why = "\n".join(f"- {reason}" for reason in reasons) or f"- {data.get('reason') or '—'}"
+    appeal_by = data.get("appeal_by")
+    appeal_pl = (f"Możesz się odwołać do {local_pl(appeal_by)} na stronie wniosku." if appeal_by
+                 else "Możesz się odwołać na stronie wniosku; tam też jest termin odwołania.")
+    appeal_en = (f"You can appeal by {local_en(appeal_by)} on the proposal's page." if appeal_by
+                 else "You can appeal on the proposal's page, which shows the deadline.")
     return Message(f"Głos: wniosek „{title}” — ocena {nominative} negatywna",
                    f"Głos: proposal “{title}” — {stage} assessment negative",
-                   f"Wniosek „{title}” nie przeszedł oceny {genitive}. Powody:\n{why}\n\n"
-                   "Możesz się odwołać na stronie wniosku; tam też jest termin odwołania.",
-                   f"Proposal “{title}” did not pass the {stage} assessment. Reasons:\n{why}\n\n"
-                   "You can appeal on the proposal's page, which shows the deadline.", _proposal_link(data))
+                   f"Wniosek „{title}” nie przeszedł oceny {genitive}. Powody:\n{why}\n\n{appeal_pl}",
+                   f"Proposal “{title}” did not pass the {stage} assessment. Reasons:\n{why}\n\n{appeal_en}",
+                   _proposal_link(data))
 
 
 def _change_requested(data: dict) -> Message:

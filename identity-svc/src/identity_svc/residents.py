@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
@@ -226,3 +226,28 @@ def verify_foreigner(session: Session, vault: Vault, *, account_id: uuid.UUID, o
                  reason=reason, document_type=document_type, country=country.strip().upper())
     _announce(session, resident)
     return resident
+
+
+def find_at_desk(session: Session, vault, *, email: str | None, pesel: str | None) -> dict:
+    """The person standing at the desk: their account by e-mail, or by the PESEL of their declared residency."""
+    from .models import Account
+    from .personal_data import parse_pesel
+
+    if email:
+        account = session.scalar(select(Account).where(func.lower(Account.email) == email.strip().lower()))
+        resident = session.get(Resident, account.id) if account is not None else None
+        field = "email"
+    else:
+        digest = vault.pesel_hash(parse_pesel(pesel).number)  # a malformed PESEL: a 422 by its field
+        resident = session.scalar(select(Resident).where(Resident.pesel_hash == digest))
+        account = session.get(Account, resident.account_id) if resident is not None else None
+        field = "pesel"
+    if account is None:
+        raise Problem(404, "Nie ma konta o takim adresie e-mail." if field == "email" else
+                      "Nikt nie zadeklarował zamieszkania z tym numerem PESEL.",
+                      "No account with this e-mail." if field == "email" else "Nobody declared residency with this PESEL.",
+                      errors=[{"location": "json", "field": field, "message": "Nie znaleziono.",
+                               "message_en": "Not found."}])
+    return {"account_id": account.id, "display_name": account.display_name, "email": account.email,
+            "district": resident.district if resident else None,
+            "level": resident.verification_level if resident else None}

@@ -50,4 +50,5 @@ def staff(session: Session) -> list[dict]:
     """Every account holding a role beyond `resident`, for the admin's roles panel."""
     holds_a_staff_role = or_(*(literal(role) == any_(Account.roles) for role in STAFF_ROLES))
     found = session.scalars(select(Account).where(holds_a_staff_role).order_by(Account.created_at))
-    return [{"account_id": a.id, "roles": sorted(a.roles), "scopes": a.role_scopes or {}} for a in found]
+    return [{"account_id": a.id, "display_name": a.display_name, "email": a.email, "roles": sorted(a.roles),
+             "scopes": a.role_scopes or {}} for a in found]

@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 
 class TokenRequestSchema(Schema):
@@ -132,10 +132,41 @@ class RolesSchema(Schema):
 
 
 class StaffAccountSchema(Schema):
-    """A staff account as the roles panel shows it: its id, roles and their scopes — no name, no address."""
+    """A staff account as the roles panel shows it: who (name and work e-mail — staff see each other), its roles
+    and their scopes."""
     account_id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+    email = fields.String(required=True)
     roles = fields.List(fields.String(), required=True)
     scopes = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+
+
+class StaffNameSchema(Schema):
+    """Who a staff account is, for other staff (the audit log's "who", the roles panel): residents are never
+    listed, so they stay pseudonymous."""
+    account_id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+    email = fields.String(required=True)
+
+
+class DeskLookupSchema(Schema):
+    """The person at the verification desk, found by what they can tell: their e-mail or their PESEL (in the body,
+    never in a URL or a log)."""
+    email = fields.String(load_default=None, validate=validate.Length(min=3, max=320))
+    pesel = fields.String(load_default=None, validate=validate.Length(equal=11), load_only=True)
+
+    @validates_schema
+    def _one_of(self, data, **kwargs):
+        if bool(data.get("email")) == bool(data.get("pesel")):
+            raise ValidationError("Podaj adres e-mail albo PESEL.", "email")
+
+
+class DeskPersonSchema(Schema):
+    account_id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+    email = fields.String(required=True)
+    district = fields.String(allow_none=True)
+    level = fields.String(allow_none=True)
 
 
 class RegistrationSchema(Schema):

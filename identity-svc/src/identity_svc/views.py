@@ -21,7 +21,8 @@ from .personal_data import vault_from
 from .schemas import (AccountDeletionSchema, AccountSchema, CensusImportSchema, CensusQuerySchema,
                       CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, CredentialSchema,
                       DistrictAdditionSchema, DistrictListSchema, DistrictLookupQuerySchema, DistrictLookupSchema,
-                      DistrictRemovalSchema, MyResidencySchema, NotificationSettingsSchema, ResidencyCorrectionSchema,
+                      DeskLookupSchema, DeskPersonSchema, DistrictRemovalSchema, MyResidencySchema,
+                      NotificationSettingsSchema, ResidencyCorrectionSchema, StaffNameSchema,
                       EligibilityRulesSchema, EligibilitySchema, ForeignerVerificationSchema,
                       InPersonVerificationSchema, JwksSchema,
                       LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordChangedSchema,
@@ -302,8 +303,7 @@ class MyNotifications(MethodView):
 @blp.route("/notifications/unsubscribe/<string:token>")
 class OneClickUnsubscribe(MethodView):
     @blp.response(204)
-    @blp.doc(summary="Wypisz się jednym kliknięciem (link z wiadomości, RFC 8058) / One-click unsubscribe",
-             security=[])
+    @blp.doc(summary="Wypisz się jednym kliknięciem (link z wiadomości, RFC 8058) / One-click unsubscribe")
     def post(self, token):
         account_id = notifications.account_of_token(current_app.extensions["glos.settings"], token)
         with session_scope(db_sessions()) as session:
@@ -563,6 +563,27 @@ class Staff(MethodView):
     def get(self):
         with session_scope(db_sessions()) as session:
             return roles.staff(session)
+
+
+@blp.route("/staff/names")
+class StaffNames(MethodView):
+    @require(any_of=tuple(roles.STAFF_ROLES))
+    @blp.response(200, StaffNameSchema(many=True))
+    @blp.doc(summary="Kto jest kim wśród pracowników (dla pracowników) / Who is who among staff (for staff)")
+    def get(self):
+        with session_scope(db_sessions()) as session:
+            return roles.staff(session)
+
+
+@blp.route("/residents/lookup")
+class DeskLookup(MethodView):
+    @require(any_of=("pb_official", "coordinator", "admin"))
+    @blp.arguments(DeskLookupSchema)
+    @blp.response(200, DeskPersonSchema)
+    @blp.doc(summary="Znajdź osobę w punkcie weryfikacji po e-mailu lub PESEL-u / Find the person at the desk")
+    def post(self, body):
+        with session_scope(db_sessions()) as session:
+            return residents.find_at_desk(session, _vault(), email=body["email"], pesel=body["pesel"])
 
 
 @blp.route("/accounts/<uuid:account_id>/roles/<string:role>")

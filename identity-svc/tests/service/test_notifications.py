@@ -53,7 +53,9 @@ def test_each_step_of_a_proposal_is_mailed_once_in_polish_then_english(svc):
     assert "/api/identity/notifications/unsubscribe/" in one_click
 
     _deliver(svc, _proposal_event("proposal.verified", account_id, stage="formal", outcome="negative",
-                                  failed_items={"support": "Lista poparcia: 1 z wymaganych 2 podpisów."}))
+                                  failed_items={"support": "Lista poparcia: 1 z wymaganych 2 podpisów."},
+                                  reasons=["Lista poparcia: 1 z wymaganych 2 podpisów."],
+                                  appeal_by="2026-12-19T10:30:00+00:00"))
     _deliver(svc, _proposal_event("proposal.change_requested", account_id, fields=["cost", "description"],
                                   respond_by="2026-12-12T18:00:00+00:00"))
     _deliver(svc, _proposal_event("proposal.appeal_decided", account_id, upheld=False,
@@ -61,7 +63,8 @@ def test_each_step_of_a_proposal_is_mailed_once_in_polish_then_english(svc):
     verified, change, appeal = _mail(svc)[1:]
     assert verified[1].startswith("Głos: wniosek „Zielony skwer przy szkole” — ocena formalna negatywna / ")
     assert "nie przeszedł oceny formalnej" in verified[2]
-    assert "- Lista poparcia: 1 z wymaganych 2 podpisów." in verified[2] and "odwołać" in verified[2]
+    assert "- Lista poparcia: 1 z wymaganych 2 podpisów." in verified[2]
+    assert "Możesz się odwołać do 19 grudnia 2026, godz. 11:30 na stronie wniosku." in verified[2]
     assert "12 grudnia 2026, godz. 19:00" in change[2]  # 18:00 UTC is 19:00 in Warsaw in December
     assert "12 December 2026, 19:00 (Warsaw time)" in change[2] and "pola: cost, description" in change[2]
     assert "oddalone" in appeal[1] and "Uzasadnienie: Lista poparcia była niepełna w terminie." in appeal[2]

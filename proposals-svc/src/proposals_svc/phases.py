@@ -153,6 +153,13 @@ class PhaseScheduler:
             stop.wait(self.interval_s)
 
 
+def open_until(session: Session, edition: Edition, phase: str) -> tuple[bool, datetime | None]:
+    """Whether the edition is in `phase` with its end (if dated) still ahead, and that end."""
+    dated = next((p for p in schedule_of(session, edition.id) if p.phase == phase), None)
+    ends = dated.ends_at if dated is not None else None
+    return edition.current_phase == phase and (ends is None or now() < ends), ends
+
+
 def require_open(session: Session, edition: Edition, phase: str, *, field: str = "_phase") -> None:
     """Refuse unless the edition is in `phase` and, if the phase is dated, its end has not passed."""
     dated = next((p for p in schedule_of(session, edition.id) if p.phase == phase), None)

@@ -442,3 +442,12 @@ class VersionDiffSchema(Schema):
     from_ = fields.Integer(required=True, data_key="from", attribute="from")
     to = fields.Integer(required=True)
     changes = fields.Dict(keys=fields.String(), values=fields.Nested(FieldChangeSchema), required=True)
+
+
+class WorkSchema(Schema):
+    """What waits for the office in an edition: proposals by the step they wait at, appeals, change requests."""
+
+    to_formal_verification = fields.Integer()
+    in_substantive_review = fields.Integer()
+    appeals_to_decide = fields.Integer()
+    change_requests_open = fields.Integer()

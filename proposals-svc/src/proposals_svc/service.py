@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from glos_chassis.errors import Problem
 
 from . import events
 from .lifecycle import EditionSettingsSchema
-from .models import Area, AuditEntry, Department, Edition, Proposal
+from .models import Appeal, Area, AuditEntry, ChangeRequest, Department, Edition, Proposal
 
 
 def create_edition(session: Session, *, name: str, city: str, year: int, created_by: str,
@@ -88,3 +88,16 @@ def create_department(session: Session, *, code: str, name: str, actor: str) -> 
     session.add(AuditEntry(actor=actor, action="department.created", target=code, reason=name, details={}))
     events.department_created(session, code, name)
     return department
+
+
+def waiting_work(session: Session, edition: Edition) -> dict:
+    """Counts for the office's home page: what waits for whom in `edition`."""
+    by_status = dict(session.execute(select(Proposal.status, func.count()).where(Proposal.edition_id == edition.id)
+                                     .group_by(Proposal.status)).all())
+    appeals = session.scalar(select(func.count()).select_from(Appeal).join(Proposal, Appeal.proposal_id == Proposal.id)
+                             .where(Proposal.edition_id == edition.id, Appeal.status == "pending"))
+    changes = session.scalar(select(func.count()).select_from(ChangeRequest)
+                             .join(Proposal, ChangeRequest.proposal_id == Proposal.id)
+                             .where(Proposal.edition_id == edition.id, ChangeRequest.status == "pending"))
+    return {"to_formal_verification": by_status.get("submitted", 0), "in_substantive_review": by_status.get("in_review", 0),
+            "appeals_to_decide": appeals, "change_requests_open": changes}

@@ -66,13 +66,29 @@ def formal_verification(session: Session, edition: Edition, proposal: Proposal, 
                       type_="https://glos.pl/problems/validation", errors=errors)
     findings = {code: dict(verdict) for code, verdict in items.items()}
     supporters, required = support_count(session, proposal.id), settings_of(edition)["support_required"]
-    findings["support"] = {"passed": supporters >= required, "supporters": supporters, "required": required,
-                           "note": "" if supporters >= required else
-                           f"Lista poparcia: {supporters} z wymaganych {required} podpisów."}
-    failed = {code: f for code, f in findings.items() if not f["passed"]}
+    # the support list decides too, and the form shows it; while the call for proposals is open it can still
+    # grow, so falling short is not yet a reason to reject
+    collecting, collecting_until = phases.open_until(session, edition, "submission")
+    short = supporters < required
+    findings["support"] = {"passed": not short, "supporters": supporters, "required": required,
+                           "note": f"Lista poparcia: {supporters} z wymaganych {required} podpisów." if short else ""}
+    failed = {code: f for code, f in findings.items() if not f["passed"] and not (code == "support" and collecting)}
+    if short and collecting and not failed:
+        until = f" (do {collecting_until:%Y-%m-%d %H:%M} UTC)" if collecting_until else ""
+        raise Problem(409, f"Lista poparcia ma {supporters} z wymaganych {required} podpisów i może jeszcze rosnąć, "
+                           f"bo nabór trwa{until}. Ocenę formalną zapisz po zakończeniu zbierania podpisów.",
+                      f"The support list has {supporters} of the {required} signatures needed and can still grow while "
+                      "the call for proposals is open. Record the formal assessment when collecting ends.",
+                      type_="https://glos.pl/problems/support-still-collecting",
+                      errors=[field_error("support", f"{supporters} z {required} podpisów; zbieranie trwa.",
+                                          f"{supporters} of {required} signatures; still collecting.")])
+    if collecting and short:
+        findings["support"]["note"] += " Zbieranie podpisów jeszcze trwa — nie jest to powód odrzucenia."
+    labels = {item["code"]: item["label"] for item in checklist}
+    reasons = [f"{labels[code]}: {f['note']}" if code in labels else f["note"] for code, f in failed.items()]
     outcome = "negative" if failed else "positive"
     if failed:
-        reject(proposal, "formal", "; ".join(f"{code}: {f['note']}" for code, f in failed.items()))
+        reject(proposal, "formal", "; ".join(reasons))
     else:
         proposal.status = "formally_accepted"
     review = Review(proposal_id=proposal.id, stage="formal", reviewer=actor, outcome=outcome, findings=findings,
@@ -80,8 +96,10 @@ def formal_verification(session: Session, edition: Edition, proposal: Proposal, 
     session.add(review)
     _audit(session, actor, "proposal.formal_verification", proposal, review.reason or f"ocena formalna: {outcome}",
            outcome=outcome, failed=sorted(failed))
+    appeal_by = (proposal.decided_at + timedelta(days=settings_of(edition)["appeal_days"])).isoformat() if failed else None
     events.proposal_event(session, "proposal.verified", proposal, stage="formal", outcome=outcome,
-                          failed_items={code: f["note"] for code, f in failed.items()})
+                          failed_items={code: f["note"] for code, f in failed.items()}, reasons=reasons,
+                          appeal_by=appeal_by)
     return review
 
 

@@ -9,10 +9,10 @@ from glos_chassis.auth import current_principal, require
 from glos_chassis.db import session_scope
 from glos_chassis.web import db_sessions
 
-from .. import consultations
+from .. import consultations, remarks
 from ..models import Consultation
-from ..schemas import (ConsultationCreateSchema, ConsultationEditSchema, ConsultationSchema, EDITABLE, ModeratorSchema,
-                       StatusChangeSchema)
+from ..schemas import (ConsultationCreateSchema, ConsultationEditSchema, ConsultationSchema, ConsultationWorkSchema,
+                       EDITABLE, ModeratorSchema, StatusChangeSchema)
 from .common import consultations_blp
 
 
@@ -65,6 +65,16 @@ class Moderators(MethodView):
             consultations.assign_moderator(session, consultation, account_id=str(body["account_id"]),
                                            actor=current_principal().subject, reason=body["reason"])
             return {"account_id": body["account_id"]}
+
+
+@consultations_blp.route("/work")
+class WaitingWork(MethodView):
+    @require()
+    @consultations_blp.response(200, ConsultationWorkSchema(many=True))
+    def get(self):
+        """Co czeka na prowadzących: kolejka moderacji i uwagi do odpowiedzi / What waits for the caller"""
+        with session_scope(db_sessions()) as session:
+            return remarks.waiting_work(session, current_principal())
 
 
 @consultations_blp.route("/<uuid:consultation_id>/status")

@@ -13,7 +13,7 @@ from glos_chassis.web import db_sessions
 
 from .. import phases, service
 from ..schemas import (EditionCreateSchema, EditionSchema, PhaseChangeSchema, ScheduleSchema, ScheduleStateSchema,
-                       SettingsChangeSchema)
+                       SettingsChangeSchema, WorkSchema)
 from .common import editions_blp
 
 
@@ -90,3 +90,13 @@ class Phase(MethodView):
             edition = service.get_edition(session, edition_id)
             return phases.change_phase(session, edition, body["phase"], actor=current_principal().subject,
                                        reason=body["reason"])
+
+
+@editions_blp.route("/<uuid:edition_id>/work")
+class WaitingWork(MethodView):
+    @require(any_of=("pb_official", "coordinator"))
+    @editions_blp.response(200, WorkSchema)
+    def get(self, edition_id: uuid.UUID):
+        """Co czeka na urząd w tej edycji (strona główna konsoli) / What waits for the office in this edition"""
+        with session_scope(db_sessions()) as session:
+            return service.waiting_work(session, service.get_edition(session, edition_id))

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import i18n
+from .. import auth, i18n
 from ..api import SERVICES, ApiError
 from .common import CITY_TIME, api, form_errors, phase_name, role_required, token
 
@@ -47,6 +47,9 @@ def audit():
                                                                      "since", "until")}
     services = [filters["service"]] if filters["service"] in SERVICES else list(SERVICES)
     params = {name: filters[name] for name in ("actor", "action", "target") if filters[name]}
+    if "@" in filters["actor"]:  # a staff member by e-mail; residents are found by their id only
+        by_email = {person["email"].lower(): account for account, person in staff_directory().items()}
+        params["actor"] = by_email.get(filters["actor"].lower(), filters["actor"])
     if _day_start(filters["since"]):
         params["since"] = _day_start(filters["since"])
     if _day_start(filters["until"]):  # the whole day typed is included
@@ -75,7 +78,7 @@ def audit():
         elif cursor:
             older[f"before_{service}"] = cursor
     return render_template("office/audit.html", entries=shown, filters=filters, services=SERVICES,
-                           refused=refused, older={**{k: v for k, v in filters.items() if v}, **older} if more else None)
+                           refused=refused, staff=staff_directory(), older={**{k: v for k, v in filters.items() if v}, **older} if more else None)
 
 
 # -- a voting point: paper cards handed out, keyed twice, mismatches decided ------------------------------------
@@ -200,10 +203,29 @@ def card(eid, card_number):
 @office_required
 def home():
     editions = api().get("proposals", "/editions")
+    user = auth.current_user()
     for edition in editions:
         schedule = api().get("proposals", f"/editions/{edition['id']}/schedule")
         edition["current_phase"] = schedule["current_phase"]
-    return render_template("office/home.html", editions=editions, phase_name=phase_name)
+    return render_template("office/home.html", editions=editions, phase_name=phase_name,
+                           waiting=waiting_work(editions, user), consultations_waiting=api().get(
+                               "consultation", "/consultations/work", token=token()))
+
+
+def waiting_work(editions: list[dict], user) -> list[dict]:
+    """Per edition, what waits for the office — proposals to verify, appeals, change requests, paper cards to
+    finish — as the services count it; only what this person's roles may act on."""
+    found = []
+    if not user.has("pb_official", "coordinator"):
+        return found
+    for edition in editions:
+        work = api().get("proposals", f"/editions/{edition['id']}/work", token=token())
+        if edition["current_phase"] in ("voting", "results"):
+            work["paper_cards_unfinished"] = len(api().get("voting", f"/editions/{edition['id']}/paper-cards",
+                                                           token=token(), params={"status": "unfinished"}))
+        if any(work.values()):
+            found.append({"edition": edition, **work})
+    return found
 
 
 def _optional(service: str, path: str):
@@ -252,6 +274,19 @@ ROLE_NAMES = {"pb_official": _l("urzędnik BO"), "department_reviewer": _l("wery
 REGISTER_MAX_BYTES = 60 * 1024 * 1024  # a city's register in one file (glos_web.LARGE_UPLOADS lets it through)
 
 
+def staff_directory() -> dict[str, dict]:
+    """Staff by account id → their name and e-mail (identity-svc answers staff only, and lists no resident: a
+    resident stays an id in the audit log)."""
+    return {person["account_id"]: person for person in api().get("identity", "/staff/names", token=token(), cache_s=30)}
+
+
+def account_of(typed: str) -> str:
+    """An account typed as an e-mail (looked up in identity-svc) or as its id."""
+    if "@" in typed:
+        return api().call("identity", "POST", "/residents/lookup", token=token(), json={"email": typed})["account_id"]
+    return typed
+
+
 @bp.route("/role", methods=["GET", "POST"])
 @role_required("admin")
 def staff_roles():
@@ -259,19 +294,20 @@ def staff_roles():
     if request.method == "POST":
         values = {k: request.form.get(k, "").strip() for k in ("account_id", "role", "scope", "reason")}
         try:
+            account = account_of(values["account_id"])
             if request.form.get("action") == "revoke":
-                api().call("identity", "DELETE", f"/accounts/{values['account_id']}/roles/{values['role']}",
+                api().call("identity", "DELETE", f"/accounts/{account}/roles/{values['role']}",
                            token=token(), json={"reason": values["reason"]})
                 flash(_("Odebrano rolę."), "success")
             else:
-                api().post("identity", f"/accounts/{values['account_id']}/roles", token=token(),
+                api().post("identity", f"/accounts/{account}/roles", token=token(),
                            json={"role": values["role"], "scope": values["scope"] or None, "reason": values["reason"]})
                 flash(_("Nadano rolę."), "success")
             return redirect(url_for("office.staff_roles"))
         except ApiError as exc:
             errors = exc.field_errors() or {"_form": exc.message()}
-            if exc.status == 404:  # an account id that is no account: the service says so by the path
-                errors = {"account_id": exc.message()}
+            if exc.status == 404 or "email" in errors:  # no such account, by the path or the e-mail
+                errors = {"account_id": exc.message() if exc.status == 404 else errors["email"]}
             status = exc.status
     staff = api().get("identity", "/staff", token=token())
     return render_template("office/roles.html", staff=staff, values=values, errors=errors, role_names=ROLE_NAMES), status

@@ -93,6 +93,12 @@ def _scores(edition: dict, values: dict) -> dict:
     return scores
 
 
+# a review as staff and applicants read it (never "formal — negative")
+REVIEW_STAGES = {"formal": _l("Ocena formalna"), "substantive": _l("Ocena merytoryczna"), "scoring": _l("Ocena punktowa")}
+REVIEW_OUTCOMES = {"positive": _l("pozytywna"), "negative": _l("negatywna"),
+                   "returned": _l("do uzupełnienia przez wnioskodawcę")}
+
+
 @bp.route("/wnioski/<uuid:pid>", methods=["GET", "POST"])
 @queue_required
 def proposal(pid):
@@ -160,7 +166,10 @@ def proposal(pid):
     initiative = edition.get("kind") == "local_initiative"
     terms = (api().get("proposals", f"/proposals/{pid}/terms", token=token())
              if initiative and auth.current_user().has("pb_official", "coordinator") else [])
+    support = api().get("proposals", f"/proposals/{pid}/support", token=token())
     return render_template("office/proposal.html", p=found, edition=edition, checklist=checklist, reviews=reviews,
+                           supporters=support["supporters"],
+                           review_stages=REVIEW_STAGES, review_outcomes=REVIEW_OUTCOMES,
                            departments=departments, values=values, errors=errors, status_names=STATUS_NAMES,
                            change_requests=change_requests, change_status_names=CHANGE_STATUS_NAMES,
                            initiative=initiative, terms=terms, terms_status_names=TERMS_STATUS_NAMES,

@@ -35,12 +35,19 @@ class NotAnAccountId(ValueError):
 
 
 def _account_path(typed: str) -> str:
-    """The account identifier as the URL of identity-svc takes it; anything else is refused here, by its field."""
+    """The account as identity-svc's URL takes it. The official types what the person can say: their e-mail, their
+    PESEL (looked up by identity-svc, in the request body — never a URL or a log here) or the identifier from
+    "Moje konto"; anything else is refused here, by its field."""
+    typed = typed.strip()
     try:
         return str(uuid.UUID(typed))
     except ValueError:
-        raise NotAnAccountId(_("Przepisz identyfikator konta z „Moje konto” mieszkańca (36 znaków, np. "
-                               "3f2a…-…).")) from None
+        pass
+    if "@" in typed or (typed.isdigit() and len(typed) == 11):
+        found = api().call("identity", "POST", "/residents/lookup", token=token(),
+                           json={"email": typed} if "@" in typed else {"pesel": typed})
+        return found["account_id"]
+    raise NotAnAccountId(_("Podaj e-mail konta mieszkańca, jego PESEL albo identyfikator z „Moje konto”."))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -73,10 +80,15 @@ def desk():
         except ApiError as exc:
             errors, status = form_errors(exc)
             account_field = "foreigner_account_id" if action == "foreigner" else "account_id"
-            if exc.status == 404:  # the path's account: no such account, or no residency declared on it
+            if exc.status == 404:  # no such account (by id, e-mail or PESEL), or no residency declared on it
                 errors = {account_field: exc.message()}
+            elif "pesel" in errors or "email" in errors:  # the lookup's refusal is about what was typed there
+                errors = {account_field: errors.get("pesel") or errors.get("email")}
             elif action == "foreigner" and "reason" in errors:
                 errors["foreigner_reason"] = errors.pop("reason")
+    for field in ("account_id", "foreigner_account_id"):  # a PESEL typed to find someone is never shown again
+        if values.get(field, "").isdigit():
+            values[field] = ""
     districts = api().get("identity", "/districts", cache_s=60)["districts"]
     return render_template("office/residents.html", values=values, errors=errors, documents=DOCUMENTS,
                            district_options=[(name, name) for name in districts]), status
