@@ -71,3 +71,23 @@ def test_mail_about_a_proposal_and_unsubscribing_in_one_click(browser, browser_c
     assert subjects[2].startswith("Głos: wniosek „Stojaki na rowery” złożony")
     assert len(subjects) == 3 and not any("Fontanna" in s for s in subjects)
     page.context.close()
+
+
+def test_without_javascript_the_switch_and_the_unsubscribe_page_work(no_js_page, gateway, official_headers,
+                                                                   platform):
+    """The same two forms with JavaScript off (plain POSTs): the account page's switch, then the mail's link."""
+    page = no_js_page
+    resident = new_resident(gateway, "Dąb")
+    log_in(page, resident.email, "/konto/", "haslo-mieszkanca-123456")
+    page.get_by_role("button", name="Wyłącz powiadomienia").click()
+    assert page.get_by_text("Powiadomienia e-mail wyłączone.").is_visible()
+    page.get_by_role("button", name="Włącz powiadomienia").click()
+    assert page.get_by_text("Powiadomienia są włączone.").is_visible()
+    edition = proposals_edition(gateway, official_headers)
+    submitted_proposal(gateway, edition, resident, "Tężnia solankowa")
+    link = re.search(r"http://\S+/konto/powiadomienia/wypisz/\S+", _mails(platform, resident.email, 1)[0].get_content())
+    page.goto(link.group(0).replace(gateway, ""))
+    page.get_by_role("button", name="Wypisz mnie z powiadomień").click()
+    assert page.get_by_text("Gotowe: nie będziemy już wysyłać powiadomień").is_visible()
+    page.goto("/konto/")
+    assert page.get_by_text("Powiadomienia są wyłączone.").is_visible()
