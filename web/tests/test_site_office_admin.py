@@ -96,7 +96,7 @@ def test_roles_with_scopes_and_a_census_upload(page, axe, gateway, official_head
     axe.check(page)
 
 
-def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, accounts):
+def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, accounts, tmp_path):
     import hashlib
 
     from site_kit import DATA
@@ -118,6 +118,17 @@ def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, 
     page.get_by_label("Plik .pb").set_input_files(str(DATA / "Poland_Katowice_2020_Dab.pb"))
     page.get_by_role("button", name="Importuj").click()
     assert page.get_by_text("Zaimportowano obszar Dąb z pliku Pabulib.").is_visible()
+    # a file that does not say whether its `subunit` is a district asks, by the kind's field (issue 27, point 6)
+    bare = tmp_path / "zaleze.pb"
+    bare.write_text("META\nkey;value\nunit;Katowice\nsubunit;Załęże\nbudget;500000\nPROJECTS\n"
+                    "project_id;cost;name\nZ/1;90000;Skwer przy szkole\nVOTES\nvoter_id;vote\n", encoding="utf-8")
+    page.get_by_label("Plik .pb").set_input_files(str(bare))
+    page.get_by_role("button", name="Importuj").click()
+    assert page.locator("#pabulib_kind-error").inner_text().endswith("Wybierz rodzaj obszaru.")
+    page.get_by_label("Plik .pb").set_input_files(str(bare))
+    page.get_by_label("Gdy plik nie podaje rodzaju obszaru").select_option("district")
+    page.get_by_role("button", name="Importuj").click()
+    assert page.get_by_text("Zaimportowano obszar Załęże z pliku Pabulib.").is_visible()
     page.get_by_label("Nazwa obszaru").fill("Cały Kalisz")
     page.get_by_label("Rodzaj obszaru").select_option("city")
     page.get_by_label("Pula (zł)").fill("milion")
@@ -156,6 +167,13 @@ def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, 
     page.get_by_role("button", name="Zapisz zasady").click()
     assert page.locator("#error-summary").is_visible()
     page.locator("#city_points").fill("3")
+    # the preview of "within the pool" with no maximum was a 500; it is an error by that field (issue 27, 5)
+    page.locator("#district_type").select_option("budget_approval")
+    page.locator("#district_max").fill("")
+    page.get_by_role("button", name="Podgląd").click()
+    assert page.locator("#district_max-error").is_visible()
+    page.locator("#district_type").select_option("approval")
+    page.locator("#district_max").fill("5")
     page.get_by_label("Ziarno losowania (zachowaj je; wpiszesz je przy publikacji wyników)").fill("kaliskie-ziarno")
     page.get_by_role("button", name="Podgląd").click()
     preview = page.locator("#rules-preview")
@@ -166,6 +184,12 @@ def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, 
     page.get_by_label("Uzasadnienie (do rejestru zmian)").fill("zarządzenie prezydenta")
     page.get_by_role("button", name="Zapisz zasady").click()
     assert page.get_by_text("Zasady głosowania zapisane.").is_visible()
+    # voting cannot start before the ballot is frozen; the page says so by the phase and links to freezing
+    page.get_by_label("Nowy etap").select_option("voting")
+    page.get_by_label("Uzasadnienie zmiany etapu").fill("harmonogram")
+    page.get_by_role("button", name="Zmień etap").click()
+    assert page.locator("#phase_phase-error").inner_text().endswith("Najpierw zamroź kartę do głosowania.")
+    page.locator("#phase").get_by_role("link", name="Zamroź kartę do głosowania").click()
     page.get_by_label("Uzasadnienie zamrożenia").fill("start głosowania")
     page.get_by_role("button", name="Zamroź kartę do głosowania").click()
     assert page.get_by_text("Karta do głosowania zamrożona").is_visible()

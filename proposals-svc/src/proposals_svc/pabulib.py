@@ -30,8 +30,18 @@ class PabulibArea:
         return self.meta.get("district") or self.meta.get("subunit") or f"{self.meta.get('unit', 'Miasto')} — ogólnomiejski"
 
     @property
-    def kind(self) -> str:
-        return "district" if self.meta.get("district") else "city"
+    def kind(self) -> str | None:
+        """city or district, as the file says (Glos's own export says `area_kind`; Pabulib says `district`); None
+        when it cannot tell — a `subunit` may be a district or a part of the city."""
+        if self.meta.get("area_kind") in ("city", "district"):
+            return self.meta["area_kind"]
+        if self.meta.get("district"):
+            return "district"
+        return None if self.meta.get("subunit") else "city"
+
+    def number(self, project: dict) -> str:
+        """The project's number as the city used it: Glos's export carries it as `number` beside the id."""
+        return (project.get("number") or "").strip() or project["project_id"]
 
 
 def _invalid(source: str, pl: str, en: str) -> Problem:
@@ -70,7 +80,8 @@ def read(text: str, source: str = "file") -> PabulibArea:
     return PabulibArea(meta, projects)
 
 
-def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]], *, actor: str) -> list[Area]:
+def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]], *, actor: str,
+                 kind: str | None = None) -> list[Area]:
     """Each file becomes an area of the edition with its projects as qualified proposals — all or nothing."""
     areas = []
     for source, text in files:
@@ -78,7 +89,15 @@ def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]
         if session.scalar(select(Area.id).where(Area.edition_id == edition.id, Area.name == parsed.name)):
             raise _invalid(source, f"obszar „{parsed.name}” już istnieje w tej edycji.",
                            f"area '{parsed.name}' already exists in this edition.")
-        area = Area(edition_id=edition.id, name=parsed.name, kind=parsed.kind,
+        area_kind = parsed.kind or kind
+        if area_kind is None:
+            raise Problem(422, f"{source}: plik nie mówi, czy obszar „{parsed.name}” jest osiedlowy, czy "
+                               "ogólnomiejski — wybierz rodzaj obszaru.",
+                          f"{source}: the file does not say whether '{parsed.name}' is a district or city-wide — "
+                          "choose the area's kind.", type_="https://glos.pl/problems/validation",
+                          errors=[{"location": "query", "field": "kind", "message": "Wybierz rodzaj obszaru.",
+                                   "message_en": "Choose the area's kind."}])
+        area = Area(edition_id=edition.id, name=parsed.name, kind=area_kind,
                     budget=int(float(parsed.meta["budget"])))
         session.add(area)
         session.flush()
@@ -87,8 +106,9 @@ def import_areas(session: Session, edition: Edition, files: list[tuple[str, str]
                                details={"name": area.name, "projects": len(parsed.projects)}))
         for project in parsed.projects:
             latitude, longitude = _coordinate(project.get("latitude"), 90), _coordinate(project.get("longitude"), 180)
-            proposal = Proposal(edition_id=edition.id, area_id=area.id, external_id=project["project_id"],
-                                title=(project.get("name") or f"Projekt {project['project_id']}")[:200],
+            number = parsed.number(project)
+            proposal = Proposal(edition_id=edition.id, area_id=area.id, external_id=number,
+                                title=(project.get("name") or f"Projekt {number}")[:200],
                                 description="", cost=int(float(project["cost"])), author="import:pabulib",
                                 status="qualified", category=(project.get("category") or "").split(",")[0][:100] or None,
                                 latitude=latitude if longitude is not None else None,

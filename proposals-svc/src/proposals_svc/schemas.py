@@ -317,6 +317,8 @@ class OutlineCollectionSchema(Schema):
 
 class PabulibImportQuerySchema(Schema):
     source = fields.String(load_default="upload.pb", validate=validate.Length(min=1, max=200))
+    kind = fields.String(load_default=None, validate=validate.OneOf(["city", "district"]),
+                         metadata={"description": "The area's kind when the file does not say (a bare `subunit`)"})
 
 
 class RulesChangeSchema(Schema):

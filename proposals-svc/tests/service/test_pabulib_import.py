@@ -100,3 +100,53 @@ def test_the_areas_outlines_come_from_the_city_s_gis_file_all_or_nothing(svc, of
     assert outline["geometry"] == DAB_OUTLINE and outline["properties"]["name"] == "Dąb"
     [(details,)] = svc.database.rows("SELECT details FROM audit_log WHERE action = 'areas.outlines_imported'")
     assert details == {"areas": ["Dąb"], "unmatched": ["Ligota"]}
+
+
+def _glos_export(area_kind: str, *, with_district_key: bool) -> str:
+    """One area's file as voting-svc's results export writes it (`area_kind`, `subunit`, proposal UUIDs as
+    project ids, the ballot numbers in `number`); `with_district_key=False` is the export before issue 27 (6)."""
+    import csv
+    import io
+    import uuid
+
+    rows = [("description", "Glos: BO Katowice 2027 — Dąb"), ("country", "Poland"), ("unit", "Katowice"),
+            ("instance", "2027"), ("subunit", "Dąb"), ("num_projects", "2"), ("num_votes", "0"),
+            ("budget", "600000"), ("vote_type", "approval"), ("rule", "greedy"), ("area_kind", area_kind)]
+    if with_district_key and area_kind == "district":
+        rows.append(("district", "Dąb"))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerows([("META",), ("key", "value"), *rows, ("PROJECTS",),
+                      ("project_id", "cost", "votes", "score", "name", "number"),
+                      (str(uuid.uuid4()), 120000, 5, 5, "Ławki nad stawem", "D/01"),
+                      (str(uuid.uuid4()), 80000, 3, 3, "Stojaki na rowery", "D/02"), ("VOTES",), ("voter_id", "vote")])
+    return out.getvalue()
+
+
+def test_what_glos_exports_glos_imports_as_it_was(svc, official):
+    """Issue 27 (6): the site's own results export (`001_Dąb.pb`: a `subunit`, no `district`, UUID project ids)
+    came back as a city-wide area numbered by UUID. Now the area kind and the numbers come back, and a file
+    that cannot say whether its `subunit` is a district asks."""
+    edition = api(svc, "POST", "/editions", official.headers, json={"name": "BO reimport", "city": "Katowice",
+                                                                    "year": 2027}).json["id"]
+    url = f"/editions/{edition}/areas/pabulib"
+    headers = {**official.headers, "Content-Type": "text/plain"}
+    for with_key in (False, True):  # an export from before this fix, and one from after
+        created = api(svc, "POST", url, headers, data=_glos_export("district", with_district_key=with_key).encode(),
+                      params={"source": "001_Dąb.pb"})
+        assert created.status_code == 201, created.json
+        assert (created.json["name"], created.json["kind"]) == ("Dąb", "district")
+        numbers = [p[0] for p in svc.database.rows(
+            "SELECT external_id FROM proposals WHERE area_id = :a ORDER BY external_id", a=created.json["id"])]
+        assert numbers == ["D/01", "D/02"]
+        # the next round imports the same area into a fresh edition
+        edition = api(svc, "POST", "/editions", official.headers, json={"name": f"BO reimport {with_key}",
+                                                                        "city": "Katowice", "year": 2027}).json["id"]
+        url = f"/editions/{edition}/areas/pabulib"
+
+    bare = _glos_export("district", with_district_key=False).replace("area_kind;district\n", "")
+    asked = api(svc, "POST", url, headers, data=bare.encode(), params={"source": "dab.pb"})
+    assert asked.status_code == 422 and asked.json["errors"][0]["field"] == "kind"
+    assert "Dąb" in asked.json["detail"]
+    told = api(svc, "POST", url, headers, data=bare.encode(), params={"source": "dab.pb", "kind": "district"})
+    assert told.status_code == 201 and told.json["kind"] == "district"

@@ -257,3 +257,29 @@ def test_batched_add1_is_add1_one_share_at_a_time_on_real_votes(name):
     share, winners = _add1_one_share_at_a_time(election)
     assert (outcome.details["final_share"], outcome.selected) == (share, winners)
     assert outcome.details["add1_rounds"] > 10
+
+
+def test_the_results_export_names_a_district_and_the_ballot_numbers_for_a_reimport():
+    """Issue 27 (6): the export carries what an import needs — Pabulib's `district` key for a district area and
+    each project's number on the ballot — and still recomputes from its own files."""
+    import io
+    import zipfile
+
+    from voting_svc.counting import pabulib
+    from voting_svc.counting.edition import export_zip
+
+    areas = [{"area_id": "a1", "name": "Dąb", "kind": "district", "budget": 1000,
+              "projects": [{"proposal_id": "p1", "external_id": "D/01", "title": "Ławki", "cost": 400}]},
+             {"area_id": "a2", "name": "Katowice — ogólnomiejski", "kind": "city", "budget": 1000,
+              "projects": [{"proposal_id": "p2", "external_id": None, "title": "Tramwaj", "cost": 900}]}]
+    rules = {"city": {"type": "approval", "min_projects": 1, "max_projects": 1},
+             "district": {"type": "approval", "min_projects": 1, "max_projects": 1},
+             "selection": {"rule": "greedy"}}
+    data = export_zip(edition={"edition_id": "e1", "name": "BO", "city": "Katowice", "year": 2027}, rules=rules,
+                      rules_sha256="0" * 64, areas=areas,
+                      voters=[[{"area_id": "a1", "choices": [{"project_id": "p1", "points": 1}]}]])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        district = pabulib.read(archive.read("000_Dąb.pb").decode())
+        city = pabulib.read(archive.read("001_Katowice___ogólnomiejski.pb").decode())
+    assert district.meta["district"] == "Dąb" and "district" not in city.meta
+    assert district.projects[0]["number"] == "D/01" and city.projects[0]["number"] == ""

@@ -58,7 +58,7 @@ class AreaImport(MethodView):
         with session_scope(db_sessions()) as session:
             edition = service.get_edition(session, edition_id)
             (area,) = pabulib.import_areas(session, edition, [(query["source"], text)],
-                                             actor=current_principal().subject)
+                                             actor=current_principal().subject, kind=query["kind"])
             return area
 
 

@@ -132,6 +132,8 @@ def _area_file(edition: dict, rules: dict, rules_sha256: str, index: int, area: 
             "min_length": str(rule["min_projects"]), "max_length": str(rule["max_projects"]),
             "edition_id": edition["edition_id"], "area_id": area["area_id"], "area_kind": area["kind"],
             "area_index": str(index), "rules_sha256": rules_sha256}
+    if area["kind"] == "district":  # Pabulib's own key, so that any reader (Glos's import too) sees a district
+        meta["district"] = area["name"]
     if rule.get("max_points"):
         meta["max_sum_points"] = str(rule["max_points"])
     if min_score_for(rules, area["kind"]) is not None:
@@ -142,10 +144,11 @@ def _area_file(edition: dict, rules: dict, rules_sha256: str, index: int, area: 
     writer.writerow(["key", "value"])
     writer.writerows(meta.items())
     writer.writerow(["PROJECTS"])
-    writer.writerow(["project_id", "cost", "votes", "score", "name"])
+    # `number`: the project's number on the ballot (what an import of this file keeps as its id)
+    writer.writerow(["project_id", "cost", "votes", "score", "name", "number"])
     for p in area["projects"]:
         writer.writerow([p["proposal_id"], p["cost"], supporters[p["proposal_id"]], scores[p["proposal_id"]],
-                         p["title"]])
+                         p["title"], p.get("external_id") or ""])
     writer.writerow(["VOTES"])
     with_points = vote_type != "approval"
     writer.writerow(["voter_id", "vote", *(["points"] if with_points else [])])

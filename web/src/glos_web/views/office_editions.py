@@ -171,8 +171,10 @@ def setup(eid):
                 flash(_("Obszar dodany."), "success")
             elif action == "pabulib":
                 upload = request.files.get("pabulib_file")
+                typed = {"pabulib_kind": request.form.get("pabulib_kind", "")}
                 area = api().call("proposals", "POST", f"/editions/{eid}/areas/pabulib", token=token(),
-                                  params={"source": upload.filename if upload else "upload.pb"},
+                                  params={"source": upload.filename if upload else "upload.pb",
+                                          **({"kind": typed["pabulib_kind"]} if typed["pabulib_kind"] else {})},
                                   data=upload.read() if upload else b"", headers={"Content-Type": "text/plain"},
                                   timeout=60)
                 flash(_("Zaimportowano obszar %(name)s z pliku Pabulib.", name=area["name"]), "success")
