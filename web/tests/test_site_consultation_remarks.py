@@ -34,7 +34,7 @@ def _comment(gateway, cid, did, person, body, section=None):
 
 
 def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
-        browser, browser_context_args, outside, axe, gateway, official_headers, accounts):
+        browser, browser_context_args, outside, axe, gateway, official_headers, accounts, platform):
     cid = new_consultation(gateway, official_headers, moderation="pre", flag_threshold=3)["id"]
     assert api(gateway, "PUT", f"/consultations/{cid}/survey", official_headers,
                json={"questions": QUESTIONS}).status_code == 200
@@ -155,3 +155,15 @@ def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
                         "Ankieta — pytanie q1: Czego brakuje na placu?"]
     at_desk_and_phone(page, axe, "report")
     page.context.close()
+
+    # each participant is mailed the answer to their own remark (issue 27, point 3)
+    import time
+
+    from site_kit import mails_to
+    deadline = time.monotonic() + 30
+    while not (told := [m for m in mails_to(platform.mail_dir, anna.email) if "raport z konsultacji" in m["Subject"]]):
+        assert time.monotonic() < deadline, "no mail with the report's answer"
+        time.sleep(0.3)
+    body = told[0].get_content()
+    assert f"- Uwaga nr {lead['number']}: uwzględniona częściowo. Odpowiedź: Ustawimy ławki z oparciami" in body
+    assert f"/konsultacje/{cid}/raport" in body and "/konto/powiadomienia/wypisz/" in body

@@ -166,6 +166,8 @@ def test_an_edition_set_up_from_creation_to_a_frozen_ballot(page, axe, gateway, 
     page.get_by_label("Dzień głosowania (do liczenia wieku)").fill("2028-09-20")
     page.get_by_role("button", name="Zapisz zasady").click()
     assert page.locator("#error-summary").is_visible()
+    assert page.locator("#city_points-error").is_visible()  # by its field, never "details in errors"
+    assert "errors" not in page.locator("#error-summary").inner_text()
     page.locator("#city_points").fill("3")
     # the preview of "within the pool" with no maximum was a 500; it is an error by that field (issue 27, 5)
     page.locator("#district_type").select_option("budget_approval")
