@@ -11,6 +11,7 @@ would each replace the list the other had not yet committed, leaving two lists a
 from __future__ import annotations
 
 import csv
+from datetime import date
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -99,7 +100,8 @@ def import_census(session: Session, vault: Vault, text: str, *, actor: str, reas
             report.rejected.append({"row": number, "reason": "duplicate_pesel"})
             continue
         seen.add(digest)
-        batch.append({"list_id": census.id, "pesel_hash": digest, "district": district})
+        batch.append({"list_id": census.id, "pesel_hash": digest, "district": district,
+                      "birth_date": stdnum_pesel.get_birth_date(raw)})
         if len(batch) >= BATCH:
             session.execute(insert(CensusEntry), batch)
             batch.clear()
@@ -128,3 +130,28 @@ def import_census(session: Session, vault: Vault, text: str, *, actor: str, reas
 def census_district(session: Session, pesel_hash: str) -> str | None:
     return session.scalar(select(CensusEntry.district).join(CensusList)
                           .where(CensusList.active, CensusEntry.pesel_hash == pesel_hash))
+
+
+def population(session: Session, *, on: date, min_age: int | None) -> dict | None:
+    """Residents on the active register by district, and by age band on `on`, counting those at least
+    `min_age` then (a voting day's eligible residents). Aggregates only; None without a register."""
+    register = session.scalar(select(CensusList).where(CensusList.active))
+    if register is None:
+        return None
+    from .residents import age_band
+
+    by_district: dict[str, dict] = {}
+    for district, birth_date in session.execute(select(CensusEntry.district, CensusEntry.birth_date)
+                                                .where(CensusEntry.list_id == register.id)):
+        row = by_district.setdefault(district, {"district": district, "eligible": 0, "age_bands": {}})
+        if birth_date is None:
+            continue
+        age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+        if min_age is not None and age < min_age:
+            continue
+        row["eligible"] += 1
+        band = age_band(birth_date, on)
+        row["age_bands"][band] = row["age_bands"].get(band, 0) + 1
+    rows = sorted(by_district.values(), key=lambda r: districts.key(r["district"]))
+    return {"register_imported_at": register.imported_at, "on": on, "min_age": min_age,
+            "total": sum(r["eligible"] for r in rows), "districts": rows}

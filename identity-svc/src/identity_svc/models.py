@@ -168,13 +168,15 @@ class CensusList(Base):
 
 
 class CensusEntry(Base):
-    """A resident on a census list: only the PESEL's keyed hash and the district are kept."""
+    """A resident on a census list: the PESEL's keyed hash, the district and the birth date the PESEL encodes
+    (for aggregated counts by age — eligible residents per district — never shown one by one)."""
 
     __tablename__ = "census_entries"
 
     list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("census_lists.id", ondelete="CASCADE"), primary_key=True)
     pesel_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     district: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class CensusImport(Base):

@@ -338,3 +338,25 @@ class NotificationSettingsSchema(Schema):
     """Notifications about one's proposals and consultations (account mail is always sent)."""
 
     subscribed = fields.Boolean(required=True)
+
+
+class PopulationQuerySchema(Schema):
+    on = fields.Date(required=True, metadata={"description": "The day ages are counted on (the voting day)"})
+    min_age = fields.Integer(load_default=None, validate=validate.Range(0, 30),
+                             metadata={"description": "Count only residents at least this old on that day"})
+
+
+class DistrictPopulationSchema(Schema):
+    district = fields.String()
+    eligible = fields.Integer()
+    age_bands = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class PopulationSchema(Schema):
+    """Counts from the active residents' register — never a person."""
+
+    register_imported_at = fields.AwareDateTime()
+    on = fields.Date()
+    min_age = fields.Integer(allow_none=True)
+    total = fields.Integer()
+    districts = fields.List(fields.Nested(DistrictPopulationSchema))

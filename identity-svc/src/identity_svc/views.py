@@ -22,7 +22,8 @@ from .schemas import (AccountDeletionSchema, AccountSchema, CensusImportSchema, 
                       CensusReportSchema, ConfirmationQuerySchema, CredentialRequestSchema, CredentialSchema,
                       DistrictAdditionSchema, DistrictListSchema, DistrictLookupQuerySchema, DistrictLookupSchema,
                       DeskLookupSchema, DeskPersonSchema, DistrictRemovalSchema, MyResidencySchema,
-                      NotificationSettingsSchema, ResidencyCorrectionSchema, StaffNameSchema,
+                      NotificationSettingsSchema, PopulationQuerySchema, PopulationSchema, ResidencyCorrectionSchema,
+                      StaffNameSchema,
                       EligibilityRulesSchema, EligibilitySchema, ForeignerVerificationSchema,
                       InPersonVerificationSchema, JwksSchema,
                       LogoutRequestSchema, MyDataSchema, OnBehalfCredentialRequestSchema, PasswordChangedSchema,
@@ -402,6 +403,20 @@ class Census(MethodView):
         with session_scope(db_sessions()) as session:
             return census.import_census(session, _vault(), text, actor=current_principal().subject,
                                         reason=query["reason"], resolve_address=addresses.resolver(session)).as_dict()
+
+
+@blp.route("/census/population")
+class CensusPopulation(MethodView):
+    @blp.arguments(PopulationQuerySchema, location="query")
+    @blp.response(200, PopulationSchema)
+    @blp.doc(summary="Uprawnieni mieszkańcy według osiedla i wieku (tylko liczby) / Eligible residents by district "
+                     "and age band (counts only)")
+    def get(self, query):
+        with session_scope(db_sessions()) as session:
+            found = census.population(session, on=query["on"], min_age=query["min_age"])
+        if found is None:
+            raise Problem(404, "Miasto nie wczytało jeszcze rejestru mieszkańców.", "No residents' register yet.")
+        return found
 
 
 @blp.route("/census/imports")

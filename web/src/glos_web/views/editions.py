@@ -220,6 +220,36 @@ def _result_areas(edition_id: str, published: dict) -> list[dict]:
     return areas
 
 
+def _population(rules: dict | None) -> dict | None:
+    """identity-svc's aggregated register counts on the voting day (those old enough to vote), or None when the
+    city has no register or the rules no voting day."""
+    eligibility = ((rules or {}).get("voting_rules") or {}).get("eligibility") or {}
+    if not eligibility.get("voting_day"):
+        return None
+    params = {"on": eligibility["voting_day"]}
+    if eligibility.get("min_age") is not None:
+        params["min_age"] = eligibility["min_age"]
+    try:
+        return api().get("identity", "/census/population", params=params, cache_s=PUBLIC_S)
+    except ApiError as exc:
+        if exc.status != 404:
+            raise
+        return None
+
+
+def eligible_by_area(areas: list[dict], population: dict | None) -> dict[str, int]:
+    """Each area's eligible residents: the city-wide area's are everyone's, a district's its own residents."""
+    if not population:
+        return {}
+    by_district = {row["district"]: row["eligible"] for row in population["districts"]}
+    found = {}
+    for area in areas:
+        eligible = population["total"] if area["kind"] == "city" else by_district.get(area["name"])
+        if eligible:
+            found[area["area_id"]] = eligible
+    return found
+
+
 def _turnout(edition_id: str) -> dict[str, dict[str, int]]:
     by_area: dict[str, dict[str, int]] = {}
     for row in api().get("voting", f"/editions/{edition_id}/turnout", cache_s=IMMUTABLE_S):
@@ -232,11 +262,12 @@ def results(edition_id):
     ctx = edition_context(str(edition_id))
     published = _published_results(str(edition_id))
     areas = _result_areas(str(edition_id), published) if published else []
+    rules = rules_of(str(edition_id))
     # once the results are out the turnout is final
     return render_template("editions/results.html", **ctx, published=published, result_areas=areas,
                            voters_by_area=_turnout(str(edition_id)) if published else {},
-                           rules=rules_of(str(edition_id)), selection_names=SELECTION_NAMES,
-                           selection_plain=SELECTION_PLAIN)
+                           eligible=eligible_by_area(areas, _population(rules)) if published else {},
+                           rules=rules, selection_names=SELECTION_NAMES, selection_plain=SELECTION_PLAIN)
 
 
 @bp.get("/<uuid:edition_id>/wyniki/<uuid:area_id>")
