@@ -172,3 +172,21 @@ def test_the_edition_wide_figure_links_a_voter_s_parts_across_areas():
     document = results_document("e", rules, "x", areas, ballots, "seed", voters=voters)
     assert document["fairness"] == {"voters": 4, "voters_with_a_winner": 2}
     assert [a["fairness"]["voters_with_a_winner"] for a in document["areas"]] == [2, 1]
+
+
+def test_a_mes_round_decided_between_equally_priced_projects_says_so_and_by_which_rule():
+    """Issue 25 (1): ties under MES — two projects the same voters could buy at the same price per unit of support
+    in one round: both sentences name the tie, its round and the rule of the chain that decided it."""
+    projects = {pid: Project(pid, cost, f"Projekt {pid}") for pid, cost in (("a", 60), ("b", 60), ("c", 30))}
+    ballots = [Ballot.of({"a": 1, "b": 1}) for _ in range(6)] + [Ballot.of({"c": 1}) for _ in range(4)]
+    election = Election(budget=100, projects=projects, ballots=ballots, tie_break=TieBreak(("draw",), seed="ziarno"))
+    outcome = count(election, "equalshares")
+    facts = outcome.explanations
+    winner = next(p for p in ("a", "b") if p in outcome.selected)
+    loser = "b" if winner == "a" else "a"
+    assert facts[winner]["tie"] == {"with": [loser], "decided_by": "draw", "round": facts[winner]["round"]}
+    assert facts[loser]["tie"]["with"] == [winner]
+    assert f"W rundzie {facts[winner]['round']} remis z: „Projekt {loser}”" in facts[winner]["pl"]
+    assert "the draw from the seed" in facts[loser]["en"]
+    assert "tie" not in facts["c"]
+    check_mes(election, outcome)

@@ -44,12 +44,13 @@ def tie_facts(election: Election, order: list[str], scores: dict[str, int]) -> d
             continue
         for i, pid in enumerate(group):
             other = group[i - 1] if i else group[1]
-            facts[pid] = {"with": [p for p in group if p != pid], "decided_by": _decided_by(election, pid, other,
+            facts[pid] = {"with": [p for p in group if p != pid], "decided_by": decided_by(election, pid, other,
                                                                                                supporters)}
     return facts
 
 
-def _decided_by(election: Election, a: str, b: str, supporters: dict[str, int]) -> str:
+def decided_by(election: Election, a: str, b: str, supporters: dict[str, int]) -> str:
+    """Which criterion of the tie-break chain puts `a` before `b` (their scores being equal)."""
     for criterion in election.tie_break.criteria:
         if criterion == "fewer_cost" and election.projects[a].cost != election.projects[b].cost:
             return "fewer_cost"
@@ -234,8 +235,14 @@ def sentence(facts: dict, language: str, *, vote_type: str, name: dict[str, str]
     if tie:
         others = ", ".join((f"„{name.get(p, p)}”" if pl else f"“{name.get(p, p)}”") for p in tie["with"])
         rule = TIE_RULES[language][tie["decided_by"]]
-        text += (f" Remis z: {others} — kolejność rozstrzygnęło: {rule}." if pl else
-                 f" Tied with {others} — the order was decided by {rule}.")
+        if "round" in tie:  # MES: the same price per unit of support in one round
+            text += (f" W rundzie {tie['round']} remis z: {others} (ten sam koszt na jednostkę poparcia) — "
+                     f"rozstrzygnęło: {rule}." if pl else
+                     f" In round {tie['round']} tied with {others} (the same price per unit of support) — "
+                     f"decided by {rule}.")
+        else:
+            text += (f" Remis z: {others} — kolejność rozstrzygnęło: {rule}." if pl else
+                     f" Tied with {others} — the order was decided by {rule}.")
     return text
 
 

@@ -163,19 +163,31 @@ def _exact_rho(cost: int, supporters: list[tuple[int, int]], weights: list[int],
 
 
 def mes_ledger(supporters: dict[str, list[tuple[int, int]]], weights: list[int], costs: dict[str, int],
-               share: int, winners: list[str]) -> tuple[list[Fraction], dict[str, dict]]:
+               share: int, winners: list[str], candidates=()) -> tuple[list[Fraction], dict[str, dict]]:
     """MES's purchases replayed exactly along its winners, in their order: what each voter group paid for
-    each, and what every group has left at the end. `supporters`: per project, (voter group, utility)."""
+    each, and what every group has left at the end. `supporters`: per project, (voter group, utility).
+    With `candidates`, each round also names the candidates that could have been bought at exactly the same
+    rho — a tie, which the tie-break chain decided (`tied_with`)."""
     money = [Fraction(share)] * len(weights)
     bought = {}
     for round_, pid in enumerate(winners, start=1):
         rho = _exact_rho(costs[pid], supporters[pid], weights, money, sum(weights[g] * u for g, u in supporters[pid]))
+        tied = []
+        for other in candidates:
+            if other == pid or other in bought or not supporters.get(other):
+                continue
+            total = sum(weights[g] * u for g, u in supporters[other])
+            # rho only grows as money is spent: a project whose first rho is above this one's cannot tie now
+            if Fraction(costs[other], total) > rho or sum(weights[g] * money[g] for g, _ in supporters[other]) < costs[other]:
+                continue
+            if _exact_rho(costs[other], supporters[other], weights, money, total) == rho:
+                tied.append(other)
         payments = {}
         for g, u in supporters[pid]:
             pay = min(rho * u, money[g])
             money[g] -= pay
             payments[g] = pay
-        bought[pid] = {"round": round_, "rho": rho, "payments": payments}
+        bought[pid] = {"round": round_, "rho": rho, "payments": payments, "tied_with": tied}
     return money, bought
 
 
@@ -483,17 +495,28 @@ def equal_shares(election: Election, *, add1: bool = True, completion: bool = Tr
 def _mes_facts(election: Election, inst: _Instance, scores: dict[str, int], utility: str, share: int,
                winners: list[str], completed: dict[str, dict]) -> dict[str, dict]:
     """Every project's facts under MES: the purchases replayed exactly with the final share."""
-    money_left, bought = mes_ledger(inst.supporters, inst.group_weights, inst.costs, share, winners)
+    money_left, bought = mes_ledger(inst.supporters, inst.group_weights, inst.costs, share, winners,
+                                    candidates=sorted(inst.candidates))
     paid_by: dict[int, list] = defaultdict(list)
     for winner in winners:
         for g, pay in bought[winner]["payments"].items():
             if pay:
                 paid_by[g].append((winner, pay))
-    return {pid: explain.mes_facts(pid=pid, cost=inst.costs[pid], score=scores[pid], utility=utility, share=share,
-                                   supporters=inst.supporters[pid], weights=inst.group_weights,
-                                   money_left=money_left, bought=bought, paid_by=paid_by,
-                                   completion=completed.get(pid))
-            for pid in election.projects}
+    facts = {pid: explain.mes_facts(pid=pid, cost=inst.costs[pid], score=scores[pid], utility=utility, share=share,
+                                    supporters=inst.supporters[pid], weights=inst.group_weights,
+                                    money_left=money_left, bought=bought, paid_by=paid_by,
+                                    completion=completed.get(pid))
+             for pid in election.projects}
+    # a round bought one of several projects at the same rho: both sentences say so, and which rule decided
+    supporters = election.supporters()
+    for winner in winners:
+        for other in bought[winner]["tied_with"]:
+            rule = explain.decided_by(election, winner, other, supporters)
+            for pid, rival in ((winner, other), (other, winner)):
+                tie = facts[pid].setdefault("tie", {"with": [], "decided_by": rule, "round": bought[winner]["round"]})
+                if rival not in tie["with"]:
+                    tie["with"].append(rival)
+    return facts
 
 
 # --------------------------------------------------------------------------- the rule table
