@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 from cryptography.hazmat.primitives import serialization
@@ -52,13 +53,33 @@ def ensure_signing_key(factory: sessionmaker, passphrase: bytes) -> None:
             generate_key(session, passphrase)
 
 
+# Decrypting a key's PEM costs a few hundred milliseconds of CPU (the passphrase's key derivation is slow on
+# purpose). Every login and every voter credential signs with the active key, so on the last evening that cost
+# per request would be the vote path's ceiling: a process decrypts each key once and keeps it. The kid is the
+# key's own thumbprint, so a cached entry can never stand for another key; rotation brings a new kid.
+_decrypted: dict[tuple[str, str], object] = {}
+_decrypted_lock = threading.Lock()
+
+
+def _decrypted_key(kid: str, pem: str, passphrase: bytes):
+    cache_key = (kid, hashlib.sha256(pem.encode() + b"\0" + passphrase).hexdigest())
+    with _decrypted_lock:
+        found = _decrypted.get(cache_key)
+    if found is None:
+        found = serialization.load_pem_private_key(pem.encode(), password=passphrase)
+        with _decrypted_lock:
+            if len(_decrypted) >= 8:  # a few keys overlap at most (rotation); never grow without bound
+                _decrypted.clear()
+            _decrypted[cache_key] = found
+    return found
+
+
 def active_private_key(session: Session, passphrase: bytes, decrypt: bool = True):
     key = session.scalars(select(SigningKey).where(SigningKey.active, SigningKey.signs_from <= func.now())
                           .order_by(SigningKey.signs_from.desc()).limit(1)).one()
     if not decrypt:
         return key.kid
-    private = serialization.load_pem_private_key(key.private_key_pem.encode(), password=passphrase)
-    return key.kid, private
+    return key.kid, _decrypted_key(key.kid, key.private_key_pem, passphrase)
 
 
 def published_jwks(session: Session) -> dict:
