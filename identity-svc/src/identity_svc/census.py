@@ -16,7 +16,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from stdnum.pl import pesel as stdnum_pesel
 
@@ -134,24 +134,25 @@ def census_district(session: Session, pesel_hash: str) -> str | None:
 
 def population(session: Session, *, on: date, min_age: int | None) -> dict | None:
     """Residents on the active register by district, and by age band on `on`, counting those at least
-    `min_age` then (a voting day's eligible residents). Aggregates only; None without a register."""
+    `min_age` then (a voting day's eligible residents). Aggregates only, counted by PostgreSQL (a city's
+    register is hundreds of thousands of rows); None without a register."""
+    from .residents import AGE_BANDS
+
     register = session.scalar(select(CensusList).where(CensusList.active))
     if register is None:
         return None
-    from .residents import age_band
-
-    by_district: dict[str, dict] = {}
-    for district, birth_date in session.execute(select(CensusEntry.district, CensusEntry.birth_date)
-                                                .where(CensusEntry.list_id == register.id)):
-        row = by_district.setdefault(district, {"district": district, "eligible": 0, "age_bands": {}})
-        if birth_date is None:
-            continue
-        age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-        if min_age is not None and age < min_age:
-            continue
-        row["eligible"] += 1
-        band = age_band(birth_date, on)
-        row["age_bands"][band] = row["age_bands"].get(band, 0) + 1
+    age = func.date_part("year", func.age(on, CensusEntry.birth_date))
+    band = case(*((age < limit, label) for limit, label in AGE_BANDS), else_="75+")
+    counted = (select(CensusEntry.district, band.label("band"), func.count().label("n"))
+               .where(CensusEntry.list_id == register.id, CensusEntry.birth_date.is_not(None),
+                      age >= (min_age or 0))
+               .group_by(CensusEntry.district, band))
+    by_district = {d: {"district": d, "eligible": 0, "age_bands": {}} for d in session.scalars(
+        select(CensusEntry.district).where(CensusEntry.list_id == register.id).distinct())}
+    for district, label, n in session.execute(counted):
+        row = by_district[district]
+        row["eligible"] += n
+        row["age_bands"][label] = n
     rows = sorted(by_district.values(), key=lambda r: districts.key(r["district"]))
     return {"register_imported_at": register.imported_at, "on": on, "min_age": min_age,
             "total": sum(r["eligible"] for r in rows), "districts": rows}

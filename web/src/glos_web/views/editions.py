@@ -230,7 +230,7 @@ def _population(rules: dict | None) -> dict | None:
     if eligibility.get("min_age") is not None:
         params["min_age"] = eligibility["min_age"]
     try:
-        return api().get("identity", "/census/population", params=params, cache_s=PUBLIC_S)
+        return api().get("identity", "/census/population", params=params, cache_s=300)  # the register changes rarely
     except ApiError as exc:
         if exc.status != 404:
             raise
