@@ -181,6 +181,9 @@ def reaction_counts(session: Session, comment_ids: list[uuid.UUID]) -> dict[uuid
 
 
 def flag(session: Session, consultation: Consultation, comment: Comment, *, account: str, reason: str) -> Comment:
+    if consultation.status == "report_published":  # the report stands; nobody could decide on the flag any more
+        raise Problem(409, "Raport z tych konsultacji jest już opublikowany.", "The consultation's report is published.",
+                      type_="https://glos.pl/problems/wrong-status")
     if comment.status not in (VISIBLE, "flagged"):
         raise Problem(409, "Ten komentarz nie jest opublikowany.", "The comment is not published.")
     inserted = session.execute(insert(CommentFlag).values(comment_id=comment.id, account_id=account, reason=reason)

@@ -207,6 +207,8 @@ def test_remarks_are_grouped_numbered_and_one_reply_answers_alike_ones(svc, offi
     assert [r["number"] for r in public] == [1, 2, 3, 4, 5, 6]
     assert api(svc, "POST", f"/comments/{whole['id']}/moderation", official.headers,
                json={"decision": "hide", "reason": "za późno"}).status_code == 409  # the report stands
+    assert api(svc, "POST", f"/comments/{whole['id']}/flags", resident(svc).headers,
+               json={"reason": "po raporcie"}).status_code == 409  # and no flag could be decided any more
 
 
 def test_the_office_home_counts_what_waits_in_the_consultations_one_runs(svc, official):
