@@ -15,7 +15,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "consultation-svc" / "tests"))
 from consultation_kit import api, new_consultation, resident  # noqa: E402
 
-from site_kit import at_desk_and_phone, log_in, new_page
+from glos_testing import wait_until  # noqa: E402
+from site_kit import at_desk_and_phone, log_in, mails_to, new_page
 
 pytestmark = pytest.mark.platform
 
@@ -157,13 +158,8 @@ def test_every_comment_and_marked_answer_reaches_the_report_with_its_answer(
     page.context.close()
 
     # each participant is mailed the answer to their own remark (issue 27, point 3)
-    import time
-
-    from site_kit import mails_to
-    deadline = time.monotonic() + 30
-    while not (told := [m for m in mails_to(platform.mail_dir, anna.email) if "raport z konsultacji" in m["Subject"]]):
-        assert time.monotonic() < deadline, "no mail with the report's answer"
-        time.sleep(0.3)
+    told = wait_until(lambda: [m for m in mails_to(platform.mail_dir, anna.email)
+                               if "raport z konsultacji" in m["Subject"]], timeout=30, message="the report's answer by mail")
     body = told[0].get_content()
     assert f"- Uwaga nr {lead['number']}: uwzględniona częściowo. Odpowiedź: Ustawimy ławki z oparciami" in body
     assert f"/konsultacje/{cid}/raport" in body and "/konto/powiadomienia/wypisz/" in body

@@ -7,23 +7,19 @@ on. Each page checked at 1366 px and on a 360 px phone, with axe."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
-from glos_testing import new_resident
+from glos_testing import new_resident, wait_until
 from site_kit import (at_desk_and_phone, formal_verification, log_in, mails_to, new_page, proposals_edition,
                       submitted_proposal)
 
 pytestmark = pytest.mark.platform
 
 
-def _mails(platform, address: str, count: int, timeout: float = 30) -> list:
-    deadline = time.monotonic() + timeout
-    while len(found := mails_to(platform.mail_dir, address)) < count and time.monotonic() < deadline:
-        time.sleep(0.3)
-    assert len(found) >= count, f"{len(found)} mail(s) for {address}, expected {count}"
-    return found
+def _mails(platform, address: str, count: int) -> list:
+    return wait_until(lambda: found if len(found := mails_to(platform.mail_dir, address)) >= count else None,
+                      timeout=30, message=f"{count} mail(s) for {address}")
 
 
 def test_mail_about_a_proposal_and_unsubscribing_in_one_click(browser, browser_context_args, outside, axe, gateway,

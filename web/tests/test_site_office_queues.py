@@ -110,10 +110,8 @@ def test_the_support_list_is_on_the_formal_form_and_no_reason_to_reject_while_it
     assert reviews.startswith("Ocena formalna: negatywna — ") and "Teren nie należy do miasta." in reviews
     assert "competence" not in reviews and "negative" not in reviews and "Lista poparcia" not in reviews
     # the applicant is told, with the reason by its label and the appeal deadline
-    import time
-    deadline = time.monotonic() + 30
-    while not (told := [m for m in mails_to(platform.mail_dir, author.email) if "ocena formalna" in m["Subject"]]):
-        assert time.monotonic() < deadline, "no mail about the formal assessment"
-        time.sleep(0.3)
+    from glos_testing import wait_until
+    told = wait_until(lambda: [m for m in mails_to(platform.mail_dir, author.email) if "ocena formalna" in m["Subject"]],
+                      timeout=30, message="the mail about the formal assessment")
     body = told[0].get_content()
     assert ": Teren nie należy do miasta." in body and "Możesz się odwołać do " in body
