@@ -183,12 +183,11 @@ DEMO_RESIDENT = ("mieszkaniec.test@glos.local", "test-mieszkaniec-haslo-123", "r
 
 @pytest.fixture(scope="session")
 def accounts(platform) -> dict[str, tuple[str, str]]:
-    import subprocess
+    from glos_testing import seed_account
 
     for email, password, roles in (DEMO_OFFICIAL, DEMO_RESIDENT):
         with across_workers("accounts"):  # two workers inserting the same new account would collide
-            subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password",
-                            password, "--name", "Test", "--roles", roles], check=True, capture_output=True)
+            seed_account(email, password, roles)
     return {"official": DEMO_OFFICIAL[:2], "resident": DEMO_RESIDENT[:2]}
 
 

@@ -42,11 +42,25 @@ def make_pesel(year: int, month: int, day: int, serial: int = 1234) -> str:
     return digits + str(check)
 
 
-def seed_account(email: str, password: str, roles: str = "resident") -> None:
-    import subprocess
+_identity_sessions = None
 
-    subprocess.run([str(stack.VENV_BIN / "identity-svc"), "seed-account", "--email", email, "--password", password,
-                    "--name", "Test", "--roles", roles], check=True, capture_output=True)
+
+def seed_account(email: str, password: str, roles: str = "resident") -> None:
+    """Create or update an account with identity-svc's own code — what `identity-svc seed-account` runs — in this
+    process, against the database the environment names (the root conftest points it at the test stack). A CLI
+    process per account cost a second of CPU for its imports alone, and the suite makes hundreds of accounts:
+    the largest single CPU cost of a CI run on two cores."""
+    global _identity_sessions
+    from glos_chassis.config import load_settings
+    from glos_chassis.db import make_engine, make_session_factory, session_scope
+    from identity_svc.config import IdentitySettings
+    from identity_svc.service import upsert_account
+
+    if _identity_sessions is None:
+        url = load_settings(IdentitySettings).database_url.get_secret_value()
+        _identity_sessions = make_session_factory(make_engine(url))
+    with session_scope(_identity_sessions) as session:
+        upsert_account(session, email, password, "Test", [r.strip() for r in roles.split(",") if r.strip()])
 
 
 def account_id_of(headers: dict) -> str:

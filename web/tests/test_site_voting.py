@@ -229,6 +229,14 @@ def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers
         href = page.get_by_role("link", name=link).get_attribute("href")
         assert requests.get(gateway + href, timeout=30).status_code == 200
     assert page.get_by_text(re.compile(r"głosujących \(\d+ z \d+\) ma co najmniej jeden wybrany projekt")).is_visible()
+    # the turnout table to download: every area, then its voters by age band (issue 25, point 4)
+    table = requests.get(gateway + page.get_by_role("link", name="CSV", exact=True).get_attribute("href"), timeout=30)
+    assert table.status_code == 200 and table.headers["Content-Type"].startswith("text/csv")
+    lines = [line.split(";") for line in table.content.decode("utf-8-sig").splitlines()]
+    assert lines[0][:3] == ["obszar", "rodzaj", "wiek"]
+    rows_json = requests.get(gateway + page.get_by_role("link", name="JSON", exact=True).get_attribute("href"),
+                             timeout=30).json()["rows"]
+    assert len(rows_json) == len(lines) - 1
     axe.check(page)
     # each area on a page of its own, every project with the count's sentence saying why (issue 25, point 5)
     page.get_by_role("link", name="Dąb", exact=True).click()
@@ -241,6 +249,11 @@ def test_results_page_and_the_receipt_check(page, axe, gateway, official_headers
     for pid, entry in dab["projects"].items():
         why = page.locator(f"#projekt-{pid} td").last.inner_text()
         assert why == entry["explanation"]["pl"] and why.startswith("Wybrany" if entry["selected"] else "Nie wybrany")
+    # the voters by their age on the voting day, from their credentials: together, every voter of the area
+    ages = page.get_by_role("table", name="Frekwencja według wieku: Dąb").locator("tbody tr td:nth-child(2)")
+    assert sum(int(re.sub(r"\D", "", text)) for text in ages.all_inner_texts()) == dab["voters"]
+    by_age = [row for row in rows_json if row["area"] == "Dąb" and row["age_band"]]
+    assert by_age and sum(row["voters"] for row in by_age) == dab["voters"]
     axe.check(page)
     page.set_viewport_size({"width": 360, "height": 800})  # a phone: nothing wider than the screen, text ≥ 12 px
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

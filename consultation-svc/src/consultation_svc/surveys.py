@@ -22,14 +22,14 @@ import io
 import statistics
 from collections import Counter, defaultdict
 
-from glos_chassis import spreadsheet
+from glos_chassis import age_bands, spreadsheet
 from glos_chassis.errors import Problem
 
 from .shared import error
 
 TYPES = ("single", "multiple", "scale", "ranking", "numeric", "short_text", "long_text", "matrix")
 TEXT_TYPES = ("short_text", "long_text")
-AGE_BANDS = ("<18", "18-29", "30-44", "45-59", "60-74", "75+")
+AGE_BANDS = age_bands.LABELS  # the platform's bands, as identity-svc announces a resident's
 
 
 # -- the survey's definition --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from stdnum.pl import pesel as stdnum_pesel
 
+from glos_chassis import age_bands
 from glos_chassis.errors import Problem
 
 from . import audit, districts
@@ -136,13 +137,11 @@ def population(session: Session, *, on: date, min_age: int | None) -> dict | Non
     """Residents on the active register by district, and by age band on `on`, counting those at least
     `min_age` then (a voting day's eligible residents). Aggregates only, counted by PostgreSQL (a city's
     register is hundreds of thousands of rows); None without a register."""
-    from .residents import AGE_BANDS
-
     register = session.scalar(select(CensusList).where(CensusList.active))
     if register is None:
         return None
     age = func.date_part("year", func.age(on, CensusEntry.birth_date))
-    band = case(*((age < limit, label) for limit, label in AGE_BANDS), else_="75+")
+    band = case(*((age < limit, label) for limit, label in age_bands.LIMITS), else_=age_bands.OLDEST)
     counted = (select(CensusEntry.district, band.label("band"), func.count().label("n"))
                .where(CensusEntry.list_id == register.id, CensusEntry.birth_date.is_not(None),
                       age >= (min_age or 0))

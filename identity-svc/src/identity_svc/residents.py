@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from glos_chassis import age_bands
 from glos_chassis.errors import Problem
 
 from . import audit, districts, events
@@ -161,13 +162,10 @@ def verify_in_person(session: Session, *, account_id: uuid.UUID, official: str, 
     return resident
 
 
-AGE_BANDS = ((18, "<18"), (30, "18-29"), (45, "30-44"), (60, "45-59"), (75, "60-74"))
-
-
 def age_band(birth_date: date, on: date) -> str:
-    """A coarse band, enough for consultation statistics and never enough to find a person."""
-    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-    return next((band for limit, band in AGE_BANDS if age < limit), "75+")
+    """A coarse band (the platform's, `glos_chassis.age_bands`), enough for statistics and never enough to
+    find a person."""
+    return age_bands.of_age(age_bands.years_on(birth_date, on))
 
 
 def _announce(session: Session, resident: Resident) -> None:

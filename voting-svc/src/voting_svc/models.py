@@ -113,6 +113,18 @@ class AreaTurnout(Base):
     voters: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AgeBandTurnout(Base):
+    """Voters per area by age band on the voting day (`glos_chassis.age_bands`), counted by the tally from the
+    band each ballot's credential carried. Counts only: no ballot record keeps a band, and the export has none."""
+
+    __tablename__ = "age_band_turnout"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    area_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(8), primary_key=True)
+    voters: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ResultsDocument(Base):
     """The published results of an edition: one JSON document, hashed, never changed."""
 

@@ -75,6 +75,12 @@ class TurnoutSchema(Schema):
     voters = fields.Integer()
 
 
+class AgeBandTurnoutSchema(Schema):
+    area_id = fields.UUID()
+    age_band = fields.String(metadata={"description": "<18, 18-29, 30-44, 45-59, 60-74 or 75+ on the voting day"})
+    voters = fields.Integer()
+
+
 class ResultsRequestSchema(Schema):
     seed = fields.String(required=True, validate=validate.Length(min=1, max=500))
 

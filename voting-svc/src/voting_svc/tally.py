@@ -9,6 +9,7 @@ rule the recount replays.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.events import Envelope
 
 from . import standing
-from .models import AreaTurnout, BallotRecord, BallotView, EditionClosure, ProjectTally, Vote
+from .models import AgeBandTurnout, AreaTurnout, BallotRecord, BallotView, EditionClosure, ProjectTally, Vote
 
 GROUP_ID = "voting-svc.tally"
 TOPICS = ["voting.votes"]
@@ -34,43 +35,55 @@ class _VoteCast(Schema):
     channel = fields.String(required=True)
     cast_at = fields.AwareDateTime(required=True)
     parts = fields.List(fields.Dict(), required=True)
+    age_band = fields.String(load_default=None)  # absent from ballots logged before bands were counted
 
 
-def _add(session: Session, edition_id, channel: str, parts: list[dict], sign: int) -> None:
+@dataclass
+class _Counts:
+    """What ballots add to the tally's counters, gathered first and written with one statement per table."""
+
+    turnout: Counter = field(default_factory=Counter)  # (edition, area, channel) → voters
+    age_bands: Counter = field(default_factory=Counter)  # (edition, area, age band) → voters
+    points: Counter = field(default_factory=Counter)  # (edition, area, project, "points" | "voters") → n
+
+    def collect(self, edition_id, channel: str, parts: list[dict], sign: int, age_band: str | None) -> None:
+        for part in parts:
+            self.turnout[(edition_id, part["area_id"], channel)] += sign
+            if age_band:
+                self.age_bands[(edition_id, part["area_id"], age_band)] += sign
+            for choice in part["choices"]:
+                self.points[(edition_id, part["area_id"], choice["project_id"], "points")] += sign * choice["points"]
+                self.points[(edition_id, part["area_id"], choice["project_id"], "voters")] += sign
+
+    def apply(self, session: Session) -> None:
+        """Counts added with one executemany upsert per table: the statement is the same whatever the number
+        of rows, so SQLAlchemy compiles it once per process (a multi-row VALUES would compile anew for each
+        row count), and psycopg sends the rows in a few round trips."""
+        for table, key, counter in ((AreaTurnout.__table__, "channel", self.turnout),
+                                    (AgeBandTurnout.__table__, "age_band", self.age_bands)):
+            if counter:
+                stmt = insert(table)
+                session.execute(stmt.on_conflict_do_update(index_elements=["edition_id", "area_id", key],
+                                                           set_={"voters": table.c.voters + stmt.excluded.voters}),
+                                [{"edition_id": e, "area_id": a, key: k, "voters": n}
+                                 for (e, a, k), n in counter.items()])
+        projects = {(e, a, p) for (e, a, p, _) in self.points}
+        if projects:
+            table = ProjectTally.__table__
+            stmt = insert(table)
+            session.execute(stmt.on_conflict_do_update(
+                index_elements=["edition_id", "area_id", "project_id"],
+                set_={"points": table.c.points + stmt.excluded.points,
+                      "voters": table.c.voters + stmt.excluded.voters}),
+                [{"edition_id": e, "area_id": a, "project_id": p, "points": self.points[(e, a, p, "points")],
+                  "voters": self.points[(e, a, p, "voters")]} for (e, a, p) in sorted(projects, key=str)])
+
+
+def _add(session: Session, edition_id, channel: str, parts: list[dict], sign: int, age_band: str | None) -> None:
     """Add (sign=1) or take back (sign=-1) one ballot's turnout and points."""
-    turnout, points = Counter(), Counter()
-    _collect(turnout, points, edition_id, channel, parts, sign)
-    _apply(session, turnout, points)
-
-
-def _collect(turnout: Counter, points: Counter, edition_id, channel: str, parts: list[dict], sign: int) -> None:
-    for part in parts:
-        turnout[(edition_id, part["area_id"], channel)] += sign
-        for choice in part["choices"]:
-            points[(edition_id, part["area_id"], choice["project_id"], "points")] += sign * choice["points"]
-            points[(edition_id, part["area_id"], choice["project_id"], "voters")] += sign
-
-
-def _apply(session: Session, turnout: Counter, points: Counter) -> None:
-    """Counts added with one executemany upsert per table: the statement is the same whatever the number of
-    rows, so SQLAlchemy compiles it once per process (a multi-row VALUES would compile anew for each row
-    count), and psycopg sends the rows in a few round trips."""
-    if turnout:
-        table = AreaTurnout.__table__
-        stmt = insert(table)
-        session.execute(stmt.on_conflict_do_update(index_elements=["edition_id", "area_id", "channel"],
-                                                   set_={"voters": table.c.voters + stmt.excluded.voters}),
-                        [{"edition_id": e, "area_id": a, "channel": c, "voters": n}
-                         for (e, a, c), n in turnout.items()])
-    projects = {(e, a, p) for (e, a, p, _) in points}
-    if projects:
-        table = ProjectTally.__table__
-        stmt = insert(table)
-        session.execute(stmt.on_conflict_do_update(
-            index_elements=["edition_id", "area_id", "project_id"],
-            set_={"points": table.c.points + stmt.excluded.points, "voters": table.c.voters + stmt.excluded.voters}),
-            [{"edition_id": e, "area_id": a, "project_id": p, "points": points[(e, a, p, "points")],
-              "voters": points[(e, a, p, "voters")]} for (e, a, p) in sorted(projects, key=str)])
+    counts = _Counts()
+    counts.collect(edition_id, channel, parts, sign, age_band)
+    counts.apply(session)
 
 
 def _record_row(vote: dict, status: str) -> dict:
@@ -115,10 +128,10 @@ def on_votes_cast(session: Session, events: list[Envelope]) -> None:
     if counted:
         session.execute(insert(BallotRecord.__table__).on_conflict_do_nothing(),
                         [_record_row(v, "counted") for v in counted])
-        turnout, points = Counter(), Counter()
+        counts = _Counts()
         for v in counted:
-            _collect(turnout, points, v["edition_id"], v["channel"], v["parts"], +1)
-        _apply(session, turnout, points)
+            counts.collect(v["edition_id"], v["channel"], v["parts"], +1, v["age_band"])
+        counts.apply(session)
     counted_receipts = {v["receipt"] for v in counted}
     for vote in votes:
         if vote["receipt"] not in counted_receipts:
@@ -133,21 +146,23 @@ def _later_ballot(session: Session, vote: dict, closed_at) -> None:
     rules = session.get(BallotView, edition_id).rules
     outcome = standing.decide(current and standing.Standing(current.status, current.channel), vote["channel"],
                               rules, cast_at=vote["cast_at"], closed_at=closed_at)
+    # a later ballot comes with the same person's credential, hence the same age band as the one it replaces
+    band = vote["age_band"]
     if outcome == standing.REPLACE:
-        _add(session, edition_id, current.channel, current.parts, -1)
+        _add(session, edition_id, current.channel, current.parts, -1, band)
         session.query(BallotRecord).filter(BallotRecord.receipt == current.receipt).update({"status": "superseded"})
         current.receipt, current.parts, current.cast_at = vote["receipt"], vote["parts"], vote["cast_at"]
         _record(session, vote, "counted")
-        _add(session, edition_id, vote["channel"], vote["parts"], +1)
+        _add(session, edition_id, vote["channel"], vote["parts"], +1, band)
     elif outcome == standing.VOID_ALL:
-        _add(session, edition_id, current.channel, current.parts, -1)
+        _add(session, edition_id, current.channel, current.parts, -1, band)
         session.query(BallotRecord).filter(BallotRecord.receipt == current.receipt).update({"status": "invalid"})
         current.status = "invalid"
         _record(session, vote, "invalid")
     elif outcome == standing.COUNT:  # a late first ballot cannot get here; kept for completeness of decide
         session.add(Vote(**vote, status="counted"))
         _record(session, vote, "counted")
-        _add(session, edition_id, vote["channel"], vote["parts"], +1)
+        _add(session, edition_id, vote["channel"], vote["parts"], +1, band)
     else:  # NOT_COUNTED, INVALID, LATE
         _record(session, vote, {standing.NOT_COUNTED: "not_counted", standing.INVALID: "invalid",
                                 standing.LATE: "late"}[outcome])

@@ -20,8 +20,8 @@ from . import paper, results, vote_effect, voting
 from .ballots import validate_ballot
 from .credentials import verify_credential, voter_key_of_status_pass
 from .handlers import edition_projection
-from .models import AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectTally, ResultsDocument
-from .schemas import (BallotCastSchema, BallotCheckedSchema, BallotCheckSchema, BallotSchema, CardQuerySchema,
+from .models import AgeBandTurnout, AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectTally, ResultsDocument
+from .schemas import (AgeBandTurnoutSchema, BallotCastSchema, BallotCheckedSchema, BallotCheckSchema, BallotSchema, CardQuerySchema,
                       CloseSchema, ClosureSchema, EditionBallotSchema, EntrySchema, HandOutSchema, InvalidCardSchema,
                       MyBallotSchema, PaperCardSchema, ProjectTallySchema, ProofSchema, ReasonSchema, ReceiptSchema,
                       ResolutionSchema,
@@ -157,6 +157,20 @@ class Turnout(MethodView):
         """Frekwencja na żywo, według obszaru i kanału / Live turnout by area and channel"""
         with session_scope(db_sessions()) as session:
             return list(session.scalars(select(AreaTurnout).where(AreaTurnout.edition_id == edition_id)))
+
+
+@blp.route("/<uuid:edition_id>/turnout/age-bands")
+class AgeBandTurnouts(MethodView):
+    @blp.response(200, AgeBandTurnoutSchema(many=True))
+    def get(self, edition_id: uuid.UUID):
+        """Frekwencja według wieku, po ogłoszeniu wyników / Turnout by age band, once the results are out
+
+        Only with the results: while voting runs, a small district's count in a rare band that moves by one
+        would tell a watcher more about a neighbour than turnout should."""
+        with session_scope(db_sessions()) as session:
+            _published_results(session, edition_id)
+            return list(session.scalars(select(AgeBandTurnout).where(AgeBandTurnout.edition_id == edition_id)
+                                        .order_by(AgeBandTurnout.area_id, AgeBandTurnout.age_band)))
 
 
 @blp.route("/<uuid:edition_id>/results")

@@ -34,6 +34,7 @@ from kafka.errors import KafkaError
 from kafka.partitioner.default import murmur2
 from sqlalchemy import create_engine, text
 
+from glos_chassis import age_bands
 from glos_chassis.canonical import sha256_hex
 from glos_chassis.errors import Problem
 from glos_chassis.events import new_event, serialize
@@ -428,8 +429,11 @@ def settle_orphans(claims: Claims, vote_log: VoteLog, limit: int = 200) -> dict[
 
 
 def _append(vote_log: VoteLog, credential: VoterCredential, receipt: dict, parts: list[dict]) -> None:
+    # the voter's age band (from the credential's age on the voting day) rides with the ballot only as far as
+    # the tally's turnout counts: no ballot record keeps it and the anonymised export leaves it out
     event = new_event("vote.cast", credential.voter_key, source=SOURCE, data={
-        **receipt, "voter_key": credential.voter_key, "channel": credential.channel, "parts": parts})
+        **receipt, "voter_key": credential.voter_key, "channel": credential.channel, "parts": parts,
+        "age_band": age_bands.of_age(credential.age)})
     try:
         vote_log.append(event)
     except (KafkaError, TimeoutError):

@@ -7,12 +7,13 @@ import random
 import secrets
 import uuid
 
-from flask import Blueprint, abort, render_template, request, session, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..api import ApiError
+from ..spreadsheet import csv_download
 from .common import IMMUTABLE_S, IMPLEMENTATION_NAMES, PUBLIC_S, api, phase_name, status_name, token, voting_ends
 
 bp = Blueprint("editions", __name__, url_prefix="/edycje")
@@ -250,6 +251,67 @@ def eligible_by_area(areas: list[dict], population: dict | None) -> dict[str, in
     return found
 
 
+AGE_BANDS = ("<18", "18-29", "30-44", "45-59", "60-74", "75+")  # the platform's (glos_chassis.age_bands)
+
+
+def eligible_by_area_and_age(areas: list[dict], population: dict | None) -> dict[str, dict[str, int]]:
+    """Each area's eligible residents by age band: the city-wide area's summed over every district."""
+    if not population:
+        return {}
+    by_district = {row["district"]: row.get("age_bands") or {} for row in population["districts"]}
+    found: dict[str, dict[str, int]] = {}
+    for area in areas:
+        if area["kind"] == "city":
+            bands: dict[str, int] = {}
+            for district_bands in by_district.values():
+                for band, n in district_bands.items():
+                    bands[band] = bands.get(band, 0) + n
+        else:
+            bands = dict(by_district.get(area["name"], {}))
+        if bands:
+            found[area["area_id"]] = bands
+    return found
+
+
+def _age_band_turnout(edition_id: str) -> dict[str, dict[str, int]]:
+    """Voters per area and age band, as voting-svc publishes them with the results."""
+    try:
+        rows = api().get("voting", f"/editions/{edition_id}/turnout/age-bands", cache_s=IMMUTABLE_S)
+    except ApiError as exc:
+        if exc.status == 404:
+            return {}
+        raise
+    by_area: dict[str, dict[str, int]] = {}
+    for row in rows:
+        by_area.setdefault(row["area_id"], {})[row["age_band"]] = row["voters"]
+    return by_area
+
+
+def turnout_rows(areas: list[dict], voters: dict, eligible: dict, by_age: dict, eligible_by_age: dict) -> list[dict]:
+    """The turnout table everyone can download: per area its voters by channel and against the eligible
+    residents, then the same per age band. A share is given only where both counts are known."""
+    rows = []
+
+    def share(n, of):
+        return round(100 * n / of, 2) if of else None
+
+    for area in areas:
+        channels = voters.get(area["area_id"], {})
+        total = area.get("voters", sum(channels.values()))
+        rows.append({"area": area["name"], "kind": area["kind"], "age_band": None,
+                     "online": channels.get("online", 0), "paper": channels.get("paper", 0), "voters": total,
+                     "eligible": eligible.get(area["area_id"]),
+                     "turnout_percent": share(total, eligible.get(area["area_id"]))})
+        for band in AGE_BANDS:
+            n = by_age.get(area["area_id"], {}).get(band)
+            of = eligible_by_age.get(area["area_id"], {}).get(band)
+            if n is None and of is None:
+                continue
+            rows.append({"area": area["name"], "kind": area["kind"], "age_band": band, "online": None, "paper": None,
+                         "voters": n or 0, "eligible": of, "turnout_percent": share(n or 0, of)})
+    return rows
+
+
 def _turnout(edition_id: str) -> dict[str, dict[str, int]]:
     by_area: dict[str, dict[str, int]] = {}
     for row in api().get("voting", f"/editions/{edition_id}/turnout", cache_s=IMMUTABLE_S):
@@ -281,10 +343,42 @@ def area_results(edition_id, area_id):
     area = next((a for a in _result_areas(str(edition_id), published) if a["area_id"] == str(area_id)), None)
     if area is None:
         abort(404)
+    population = _population(rules_of(str(edition_id)))
     return render_template("editions/area_results.html", **ctx, published=published, area=area,
                            channels=_turnout(str(edition_id)).get(area["area_id"], {}),
+                           eligible=eligible_by_area([area], population).get(area["area_id"]),
+                           age_bands=AGE_BANDS, voters_by_age=_age_band_turnout(str(edition_id)).get(area["area_id"], {}),
+                           eligible_by_age=eligible_by_area_and_age([area], population).get(area["area_id"], {}),
                            rules=rules_of(str(edition_id)), selection_names=SELECTION_NAMES,
                            selection_plain=SELECTION_PLAIN)
+
+
+def _turnout_table(edition_id: str) -> list[dict]:
+    published = _published_results(edition_id)
+    if not published:
+        abort(404)
+    areas = _result_areas(edition_id, published)
+    population = _population(rules_of(edition_id))
+    return turnout_rows(areas, _turnout(edition_id), eligible_by_area(areas, population),
+                        _age_band_turnout(edition_id), eligible_by_area_and_age(areas, population))
+
+
+@bp.get("/<uuid:edition_id>/wyniki/frekwencja.json")
+def turnout_json(edition_id):
+    """The turnout table as JSON (counts only, like the page)."""
+    return jsonify({"edition_id": str(edition_id), "rows": _turnout_table(str(edition_id))})
+
+
+@bp.get("/<uuid:edition_id>/wyniki/frekwencja.csv")
+def turnout_csv(edition_id):
+    """The turnout table for a spreadsheet."""
+    header = [_("obszar"), _("rodzaj"), _("wiek"), _("przez internet"), _("na papierze"), _("głosujących"),
+              _("uprawnionych"), _("frekwencja (%)")]
+    rows = [[r["area"], r["kind"], r["age_band"] or _("wszyscy"), r["online"], r["paper"], r["voters"], r["eligible"],
+             # a decimal comma, as a Polish spreadsheet reads it next to the `;` separator
+             "" if r["turnout_percent"] is None else f"{r['turnout_percent']:.2f}".replace(".", ",")]
+            for r in _turnout_table(str(edition_id))]
+    return csv_download([header, *rows], f"frekwencja-{edition_id}.csv")
 
 
 @bp.get("/<uuid:edition_id>/realizacja")

@@ -11,15 +11,14 @@ pages through all four at once with one cursor per service, so a page never skip
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import auth, i18n
+from ..spreadsheet import csv_download
 from ..api import SERVICES, ApiError
 from .common import CITY_TIME, api, form_errors, phase_name, role_required, token
 
@@ -389,13 +388,9 @@ def census_rejected_rows(import_id):
     """Every rejected row of an import (the page shows the first CENSUS_REJECTED_SHOWN): its number and why,
     never its content — the office corrects the rows in its own copy of the file."""
     job = api().get("identity", f"/census/imports/{import_id}", token=token())
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow([_("wiersz"), _("powód")])
-    for row in (job["report"] or {}).get("rejected", []):
-        writer.writerow([row["row"], CENSUS_REJECTION_REASONS.get(row["reason"], row["reason"])])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={  # BOM: a spreadsheet reads UTF-8
-        "Content-Disposition": f'attachment; filename="spis-odrzucone-{import_id}.csv"'})
+    rows = [[row["row"], CENSUS_REJECTION_REASONS.get(row["reason"], row["reason"])]
+            for row in (job["report"] or {}).get("rejected", [])]
+    return csv_download([[_("wiersz"), _("powód")], *rows], f"spis-odrzucone-{import_id}.csv")
 
 
 @bp.route("/rejestry/spis/<uuid:import_id>/stan")
