@@ -134,6 +134,9 @@ def test_a_receipt_shows_what_its_vote_did_and_where_its_equal_share_went(gatewa
                                       if n and q["proposal_id"] == pid) for pid, p in area["projects"].items())
     csv_rows = requests.get(f"{base}/results.csv", timeout=10).text.splitlines()
     assert csv_rows[0].split(";")[4:] == ["supporters", "selected", "reason", "explanation", "area_voters",
-                                          "area_voters_with_a_winner"]
+                                          "area_voters_with_a_winner", "area_spent_per_voter_gr"]
+    import csv
+    spent = {row[-1] for row in csv.reader(csv_rows[1:], delimiter=";") if row[1] in area["projects"]}
+    assert spent == {str(area["fairness"]["spent_per_voter_gr"])}
     assert any("metodą równych udziałów" in row for row in csv_rows[1:])
     assert requests.get(f"{base}/receipts/{'f' * 32}/effect", timeout=10).status_code == 404

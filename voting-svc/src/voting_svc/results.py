@@ -172,12 +172,12 @@ def as_csv(document: dict) -> str:
     out = io.StringIO()
     writer = spreadsheet.writer(out, delimiter=";", lineterminator="\n")  # area names are typed by officials
     writer.writerow(["area", "project_id", "cost", "score", "supporters", "selected", "reason", "explanation",
-                     "area_voters", "area_voters_with_a_winner"])
+                     "area_voters", "area_voters_with_a_winner", "area_spent_per_voter_gr"])
     for area in document["areas"]:
         fairness = area.get("fairness", {})
         for project_id, project in area["projects"].items():
             writer.writerow([area["name"], project_id, project["cost"], project["score"], project.get("supporters", ""),
                              int(project["selected"]), project.get("reason", ""),
                              project.get("explanation", {}).get("pl", ""), area.get("voters", ""),
-                             fairness.get("voters_with_a_winner", "")])
+                             fairness.get("voters_with_a_winner", ""), fairness.get("spent_per_voter_gr", "")])
     return out.getvalue()
