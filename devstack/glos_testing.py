@@ -42,7 +42,7 @@ def make_pesel(year: int, month: int, day: int, serial: int = 1234) -> str:
     return digits + str(check)
 
 
-_identity_sessions = None
+_identity_sessions: dict[str, object] = {}  # by database URL: a fault test points the environment elsewhere
 
 
 def seed_account(email: str, password: str, roles: str = "resident") -> None:
@@ -50,16 +50,15 @@ def seed_account(email: str, password: str, roles: str = "resident") -> None:
     process, against the database the environment names (the root conftest points it at the test stack). A CLI
     process per account cost a second of CPU for its imports alone, and the suite makes hundreds of accounts:
     the largest single CPU cost of a CI run on two cores."""
-    global _identity_sessions
     from glos_chassis.config import load_settings
     from glos_chassis.db import make_engine, make_session_factory, session_scope
     from identity_svc.config import IdentitySettings
     from identity_svc.service import upsert_account
 
-    if _identity_sessions is None:
-        url = load_settings(IdentitySettings).database_url.get_secret_value()
-        _identity_sessions = make_session_factory(make_engine(url))
-    with session_scope(_identity_sessions) as session:
+    url = load_settings(IdentitySettings).database_url.get_secret_value()
+    if url not in _identity_sessions:
+        _identity_sessions[url] = make_session_factory(make_engine(url))
+    with session_scope(_identity_sessions[url]) as session:
         upsert_account(session, email, password, "Test", [r.strip() for r in roles.split(",") if r.strip()])
 
 

@@ -3,20 +3,40 @@
 Producers are durable by construction: `acks=all` with idempotence, so a
 send that the broker acknowledged is on every in-sync replica and a retry
 never writes a record twice. Values are bytes; callers serialise.
+
+Every client — producers, consumers, admin clients, the vote log's readers — connects through `connection`:
+plain TCP on the dev and test stacks; in production (k8s/overlays/production) TLS with the service's own client
+certificate, which the Strimzi User Operator issues for its KafkaUser and the cluster's ACLs are written for.
 """
 
 from __future__ import annotations
 
 import json
+import os
 
 from kafka import KafkaConsumer, KafkaProducer
 
 from .events import Envelope, serialize
 
 
+def connection(bootstrap_servers: str) -> dict:
+    """Where the brokers are and how to reach them: `KAFKA_SECURITY_PROTOCOL` (PLAINTEXT unless set; SSL in
+    production) with `KAFKA_SSL_CAFILE` (the cluster CA), `KAFKA_SSL_CERTFILE` and `KAFKA_SSL_KEYFILE` (the
+    service's certificate and key) — kafka-python's own settings of those names."""
+    config = {"bootstrap_servers": bootstrap_servers.split(",")}
+    protocol = os.environ.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").strip() or "PLAINTEXT"
+    if protocol != "PLAINTEXT":
+        config["security_protocol"] = protocol
+        for setting in ("ssl_cafile", "ssl_certfile", "ssl_keyfile"):
+            value = os.environ.get(f"KAFKA_{setting.upper()}", "").strip()
+            if value:
+                config[setting] = value
+    return config
+
+
 def make_producer(bootstrap_servers: str, client_id: str, **overrides) -> KafkaProducer:
     config = dict(
-        bootstrap_servers=bootstrap_servers.split(","),
+        **connection(bootstrap_servers),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
@@ -34,7 +54,7 @@ def make_producer(bootstrap_servers: str, client_id: str, **overrides) -> KafkaP
 
 def make_consumer(bootstrap_servers: str, group_id: str, topics: list[str], **overrides) -> KafkaConsumer:
     config = dict(
-        bootstrap_servers=bootstrap_servers.split(","),
+        **connection(bootstrap_servers),
         group_id=group_id,
         client_id=group_id,
         enable_auto_commit=False,  # offsets are committed after the database commit

@@ -30,7 +30,7 @@ class Topic:
 # every group it actually runs before it starts (`ensure_dead_letter_topics`), so a group added to a service
 # without being listed here still has one — the broker does not create topics on its own.
 CONSUMER_GROUPS = ("voting-svc.projections", "voting-svc.tally", "proposals-svc.projections", "identity-svc.projections",
-                   "consultation-svc.projections", "glos-tests")
+                   "identity-svc.notifications", "consultation-svc.projections", "glos-tests")
 
 TOPICS = [
     Topic("identity.events", 6, {"retention.ms": RETAIN_FOREVER}),
@@ -56,7 +56,9 @@ def ensure_dead_letter_topics(bootstrap_servers: str, group_ids: list[str]) -> l
     messages would have nowhere to go must not start."""
     from kafka import KafkaAdminClient
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","), client_id="glos-dlt-check")
+    from .kafka_io import connection
+
+    admin = KafkaAdminClient(**connection(bootstrap_servers), client_id="glos-dlt-check")
     try:
         missing = sorted({dead_letter_topic(g) for g in group_ids} - set(admin.list_topics()))
         if not missing:
@@ -76,7 +78,9 @@ def create_topics(bootstrap_servers: str, replication_factor: int) -> list[str]:
     """Create the topics that do not exist yet; returns the names created."""
     from kafka import KafkaAdminClient
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="glos-topics")
+    from .kafka_io import connection
+
+    admin = KafkaAdminClient(**connection(bootstrap_servers), client_id="glos-topics")
     try:
         existing = set(admin.list_topics())
         wanted = {}

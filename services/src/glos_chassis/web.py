@@ -60,12 +60,14 @@ class KafkaReadiness:
     def __call__(self) -> None:
         from kafka import KafkaAdminClient
 
+        from .kafka_io import connection
+
         with self._lock:
             if time.monotonic() - self._checked_at < self.cache_s:
                 return
             try:
                 if self._client is None:
-                    self._client = KafkaAdminClient(bootstrap_servers=self.bootstrap_servers.split(","),
+                    self._client = KafkaAdminClient(**connection(self.bootstrap_servers),
                                                     request_timeout_ms=3000, client_id="readiness")
                 if not self._client.describe_cluster().get("brokers"):
                     raise RuntimeError("no live brokers")

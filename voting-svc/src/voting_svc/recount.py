@@ -22,6 +22,8 @@ from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from glos_chassis.kafka_io import connection
+
 from . import standing
 from .models import BallotRecord, ProjectTally, Vote, VoteClaim
 from .voting import VOTE_LOG
@@ -52,7 +54,7 @@ class Replay:
 def replay(bootstrap_servers: str, edition_id: uuid.UUID, rules: dict, closed_at: datetime | None) -> Replay:
     """The whole log, each voter key's later ballots decided by `standing.decide` as in the tally (a voter's
     ballots share a key, hence a partition, hence an order)."""
-    reader = KafkaConsumer(bootstrap_servers=bootstrap_servers.split(","), enable_auto_commit=False,
+    reader = KafkaConsumer(**connection(bootstrap_servers), enable_auto_commit=False,
                            group_id=None, consumer_timeout_ms=3000)
     partitions = [TopicPartition(VOTE_LOG, p) for p in reader.partitions_for_topic(VOTE_LOG)]
     reader.assign(partitions)

@@ -27,6 +27,7 @@ from glos_chassis import spreadsheet
 from glos_chassis.canonical import sha256_hex
 from glos_chassis.errors import Problem
 from glos_chassis.events import new_event
+from glos_chassis.kafka_io import connection
 from glos_chassis.outbox import add_to_outbox
 
 from . import paper, tally, voting
@@ -71,9 +72,8 @@ def close(session: Session, ballot: BallotView, *, actor: str, reason: str,
 def tally_caught_up(bootstrap_servers: str, wait_s: float = 10.0) -> bool:
     """Whether the tally's consumer group has committed offsets up to the vote log's end as it is now
     (after the close nothing is added for this edition, so that end covers every ballot of it)."""
-    servers = bootstrap_servers.split(",")
-    reader = KafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False, group_id=None)
-    admin = KafkaAdminClient(bootstrap_servers=servers)
+    reader = KafkaConsumer(**connection(bootstrap_servers), enable_auto_commit=False, group_id=None)
+    admin = KafkaAdminClient(**connection(bootstrap_servers))
     try:
         partitions = [TopicPartition(voting.VOTE_LOG, p) for p in reader.partitions_for_topic(voting.VOTE_LOG)]
         end = reader.end_offsets(partitions)

@@ -38,7 +38,7 @@ from glos_chassis import age_bands
 from glos_chassis.canonical import sha256_hex
 from glos_chassis.errors import Problem
 from glos_chassis.events import new_event, serialize
-from glos_chassis.kafka_io import encode_payload, make_producer, payload_headers
+from glos_chassis.kafka_io import connection, encode_payload, make_producer, payload_headers
 
 from .ballots import validate_ballot
 from .credentials import VoterCredential
@@ -97,7 +97,7 @@ class VoteLog:
     def contains(self, voter_key: str, receipt: str, since: datetime) -> bool:
         """Whether the vote log holds the ballot with this receipt, appended at `since` or later. Reads only
         the voter key's partition (the producer's own murmur2 choice) from that time to its end."""
-        reader = KafkaConsumer(bootstrap_servers=self.bootstrap_servers.split(","), group_id=None,
+        reader = KafkaConsumer(**connection(self.bootstrap_servers), group_id=None,
                                enable_auto_commit=False, request_timeout_ms=10000, metrics_enabled=False)
         try:
             partitions = sorted(reader.partitions_for_topic(VOTE_LOG) or ())
