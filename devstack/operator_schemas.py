@@ -55,7 +55,8 @@ GO_MODULES = (
              ("config/crd/bases/barmancloud.cnpg.io_objectstores.yaml",)),
     GoModule("github.com/prometheus-operator/prometheus-operator", "v0.85.0",
              "0bdb88ed823d0f2e86cf909638439b6ad1da744a228172c7411d9987527dc5d1",
-             ("example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml",)),
+             tuple(f"example/prometheus-operator-crd/monitoring.coreos.com_{name}.yaml"
+                   for name in ("prometheusrules", "podmonitors"))),
     GoModule("github.com/spotahome/redis-operator", "v1.2.4",
              "53de71cc1490993c454623b0a7e42e5d6873364072ba925ccd3eb76e13c5c716",
              ("charts/redisoperator/crds/databases.spotahome.com_redisfailovers.yaml",)),
@@ -123,7 +124,9 @@ def crd_files() -> list[Path]:
 
 def schemas() -> dict[tuple[str, str], dict]:
     """(apiVersion, kind) → the version's openAPIV3Schema, for every served version of every CRD."""
-    index = CACHE / "index.json"
+    # named by what it was made from: a CRD added to the lists above makes a new index
+    sources = hashlib.sha256(repr((GO_MODULES, STRIMZI, STRIMZI_KINDS)).encode()).hexdigest()[:12]
+    index = CACHE / f"index-{sources}.json"
     if index.exists():
         return {tuple(key.split(" ")): schema for key, schema in json.loads(index.read_text()).items()}
     found = {}

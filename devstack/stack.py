@@ -105,6 +105,10 @@ class Profile:
             return 8001 + self.offset + len(SERVICES)
         return 8001 + self.offset + SERVICES.index(service)
 
+    def worker_metrics_port(self, service: str) -> int:
+        """Where a service's worker serves its metrics (glos_chassis.metrics)."""
+        return 9400 + self.offset + SERVICES.index(service)
+
     def bootstrap_servers(self, brokers: int) -> str:
         return ",".join(f"127.0.0.1:{self.kafka_ports(n)[0]}" for n in range(1, brokers + 1))
 
@@ -623,7 +627,8 @@ def services_running(p: Profile) -> bool:
 def start_worker(p: Profile, svc: str) -> int:
     # one worker per service here: a fixed instance id makes it a static member of its consumer groups, so a
     # restarted worker gets its partitions back at once (glos_chassis.worker.membership)
-    env = {**os.environ, **service_env(p), "PYTHONUNBUFFERED": "1", "WORKER_INSTANCE_ID": f"{svc}-worker-1"}
+    env = {**os.environ, **service_env(p), "PYTHONUNBUFFERED": "1", "WORKER_INSTANCE_ID": f"{svc}-worker-1",
+           "WORKER_METRICS_PORT": str(p.worker_metrics_port(svc))}
     return _spawn(p, f"{svc}-worker", [str(VENV_BIN / f"{svc}-svc"), "worker"], env=env)
 
 

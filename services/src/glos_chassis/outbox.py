@@ -16,6 +16,7 @@ before the first failed one are marked sent.
 from __future__ import annotations
 
 import logging
+import time
 import zlib
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ from sqlalchemy import (BigInteger, Column, DateTime, Engine, Index, Integer, Me
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session
 
+from . import metrics
 from .events import Envelope, serialize
 from .kafka_io import encode_payload, payload_headers
 
@@ -57,7 +59,8 @@ def add_to_outbox(session: Session, outbox: Table, topic: str, envelope: Envelop
 
 class OutboxRelay:
     def __init__(self, engine: Engine, outbox: Table, producer, *, batch_size: int = 200,
-                 send_timeout_s: float = 30.0):
+                 send_timeout_s: float = 30.0, service: str = "glos"):
+        self.service = service
         self.engine = engine
         self.outbox = outbox
         self.producer = producer
@@ -101,12 +104,24 @@ class OutboxRelay:
                 log.warning("outbox relay: %d event(s) not acknowledged, will re-send: %s", len(failed), error)
             return len(sent_ids)
 
-    def run(self, stop, idle_sleep_s: float = 0.1) -> None:
+    def report_pending(self) -> int:
+        """How many events wait to be published (the outbox backlog an alert watches)."""
+        with self.engine.connect() as conn:
+            pending = conn.execute(select(func.count()).select_from(self.outbox)
+                                   .where(self.outbox.c.sent_at.is_(None))).scalar_one()
+        metrics.OUTBOX_PENDING.labels(self.service).set(pending)
+        return pending
+
+    def run(self, stop, idle_sleep_s: float = 0.1, report_every_s: float = 5.0) -> None:
         """Loop until `stop` (a threading.Event) is set."""
         backoff = idle_sleep_s
+        reported_at = 0.0
         while not stop.is_set():
             try:
                 published = self.publish_pending()
+                if time.monotonic() - reported_at >= report_every_s:
+                    reported_at = time.monotonic()
+                    self.report_pending()
                 backoff = idle_sleep_s
             except Exception:  # database or broker away: keep the worker alive and try again
                 log.exception("outbox relay pass failed")

@@ -100,7 +100,11 @@ def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consume
         if created:
             log.warning("created missing dead-letter topics: %s", ", ".join(created))
     producer = make_producer(bootstrap_servers, client_id=f"{name}-relay")
-    loops: dict[str, Loop] = {"outbox-relay": OutboxRelay(engine, outbox, producer).run, **(extra_loops or {})}
+    from .metrics import serve_from_environment
+
+    serve_from_environment()
+    loops: dict[str, Loop] = {"outbox-relay": OutboxRelay(engine, outbox, producer, service=name).run,
+                              **(extra_loops or {})}
     kafka_consumers = []
     for group_id, topics, processed, handlers, *batch_handler in consumers:
         kc = make_consumer(bootstrap_servers, group_id, list(topics), **membership(group_id),

@@ -75,12 +75,49 @@ def _claims_sweeper(settings, engine) -> dict:
     return {"vote-claims-sweeper": sweep}
 
 
+def _worker_loops(settings, engine) -> dict:
+    return {**_claims_sweeper(settings, engine), "turnout-gauge": _turnout_gauge(engine)}
+
+
+def _turnout_gauge(engine, every_s: float = 15.0):
+    """The live turnout of every edition whose voting is open, per area, for the last evening's dashboard."""
+    from sqlalchemy import text
+
+    from glos_chassis.metrics import TURNOUT
+
+    query = text("""
+        SELECT t.edition_id, area->>'name' AS area, sum(t.voters) AS voters
+        FROM area_turnout t
+        JOIN ballot_views b ON b.edition_id = t.edition_id
+        CROSS JOIN LATERAL jsonb_array_elements(b.areas) AS area
+        WHERE area->>'area_id' = t.area_id::text
+          AND NOT EXISTS (SELECT 1 FROM edition_closures c WHERE c.edition_id = t.edition_id)
+        GROUP BY t.edition_id, area->>'name'""")
+
+    def refresh(stop) -> None:
+        shown: set[tuple[str, str]] = set()
+        while not stop.wait(every_s):
+            try:
+                with engine.connect() as conn:
+                    rows = {(str(e), a): int(n) for e, a, n in conn.execute(query)}
+            except Exception as exc:  # the database away: the gauge waits for the next round
+                log.warning("reading the live turnout failed: %s", type(exc).__name__)
+                continue
+            for key in shown - set(rows):  # closed since: no longer live
+                TURNOUT.remove(*key)
+            for (edition, area), voters in rows.items():
+                TURNOUT.labels(edition, area).set(voters)
+            shown = set(rows)
+
+    return refresh
+
+
 def main(argv: list[str] | None = None) -> int:
     return service_main(argv, prog="voting-svc", settings_cls=VotingSettings, service_root=SERVICE_ROOT,
                         outbox=outbox, consumers=lambda settings: [
                             (handlers.GROUP_ID, handlers.TOPICS, processed_events, handlers.HANDLERS),
                             (tally.GROUP_ID, tally.TOPICS, processed_events, tally.HANDLERS, tally.on_votes_cast)],
-                        extra_loops=_claims_sweeper,
+                        extra_loops=_worker_loops,
                         commands={"recount": (_recount_arguments, _recount)})
 
 

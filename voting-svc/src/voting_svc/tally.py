@@ -9,6 +9,7 @@ rule the recount replays.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from dataclasses import dataclass, field
 
 from marshmallow import EXCLUDE, Schema, fields
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from glos_chassis import metrics
 from glos_chassis.events import Envelope
 
 from . import standing
@@ -136,6 +138,9 @@ def on_votes_cast(session: Session, events: list[Envelope]) -> None:
     for vote in votes:
         if vote["receipt"] not in counted_receipts:
             _later_ballot(session, vote, closed.get(vote["edition_id"]))
+    now = datetime.now(UTC)
+    for vote in votes:
+        metrics.VOTE_TALLY_LAG.observe(max(0.0, (now - vote["cast_at"]).total_seconds()))
 
 
 def _later_ballot(session: Session, vote: dict, closed_at) -> None:
