@@ -65,8 +65,12 @@ class PoisonMessage(Exception):
 class IdempotentConsumer:
     def __init__(self, consumer, producer, session_factory: sessionmaker, processed: Table, group_id: str,
                  handlers: Mapping[str, Handler], *, max_attempts: int = 3, retry_backoff_s: float = 0.2,
-                 dead_letters: str | None = None, batch_handler: BatchHandler | None = None):
+                 dead_letters: str | None = None, batch_handler: BatchHandler | None = None,
+                 commit_offsets: bool = True):
         self.consumer = consumer
+        # False for a replay outside the group (a rebuild from the log): the events handled are recorded in the
+        # database as always, and the group's offsets in Kafka are left as they are
+        self.commit_offsets = commit_offsets
         self.producer = producer  # used only for the dead-letter topic
         self.session_factory = session_factory
         self.processed = processed
@@ -164,6 +168,8 @@ class IdempotentConsumer:
         A failed commit (the broker or the group coordinator is away, a rebalance) is not fatal: the
         message is already recorded as processed, so redelivering it later is harmless.
         """
+        if not self.commit_offsets:
+            return
         try:
             self.consumer.commit({TopicPartition(tp.topic, tp.partition): OffsetAndMetadata(next_offset, "", -1)})
         except KafkaError as exc:

@@ -1,4 +1,4 @@
-"""voting-svc commands: migrate, worker (outbox relay + projection consumer)."""
+"""voting-svc commands: migrate, worker (outbox relay, projection consumer, tally), recount, rebuild-tally."""
 
 from __future__ import annotations
 
@@ -53,6 +53,23 @@ def _recount(args, settings) -> int:
     same = log.ballots == db_ballots and not differences and not receipt_problems
     print("identical" if same else "DIFFERENT")
     return 0 if same else 1
+
+
+def _rebuild_arguments(parser) -> None:
+    parser.description = ("after a restore from a backup: handle in this database every event of the logs it has "
+                          "not handled yet — the projections, then every ballot of the vote log (then run the recount)")
+
+
+def _rebuild(args, settings) -> int:
+    from glos_chassis.db import make_engine, make_session_factory
+
+    from .rebuild import rebuild
+
+    sessions = make_session_factory(make_engine(settings.database_url.get_secret_value()))
+    for what, count in rebuild(settings.kafka_bootstrap_servers, sessions).items():
+        print(f"{what}: {count}")
+    print("every event of the logs is now handled here once")
+    return 0
 
 
 def _claims_sweeper(settings, engine) -> dict:
@@ -118,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                             (handlers.GROUP_ID, handlers.TOPICS, processed_events, handlers.HANDLERS),
                             (tally.GROUP_ID, tally.TOPICS, processed_events, tally.HANDLERS, tally.on_votes_cast)],
                         extra_loops=_worker_loops,
-                        commands={"recount": (_recount_arguments, _recount)})
+                        commands={"recount": (_recount_arguments, _recount),
+                                  "rebuild-tally": (_rebuild_arguments, _rebuild)})
 
 
 if __name__ == "__main__":

@@ -258,7 +258,7 @@ def cast(claims: Claims, vote_log: VoteLog, ballot, credential: VoterCredential,
                    idem=idempotency_key, sha=sha, channel=credential.channel, cast_at=cast_at)
         if row is not None:
             answer = _receipt(receipt, edition_id, row.cast_at)
-            _append_and_accept(claims, vote_log, credential, answer, normalised, started)
+            _append_and_accept(claims, vote_log, credential, answer, normalised, started, idempotency_key)
             return answer, True
         existing = _settled(claims, edition_id, voter_key, idempotency_key)
         if existing is None:  # refused by the close, or a claim released just now
@@ -312,11 +312,11 @@ def _answer_existing(claims, vote_log, ballot, credential, normalised, sha, idem
         if row is None:
             return None  # another request of the same voter got there first, or the voting closed: look again
         answer = _receipt(receipt, edition_id, row.cast_at)
-        _append_and_accept(claims, vote_log, credential, answer, normalised, started)
+        _append_and_accept(claims, vote_log, credential, answer, normalised, started, idempotency_key)
         return answer, True
     if other_channel:
         _append(vote_log, credential, _receipt(secrets.token_hex(16), edition_id, cast_at or datetime.now(UTC)),
-                normalised)
+                normalised, idempotency_key)
         claims.one(text("UPDATE vote_claims SET state = 'voided' WHERE edition_id = :e AND voter_key = :k RETURNING 1"),
              e=edition_id, k=voter_key)
         raise _voided()
@@ -325,11 +325,12 @@ def _answer_existing(claims, vote_log, ballot, credential, normalised, sha, idem
                   type_="https://glos.pl/problems/already-voted")
 
 
-def _append_and_accept(claims, vote_log, credential, answer: dict, parts: list[dict], started: float) -> None:
+def _append_and_accept(claims, vote_log, credential, answer: dict, parts: list[dict], started: float,
+                       idempotency_key: str | None) -> None:
     if time.monotonic() - started > APPEND_BY_S:
         # this process stalled after its claim; the claim stays pending and is settled from the log
         raise _unavailable()
-    _append(vote_log, credential, answer, parts)
+    _append(vote_log, credential, answer, parts, idempotency_key)
     if time.monotonic() - started > ORPHAN_AFTER_S - 5:
         raise _unavailable()  # the claim may be settled without us any moment: no receipt we cannot stand behind
     claims.acknowledge(credential.edition_id, credential.voter_key, answer["receipt"])
@@ -341,7 +342,7 @@ def _take_over(claims, vote_log, credential, existing, parts) -> tuple[dict, boo
             receipt=existing.receipt) is None:
         return None  # settled meanwhile: look again
     answer = _receipt(existing.receipt, credential.edition_id, existing.cast_at)
-    _append_and_accept(claims, vote_log, credential, answer, parts, started)
+    _append_and_accept(claims, vote_log, credential, answer, parts, started, existing.idempotency_key)
     return answer, False
 
 
@@ -428,12 +429,16 @@ def settle_orphans(claims: Claims, vote_log: VoteLog, limit: int = 200) -> dict[
     return done
 
 
-def _append(vote_log: VoteLog, credential: VoterCredential, receipt: dict, parts: list[dict]) -> None:
+def _append(vote_log: VoteLog, credential: VoterCredential, receipt: dict, parts: list[dict],
+            idempotency_key: str | None) -> None:
     # the voter's age band (from the credential's age on the voting day) rides with the ballot only as far as
     # the tally's turnout counts: no ballot record keeps it and the anonymised export leaves it out
     event = new_event("vote.cast", credential.voter_key, source=SOURCE, data={
         **receipt, "voter_key": credential.voter_key, "channel": credential.channel, "parts": parts,
-        "age_band": age_bands.of_age(credential.age)})
+        "age_band": age_bands.of_age(credential.age),
+        # what the vote path's claim keeps of a ballot, so that a database restored from a backup can have its
+        # claims rebuilt from the log (rebuild.py): a late re-send then still gets its own receipt
+        "idempotency_key": idempotency_key})
     try:
         vote_log.append(event)
     except (KafkaError, TimeoutError):
