@@ -16,6 +16,7 @@ and cached in ~/.cache/glos/operator-schemas like the Kafka jars:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -122,6 +123,7 @@ def crd_files() -> list[Path]:
     return files + _strimzi_crds()
 
 
+@functools.cache
 def schemas() -> dict[tuple[str, str], dict]:
     """(apiVersion, kind) → the version's openAPIV3Schema, for every served version of every CRD."""
     # named by what it was made from: a CRD added to the lists above makes a new index
@@ -159,13 +161,18 @@ def strict(schema: dict) -> dict:
     return out
 
 
+_validators: dict[tuple[str, str], object] = {}
+
+
 def validate(resource: dict) -> None:
     """Raises jsonschema.ValidationError unless `resource` is valid for its operator's CRD (KeyError for a kind
     no operator here defines)."""
     import jsonschema
 
-    schema = strict(schemas()[(resource["apiVersion"], resource["kind"])])
-    jsonschema.Draft7Validator(schema).validate(resource)
+    key = (resource["apiVersion"], resource["kind"])
+    if key not in _validators:
+        _validators[key] = jsonschema.Draft7Validator(strict(schemas()[key]))
+    _validators[key].validate(resource)
 
 
 if __name__ == "__main__":
