@@ -44,7 +44,7 @@ LAYERS = ("unit", "service")
 EXCLUSIVE = {
     "services/tests/test_outbox_and_consumer.py": "kills the test stack's broker",
     "tests/test_dead_letters.py": "stops consultation-svc's worker",
-    "tests/test_gateway.py": "floods the login limit of 127.0.0.1 and stops a service",
+    "tests/test_gateway_limits_and_outages.py": "floods the login limit of 127.0.0.1 and stops a service",
     "tests/test_loadtests_smoke.py": "load scenarios",
     "tests/test_openapi_conformance.py": "fuzzes every endpoint, up to the gateway's limits",
 }

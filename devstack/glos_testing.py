@@ -21,6 +21,15 @@ def login(gateway: str | None, email: str, password: str) -> str:
 
 
 
+def assert_problem(r: requests.Response, status: int) -> dict:
+    """An answer that is an RFC 9457 problem (application/problem+json) with this status; its body."""
+    assert r.status_code == status, r.text
+    assert r.headers["Content-Type"].startswith("application/problem+json")
+    body = r.json()
+    assert body["status"] == status and body["title"] and body["type"]
+    return body
+
+
 def wait_until(condition, timeout: float = 30, interval: float = 0.2, message: str = "condition"):
     """Poll `condition` until it returns a truthy value; fail with `message` after `timeout` seconds."""
     deadline = time.monotonic() + timeout

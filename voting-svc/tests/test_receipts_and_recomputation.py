@@ -128,7 +128,9 @@ def test_a_receipt_shows_what_its_vote_did_and_where_its_equal_share_went(gatewa
     document = published.json()["document"]
     with_a_winner = sum(any(c["selected"] for a in requests.get(f"{base}/receipts/{r}/effect", timeout=30)
                             .json()["areas"] for c in a["choices"]) for r in receipts)
-    assert document["fairness"] == {"voters": len(receipts), "voters_with_a_winner": with_a_winner}
+    assert document["fairness"] == {"voters": len(receipts), "voters_with_a_winner": with_a_winner,
+                                    "spent_per_voter_gr": 100 * sum(a["total_cost"] for a in document["areas"])
+                                    // len(receipts)}
     assert area["fairness"]["voters_with_a_winner"] == with_a_winner
     assert all(p["supporters"] == sum(1 for pts in receipts.values() for q, n in zip(city["projects"], pts)
                                       if n and q["proposal_id"] == pid) for pid, p in area["projects"].items())

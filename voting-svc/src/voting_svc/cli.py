@@ -93,7 +93,39 @@ def _claims_sweeper(settings, engine) -> dict:
 
 
 def _worker_loops(settings, engine) -> dict:
-    return {**_claims_sweeper(settings, engine), "turnout-gauge": _turnout_gauge(engine)}
+    return {**_claims_sweeper(settings, engine), "turnout-gauge": _turnout_gauge(engine),
+            "vote-path-checks": _vote_path_checks(settings)}
+
+
+def _vote_path_checks(settings):
+    """The outage ledger's checks (outages.py), every PROBE_EVERY_S, on connections of their own with short
+    timeouts: a check must not hang on what it is checking."""
+    from kafka import KafkaAdminClient
+    from sqlalchemy import create_engine
+
+    from glos_chassis.db import make_session_factory
+    from glos_chassis.kafka_io import connection
+
+    from .outages import PROBE_EVERY_S, Ledger, check_vote_path
+    from .voting import VOTE_LOG
+
+    engine = create_engine(settings.database_url.get_secret_value(), pool_size=1, max_overflow=0,
+                           pool_pre_ping=True, connect_args={"connect_timeout": 3}, hide_parameters=True)
+    ledger = Ledger(make_session_factory(engine))
+
+    def check(stop) -> None:
+        admin = None
+        while not stop.wait(PROBE_EVERY_S):
+            try:
+                if admin is None:
+                    admin = KafkaAdminClient(**connection(settings.kafka_bootstrap_servers), request_timeout_ms=3000,
+                                             client_id="voting-svc-vote-path-check")
+                cause = check_vote_path(engine, admin, VOTE_LOG)
+            except Exception as exc:  # the admin client could not even be made: the vote log is unreachable
+                cause, admin = f"vote log: {type(exc).__name__}", None
+            ledger.observe(cause)
+
+    return check
 
 
 def _turnout_gauge(engine, every_s: float = 15.0):

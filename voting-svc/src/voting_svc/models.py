@@ -125,6 +125,20 @@ class AgeBandTurnout(Base):
     voters: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class VotePathOutage(Base):
+    """An interval in which the vote path could not acknowledge ballots, as the worker's checks saw it
+    (outages.py); at most one open (ended_at NULL) at a time."""
+
+    __tablename__ = "vote_path_outages"
+    __table_args__ = (Index("ux_vote_path_outages_open", text("(ended_at IS NULL)"), unique=True,
+                            postgresql_where=text("ended_at IS NULL")),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    cause: Mapped[str] = mapped_column(String(300))
+
+
 class ResultsDocument(Base):
     """The published results of an edition: one JSON document, hashed, never changed."""
 

@@ -109,6 +109,22 @@ class ClosureSchema(Schema):
     closed_by = fields.String()
 
 
+class OutageSchema(Schema):
+    started_at = fields.AwareDateTime()
+    ended_at = fields.AwareDateTime(allow_none=True)
+    cause = fields.String()
+    seconds = fields.Integer(metadata={"description": "its length within the edition's voting"})
+    ongoing = fields.Boolean()
+
+
+class OutageLedgerSchema(Schema):
+    edition_id = fields.UUID()
+    voting_from = fields.AwareDateTime(allow_none=True)
+    voting_until = fields.AwareDateTime(allow_none=True)
+    outages = fields.List(fields.Nested(OutageSchema))
+    total_seconds = fields.Integer()
+
+
 class ProjectTallySchema(Schema):
     area_id = fields.UUID()
     project_id = fields.UUID()

@@ -16,12 +16,12 @@ from glos_chassis.errors import Problem
 from glos_chassis.openapi import bearer_credential, file_response
 from glos_chassis.web import db_sessions
 
-from . import paper, results, vote_effect, voting
+from . import outages, paper, results, vote_effect, voting
 from .ballots import validate_ballot
 from .credentials import verify_credential, voter_key_of_status_pass
 from .handlers import edition_projection
 from .models import AgeBandTurnout, AreaTurnout, BallotView, EditionClosure, PaperCard, ProjectTally, ResultsDocument
-from .schemas import (AgeBandTurnoutSchema, BallotCastSchema, BallotCheckedSchema, BallotCheckSchema, BallotSchema, CardQuerySchema,
+from .schemas import (AgeBandTurnoutSchema, BallotCastSchema, OutageLedgerSchema, BallotCheckedSchema, BallotCheckSchema, BallotSchema, CardQuerySchema,
                       CloseSchema, ClosureSchema, EditionBallotSchema, EntrySchema, HandOutSchema, InvalidCardSchema,
                       MyBallotSchema, PaperCardSchema, ProjectTallySchema, ProofSchema, ReasonSchema, ReceiptSchema,
                       ResolutionSchema,
@@ -171,6 +171,20 @@ class AgeBandTurnouts(MethodView):
             _published_results(session, edition_id)
             return list(session.scalars(select(AgeBandTurnout).where(AgeBandTurnout.edition_id == edition_id)
                                         .order_by(AgeBandTurnout.area_id, AgeBandTurnout.age_band)))
+
+
+@blp.route("/<uuid:edition_id>/outages")
+class Outages(MethodView):
+    @require(any_of=("pb_official", "coordinator"))
+    @blp.response(200, OutageLedgerSchema)
+    def get(self, edition_id: uuid.UUID):
+        """Kiedy nie dało się oddać głosu w tej edycji / When ballots could not be cast in this edition
+
+        voting-svc's own checks of its vote path (its database, and a leader with enough in-sync copies for every
+        partition of the vote log), cut to the edition's voting: the coordinator's ground for extending it."""
+        with session_scope(db_sessions()) as session:
+            _ballot_in_session(session, edition_id)
+            return outages.for_edition(session, edition_id)
 
 
 @blp.route("/<uuid:edition_id>/results")

@@ -28,7 +28,8 @@ def from_proposals_svc(svc: ServiceUnderTest, type_: str, subject: str, data: di
             envelope(type_, subject, data, source="proposals-svc"))
 
 
-def publish_ballot(svc: ServiceUnderTest, rules: dict = RULES, *, digest: str | None = None) -> tuple[str, dict]:
+def publish_ballot(svc: ServiceUnderTest, rules: dict = RULES, *, digest: str | None = None,
+                   frozen_at: str = "2027-05-01T00:00:00+00:00") -> tuple[str, dict]:
     edition = str(uuid.uuid4())
 
     def projects(prefix: str, costs: tuple[int, ...]) -> list[dict]:
@@ -36,7 +37,7 @@ def publish_ballot(svc: ServiceUnderTest, rules: dict = RULES, *, digest: str | 
                  "cost": cost} for n, cost in enumerate(costs, 1)]
 
     data = {"edition_id": edition, "rules": rules, "rules_sha256": digest or sha256_hex(rules),
-            "frozen_at": "2027-05-01T00:00:00+00:00", "areas": [
+            "frozen_at": frozen_at, "areas": [
                 {"area_id": str(uuid.uuid4()), "name": "Ogólnomiejski", "kind": "city", "budget": 1_000_000,
                  "projects": projects("M", (400_000, 500_000, 300_000))},
                 {"area_id": str(uuid.uuid4()), "name": "Dąb", "kind": "district", "budget": 100_000,

@@ -170,7 +170,8 @@ def test_the_edition_wide_figure_links_a_voter_s_parts_across_areas():
     ballots = {"m": [Ballot.of({"m1": 1}), Ballot.of({"m1": 1}), Ballot.of({"m2": 1})], "d": [Ballot.of({"d1": 1})]}
     voters = [{"m": {"m1"}}, {"m": {"m1"}, "d": {"d1"}}, {"m": {"m2"}}, {"d": set()}]
     document = results_document("e", rules, "x", areas, ballots, "seed", voters=voters)
-    assert document["fairness"] == {"voters": 4, "voters_with_a_winner": 2}
+    # M1 (100 zł) and D1 (50 zł) won: 150 zł of projects for 4 voters
+    assert document["fairness"] == {"voters": 4, "voters_with_a_winner": 2, "spent_per_voter_gr": 3750}
     assert [a["fairness"]["voters_with_a_winner"] for a in document["areas"]] == [2, 1]
 
 

@@ -67,7 +67,9 @@ def results_document(edition_id: str, rules: dict, rules_sha256: str, areas: lis
     if voters is not None:
         # edition-wide: voters with at least one winner among everything they chose, in any area
         document["fairness"] = {"voters": len(voters), "voters_with_a_winner": sum(
-            1 for parts in voters if any(chosen & winners for chosen in parts.values()))}
+            1 for parts in voters if any(chosen & winners for chosen in parts.values())),
+            # every area's winners together, per voter of the edition, in grosze
+            "spent_per_voter_gr": 100 * sum(a["total_cost"] for a in out) // len(voters) if voters else 0}
     return document
 
 

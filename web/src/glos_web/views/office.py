@@ -236,6 +236,11 @@ def _optional(service: str, path: str):
         raise
 
 
+# what stopped the ballots, by the ledger's cause (voting-svc's outages.py names the part, then the detail)
+OUTAGE_CAUSES = {"database": _l("baza danych systemu głosowania nie odpowiadała"),
+                 "vote log": _l("rejestr głosów (Kafka) nie przyjmował zapisów")}
+
+
 @bp.route("/edycje/<uuid:eid>/zamkniecie", methods=["GET", "POST"])
 @office_required
 def closing(eid):
@@ -260,6 +265,8 @@ def closing(eid):
                for row in api().get("voting", f"/editions/{eid}/turnout")]
     unfinished = api().get("voting", f"/editions/{eid}/paper-cards", token=token(), params={"status": "unfinished"})
     return render_template("office/closing.html", eid=eid, ballot=ballot, turnout=turnout, unfinished=unfinished,
+                           outages=api().get("voting", f"/editions/{eid}/outages", token=token()),
+                           outage_causes=OUTAGE_CAUSES,
                            card_status=CARD_STATUS, edition=api().get("proposals", f"/editions/{eid}"),
                            closure=_optional("voting", f"/editions/{eid}/close"),
                            results=_optional("voting", f"/editions/{eid}/results"))
