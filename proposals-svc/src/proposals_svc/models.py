@@ -82,6 +82,21 @@ class EditionPhase(Base):
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class VotingExtension(Base):
+    """Voting extended past its scheduled end, with the reason residents are told (an outage, typically)."""
+
+    __tablename__ = "voting_extensions"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    edition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("editions.id"), index=True)
+    previous_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(1000))
+    outage_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    extended_by: Mapped[str] = mapped_column(String(64))
+    extended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class Department(Base):
     """A city department (komórka merytoryczna) that verifies proposals on substance. Its code is the scope of
     a department_reviewer role in identity-svc."""

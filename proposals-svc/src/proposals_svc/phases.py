@@ -18,7 +18,7 @@ from glos_chassis.db import session_scope
 from glos_chassis.errors import Problem
 
 from . import events
-from .models import AuditEntry, Edition, EditionPhase
+from .models import AuditEntry, Edition, EditionPhase, VotingExtension
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,52 @@ def set_schedule(session: Session, edition: Edition, schedule: list[dict], *, ac
         {"phase": p["phase"], "starts_at": p["starts_at"].isoformat(), "ends_at": p["ends_at"].isoformat()}
         for p in ordered])
     return rows
+
+
+def extend_voting(session: Session, edition: Edition, ends_at: datetime, *, actor: str, reason: str,
+                  outage_seconds: int | None = None) -> VotingExtension:
+    """Voting ends later than scheduled (after an outage, say): the voting phase's end moves to `ends_at`, every
+    later dated phase moves by as much (keeping its length), and residents are told why (`voting.extended`)."""
+    session.refresh(edition, with_for_update=True)
+    if edition.current_phase != "voting":
+        raise Problem(409, "Przedłużyć można tylko trwające głosowanie.", "Only voting under way can be extended.",
+                      type_="https://glos.pl/problems/not-voting",
+                      errors=[{"location": "json", "field": "ends_at", "message": "Głosowanie nie trwa.",
+                               "message_en": "Voting is not under way."}])
+    rows = schedule_of(session, edition.id)
+    voting = next((p for p in rows if p.phase == "voting"), None)
+    if voting is None:
+        raise Problem(409, "Głosowanie nie ma wyznaczonego końca w harmonogramie.", "Voting has no scheduled end.",
+                      type_="https://glos.pl/problems/not-scheduled",
+                      errors=[{"location": "json", "field": "ends_at", "message": "Najpierw ustal harmonogram.",
+                               "message_en": "Set the schedule first."}])
+    previous = voting.ends_at
+    if ends_at <= previous or ends_at <= now():
+        raise Problem(422, "Nowy koniec głosowania musi być późniejszy niż obecny i niż teraz.",
+                      "The new end must be later than the current one and than now.",
+                      type_="https://glos.pl/problems/validation",
+                      errors=[{"location": "json", "field": "ends_at",
+                               "message": f"Musi być po {previous:%Y-%m-%d %H:%M} UTC.",
+                               "message_en": f"Must be after {previous.isoformat()}."}])
+    shift = ends_at - previous
+    voting.ends_at = ends_at
+    for later in rows[rows.index(voting) + 1:]:
+        later.starts_at, later.ends_at = later.starts_at + shift, later.ends_at + shift
+    extension = VotingExtension(edition_id=edition.id, previous_ends_at=previous, ends_at=ends_at, reason=reason,
+                                outage_seconds=outage_seconds, extended_by=actor)
+    session.add(extension)
+    session.add(AuditEntry(actor=actor, action="edition.voting_extended", target=str(edition.id), reason=reason,
+                           details={"previous_ends_at": previous.isoformat(), "ends_at": ends_at.isoformat(),
+                                    "outage_seconds": outage_seconds}))
+    events.edition_event(session, "voting.extended", edition.id, previous_ends_at=previous.isoformat(),
+                         ends_at=ends_at.isoformat(), reason=reason, outage_seconds=outage_seconds)
+    session.flush()
+    return extension
+
+
+def extensions_of(session: Session, edition_id) -> list[VotingExtension]:
+    return list(session.scalars(select(VotingExtension).where(VotingExtension.edition_id == edition_id)
+                                .order_by(VotingExtension.extended_at)))
 
 
 def schedule_of(session: Session, edition_id) -> list[EditionPhase]:

@@ -50,10 +50,27 @@ class ScheduleSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
+class VotingExtensionRequestSchema(Schema):
+    ends_at = fields.AwareDateTime(required=True, metadata={"description": "the new end of voting"})
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000),
+                           metadata={"description": "what residents are told, e.g. the outage it makes up for"})
+    outage_seconds = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0),
+                                    metadata={"description": "the outage ledger's total it makes up for, if any"})
+
+
+class VotingExtensionSchema(Schema):
+    previous_ends_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    reason = fields.String()
+    outage_seconds = fields.Integer(allow_none=True)
+    extended_at = fields.AwareDateTime()
+
+
 class ScheduleStateSchema(Schema):
     current_phase = fields.String()
     phase_changed_at = fields.AwareDateTime(allow_none=True)
     phases = fields.List(fields.Nested(PhaseSchema))
+    voting_extensions = fields.List(fields.Nested(VotingExtensionSchema))
 
 
 class PhaseChangeSchema(Schema):

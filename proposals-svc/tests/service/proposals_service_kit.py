@@ -4,8 +4,10 @@ proposal content, and the office's calls — all through the app's own test clie
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from glos_chassis.testing import Caller, ServiceUnderTest, deliver, envelope
 from proposals_svc import handlers
@@ -122,3 +124,32 @@ def local_initiative_programme(svc: ServiceUnderTest, official: Caller, city: st
     assert run_scheduler(svc) == 1
     assert api(svc, "GET", f"/editions/{programme['id']}/schedule").json["current_phase"] == "submission"
     return programme, area
+
+
+# -- an edition with Katowice 2020's city-wide and Dąb areas, and voting rules for it -------------------------
+
+DATA = Path(__file__).resolve().parents[3] / "data" / "pabulib" / "katowice-2020"
+SEED_HASH = hashlib.sha256(b"ziarno losowania 2020").hexdigest()
+RULES = {
+    "city": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
+    "district_choice": "own",
+    "selection": {"rule": "greedy-threshold", "min_score": 200, "tie_break": ["fewer_cost", "draw"],
+                  "draw_seed_sha256": SEED_HASH},
+    "eligibility": {"voting_day": "2020-09-20", "min_age": None, "guardian_consent_under": 18,
+                    "residency": "either"},
+}
+
+
+def edition_with_two_areas(svc, official) -> str:
+    edition = api(svc, "POST", "/editions", official.headers,
+                  json={"name": "BO zasady", "city": "Katowice", "year": 2020}).json["id"]
+    for path in (DATA / "Poland_Katowice_2020.pb", DATA / "Poland_Katowice_2020_Dab.pb"):
+        r = api(svc, "POST", f"/editions/{edition}/areas/pabulib", {**official.headers, "Content-Type": "text/plain"},
+                data=path.read_bytes(), params={"source": path.name})
+        assert r.status_code == 201, r.text
+    return edition
+
+
+def put_rules(svc, headers, edition, rules, reason="uchwała Rady Miasta"):
+    return api(svc, "PUT", f"/editions/{edition}/voting-rules", headers, json={"rules": rules, "reason": reason})

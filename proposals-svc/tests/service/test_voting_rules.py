@@ -6,38 +6,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from pathlib import Path
 
 from glos_chassis.testing import outbox_events
-from proposals_service_kit import api
+from proposals_service_kit import RULES, api, edition_with_two_areas, put_rules
 from proposals_svc.models import outbox
-
-DATA = Path(__file__).resolve().parents[3] / "data" / "pabulib" / "katowice-2020"
-SEED_HASH = hashlib.sha256(b"ziarno losowania 2020").hexdigest()
-RULES = {
-    "city": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
-    "district": {"type": "cumulative", "min_projects": 1, "max_projects": 3, "max_points": 3},
-    "district_choice": "own",
-    "selection": {"rule": "greedy-threshold", "min_score": 200, "tie_break": ["fewer_cost", "draw"],
-                  "draw_seed_sha256": SEED_HASH},
-    "eligibility": {"voting_day": "2020-09-20", "min_age": None, "guardian_consent_under": 18,
-                    "residency": "either"},
-}
-
-
-def edition_with_two_areas(svc, official) -> str:
-    edition = api(svc, "POST", "/editions", official.headers,
-                  json={"name": "BO zasady", "city": "Katowice", "year": 2020}).json["id"]
-    for path in (DATA / "Poland_Katowice_2020.pb", DATA / "Poland_Katowice_2020_Dab.pb"):
-        r = api(svc, "POST", f"/editions/{edition}/areas/pabulib", {**official.headers, "Content-Type": "text/plain"},
-                data=path.read_bytes(), params={"source": path.name})
-        assert r.status_code == 201, r.text
-    return edition
-
-
-def put_rules(svc, headers, edition, rules, reason="uchwała Rady Miasta"):
-    return api(svc, "PUT", f"/editions/{edition}/voting-rules", headers, json={"rules": rules, "reason": reason})
-
 
 def test_rules_are_validated_by_field(svc, official):
     edition = edition_with_two_areas(svc, official)

@@ -13,7 +13,7 @@ from glos_chassis.web import db_sessions
 
 from .. import phases, service
 from ..schemas import (EditionCreateSchema, EditionSchema, PhaseChangeSchema, ScheduleSchema, ScheduleStateSchema,
-                       SettingsChangeSchema, WorkSchema)
+                       SettingsChangeSchema, VotingExtensionRequestSchema, WorkSchema)
 from .common import editions_blp
 
 
@@ -63,8 +63,7 @@ class Schedule(MethodView):
         """Harmonogram i bieżąca faza / The schedule and the current phase"""
         with session_scope(db_sessions()) as session:
             edition = service.get_edition(session, edition_id)
-            return {"current_phase": edition.current_phase, "phase_changed_at": edition.phase_changed_at,
-                    "phases": phases.schedule_of(session, edition_id)}
+            return _schedule_state(session, edition)
 
     @require(any_of=("pb_official", "coordinator"))
     @editions_blp.arguments(ScheduleSchema)
@@ -73,10 +72,33 @@ class Schedule(MethodView):
         """Ustal harmonogram (fazy zmieniają się w wyznaczonych terminach) / Set the dated schedule"""
         with session_scope(db_sessions()) as session:
             edition = service.get_edition(session, edition_id)
-            rows = phases.set_schedule(session, edition, body["phases"], actor=current_principal().subject,
-                                       reason=body["reason"])
-            return {"current_phase": edition.current_phase, "phase_changed_at": edition.phase_changed_at,
-                    "phases": rows}
+            phases.set_schedule(session, edition, body["phases"], actor=current_principal().subject,
+                                reason=body["reason"])
+            session.flush()
+            return _schedule_state(session, edition)
+
+
+def _schedule_state(session, edition) -> dict:
+    return {"current_phase": edition.current_phase, "phase_changed_at": edition.phase_changed_at,
+            "phases": phases.schedule_of(session, edition.id),
+            "voting_extensions": phases.extensions_of(session, edition.id)}
+
+
+@editions_blp.route("/<uuid:edition_id>/voting-extensions")
+class VotingExtensions(MethodView):
+    @require(role="coordinator")
+    @editions_blp.arguments(VotingExtensionRequestSchema)
+    @editions_blp.response(201, ScheduleStateSchema)
+    def post(self, body, edition_id: uuid.UUID):
+        """Przedłuż trwające głosowanie, z powodem dla mieszkańców / Extend voting under way, with the reason
+
+        The voting phase's end moves to `ends_at` and every later dated phase by as much; audited, published as
+        `voting.extended` and announced on the edition's page with its reason."""
+        with session_scope(db_sessions()) as session:
+            edition = service.get_edition(session, edition_id)
+            phases.extend_voting(session, edition, body["ends_at"], actor=current_principal().subject,
+                                 reason=body["reason"], outage_seconds=body["outage_seconds"])
+            return _schedule_state(session, edition)
 
 
 @editions_blp.route("/<uuid:edition_id>/phase")

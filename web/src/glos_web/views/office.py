@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 from .. import auth, i18n
 from ..spreadsheet import csv_download
 from ..api import SERVICES, ApiError
-from .common import CITY_TIME, api, form_errors, phase_name, role_required, token
+from .common import (CITY_TIME, api, form_errors, from_city_time, phase_name, role_required, to_city_time, token,
+                     voting_ends)
 
 bp = Blueprint("office", __name__, url_prefix="/urzad")
 
@@ -241,13 +242,24 @@ OUTAGE_CAUSES = {"database": _l("baza danych systemu głosowania nie odpowiadał
                  "vote log": _l("rejestr głosów (Kafka) nie przyjmował zapisów")}
 
 
+EXTEND_FIELDS = ("extend_ends_at", "extend_reason", "extend_outage_seconds")  # the page's other form has a reason
+
+
 @bp.route("/edycje/<uuid:eid>/zamkniecie", methods=["GET", "POST"])
 @office_required
 def closing(eid):
+    values, errors, status = {}, {}, 200
     if request.method == "POST":
         action = request.form.get("action")
         try:
-            if action == "close":  # with unfinished paper cards the person must tick that they know
+            if action == "extend":  # voting ends later, by the outages' length or what the coordinator decides
+                values = {k: request.form.get(k, "").strip() for k in EXTEND_FIELDS}
+                seconds = values["extend_outage_seconds"]
+                api().post("proposals", f"/editions/{eid}/voting-extensions", token=token(), json={
+                    "ends_at": from_city_time(values["extend_ends_at"]), "reason": values["extend_reason"],
+                    "outage_seconds": int(seconds) if seconds.isdigit() else None})
+                flash(_("Głosowanie przedłużone; mieszkańcy zobaczą nowy termin i powód na stronie edycji."), "success")
+            elif action == "close":  # with unfinished paper cards the person must tick that they know
                 api().post("voting", f"/editions/{eid}/close", token=token(),
                            json={"reason": request.form.get("reason", "").strip(),
                                  "confirm_unfinished_cards": request.form.get("confirm_unfinished_cards") == "yes"})
@@ -256,20 +268,32 @@ def closing(eid):
                 api().post("voting", f"/editions/{eid}/results", token=token(), timeout=60,
                            json={"seed": request.form.get("seed", "")})
                 flash(_("Wyniki policzone i opublikowane; ziarno losowania ujawnione."), "success")
+            return redirect(url_for("office.closing", eid=eid))
         except ApiError as exc:
-            flash(exc.message(), "error")
-        return redirect(url_for("office.closing", eid=eid))
+            if action != "extend":
+                flash(exc.message(), "error")
+                return redirect(url_for("office.closing", eid=eid))
+            errors, status = form_errors(exc)  # the extension form again, the refusal by its field
+            errors = {(k if k == "_form" else f"extend_{k}"): v for k, v in errors.items()}
     ballot = api().get("voting", f"/editions/{eid}/ballot")
     names = {a["area_id"]: a["name"] for a in ballot["areas"]}
     turnout = [{**row, "area": names.get(row["area_id"], row["area_id"])}
                for row in api().get("voting", f"/editions/{eid}/turnout")]
     unfinished = api().get("voting", f"/editions/{eid}/paper-cards", token=token(), params={"status": "unfinished"})
+    outages = api().get("voting", f"/editions/{eid}/outages", token=token())
+    schedule = api().get("proposals", f"/editions/{eid}/schedule")
+    ends = voting_ends(schedule)
+    if ends and not values:  # suggested: the scheduled end moved by the outages' length, to the whole minute
+        minutes = -(-outages["total_seconds"] // 60)
+        values = {"extend_ends_at": to_city_time((datetime.fromisoformat(ends) + timedelta(minutes=minutes)).isoformat()),
+                  "extend_outage_seconds": str(outages["total_seconds"]) if minutes else "",
+                  "extend_reason": _("Przerwy w działaniu systemu głosowania, razem %(minutes)s min.", minutes=minutes)
+                  if minutes else ""}
     return render_template("office/closing.html", eid=eid, ballot=ballot, turnout=turnout, unfinished=unfinished,
-                           outages=api().get("voting", f"/editions/{eid}/outages", token=token()),
-                           outage_causes=OUTAGE_CAUSES,
-                           card_status=CARD_STATUS, edition=api().get("proposals", f"/editions/{eid}"),
+                           outages=outages, outage_causes=OUTAGE_CAUSES, voting_ends=ends, values=values,
+                           errors=errors, card_status=CARD_STATUS, edition=api().get("proposals", f"/editions/{eid}"),
                            closure=_optional("voting", f"/editions/{eid}/close"),
-                           results=_optional("voting", f"/editions/{eid}/results"))
+                           results=_optional("voting", f"/editions/{eid}/results")), status
 
 
 # -- admin: roles with scopes; the census and the street register ------------------------------------------------
