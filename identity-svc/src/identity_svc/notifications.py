@@ -1,6 +1,6 @@
 """Telling people what became of what they did: mail about their proposal (submitted, verified, a change asked
-for, an appeal decided) and their part in a consultation (a meeting place, a reminder, the report's answer to
-their remark).
+for, an appeal decided), their part in a consultation (a meeting place, a reminder, the report's answer to
+their remark), and a voting they started that was extended.
 
 identity-svc sends these because the e-mail addresses live here and nowhere else: the other services announce
 what happened (`proposals.events`; `notification.requested` on `consultation.events`, which names the account)
@@ -19,13 +19,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from glos_chassis.events import Envelope
 
 from . import audit, mail
-from .models import Account, NotificationOptOut
+from .credentials import voter_key
+from .models import Account, IssuedCredential, NotificationOptOut, Resident
+from .personal_data import vault_from
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +159,20 @@ def _report_outcome(data: dict) -> Message:
                    f"/konsultacje/{data['consultation_id']}/raport" if data.get("consultation_id") else None)
 
 
+def _voting_extended(data: dict) -> Message:
+    reason = data.get("reason", "")
+    return Message("Głos: głosowanie przedłużone", "Głos: voting extended",
+                   f"Głosowanie w budżecie obywatelskim przedłużono do {local_pl(data['ends_at'])} (miało się "
+                   f"skończyć {local_pl(data['previous_ends_at'])}). Powód: {reason}\n\nPiszemy do Ciebie, bo "
+                   "rozpocząłeś (rozpoczęłaś) głosowanie przez internet. Jeśli Twój głos nie został przyjęty — nie "
+                   "dostałeś potwierdzenia z kodem — możesz zagłosować do nowego terminu.",
+                   f"Voting in the participatory budget was extended to {local_en(data['ends_at'])} (it was to end "
+                   f"{local_en(data['previous_ends_at'])}). Reason: {reason}\n\nWe write because you started "
+                   "voting online. If your ballot was not accepted — you got no receipt with a code — you can vote "
+                   "until the new end.",
+                   link=f"/edycje/{data['edition_id']}")
+
+
 PROPOSAL_EVENTS = {"proposal.submitted": _submitted, "proposal.verified": _verified,
                    "proposal.change_requested": _change_requested, "proposal.appeal_decided": _appeal_decided}
 CONSULTATION_NOTICES = {"meeting.confirmed": _meeting, "meeting.waitlisted": _meeting, "meeting.promoted": _meeting,
@@ -209,7 +226,26 @@ class Notifier:
     def handlers(self) -> dict:
         found = {event_type: self.on_proposal_event for event_type in PROPOSAL_EVENTS}
         found["notification.requested"] = self.on_notification_requested
+        found["voting.extended"] = self.on_voting_extended
         return found
+
+    def on_voting_extended(self, session: Session, event: Envelope) -> None:
+        """Everyone who started voting online in the edition — who took a voting credential — is told the new end
+        and why. A credential is recorded by its voter key only; the key is computed again from each resident's
+        PESEL here, inside identity-svc, as `residents.voted_in_an_edition_under_way` does, and kept nowhere."""
+        edition_id = uuid.UUID(event.data["edition_id"])
+        keys = set(session.scalars(select(IssuedCredential.voter_key).where(
+            IssuedCredential.edition_id == edition_id, IssuedCredential.channel == "online")))
+        if not keys:
+            return
+        master = self.settings.voter_key_master_secret.get_secret_value().encode()
+        vault = vault_from(self.settings)
+        message = _voting_extended(event.data)
+        told = 0
+        for resident in session.scalars(select(Resident)):
+            if voter_key(master, edition_id, vault.decrypt(resident.pesel_encrypted)) in keys:
+                told += self.tell(session, str(resident.account_id), message, event.type)
+        log.info("voting extension mailed", extra={"recipients": told})
 
     def on_proposal_event(self, session: Session, event: Envelope) -> None:
         data = event.data

@@ -122,3 +122,41 @@ def test_no_mail_for_an_import_an_unknown_account_or_an_unconfirmed_address(svc)
         unconfirmed_id = str(unconfirmed.id)
     _deliver(svc, _proposal_event("proposal.submitted", unconfirmed_id))
     assert _mail(svc) == []
+
+
+def test_voting_extended_is_mailed_to_everyone_who_started_voting_online_in_the_edition(svc, official_headers):
+    """Issue 26 (4): a voting extended after an outage is told to the residents who took a voting credential in
+    that edition — found by recomputing voter keys inside identity-svc — and to no one else."""
+    from datetime import UTC, datetime, timedelta
+
+    from glos_testing import make_pesel
+
+    edition, other_edition = uuid.uuid4(), uuid.uuid4()
+    for e in (edition, other_edition):
+        assert api(svc, "PUT", f"/editions/{e}/eligibility", headers=official_headers, json={
+            "voting_day": (datetime.now(UTC) + timedelta(days=1)).date().isoformat(), "residency": "either",
+            "reason": "zasady z uchwały Rady Miasta"}).status_code == 200
+
+    def resident(email: str, serial: int, votes_in) -> None:
+        seed_account(svc, email, PASSWORD)
+        headers = {"Authorization": f"Bearer {login(svc, email, PASSWORD)}"}
+        assert api(svc, "POST", "/me/resident", headers=headers, json={
+            "pesel": make_pesel(1980, 3, 14, serial), "first_name": "Jan", "last_name": "Testowy",
+            "address": "ul. Testowa 1", "district": "Dąb"}).status_code == 201
+        if votes_in:
+            assert api(svc, "POST", f"/editions/{votes_in}/credential", headers=headers, json={}).status_code == 201
+
+    resident("glosujaca@glos.local", 1111, edition)
+    resident("gdzie-indziej@glos.local", 2222, other_edition)
+    resident("nie-glosuje@glos.local", 3333, None)
+    extended = envelope("voting.extended", str(edition), {
+        "edition_id": str(edition), "previous_ends_at": "2027-05-31T21:59:00+00:00",
+        "ends_at": "2027-05-31T22:30:00+00:00", "reason": "awaria rejestru głosów 20:10–20:40",
+        "outage_seconds": 1800}, source="proposals-svc")
+    _deliver(svc, extended)
+    _deliver(svc, extended)  # redelivered: nobody is mailed twice
+    [(to, subject, body, _)] = _mail(svc)
+    assert to == "glosujaca@glos.local" and subject.startswith("Głos: głosowanie przedłużone")
+    assert "przedłużono do 1 czerwca 2027, godz. 00:30 (miało się skończyć 31 maja 2027, godz. 23:59)" in body
+    assert "Powód: awaria rejestru głosów 20:10–20:40" in body and f"/edycje/{edition}" in body
+    assert "— English —" in body and "Voting in the participatory budget was extended" in body

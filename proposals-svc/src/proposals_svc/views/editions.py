@@ -93,7 +93,8 @@ class VotingExtensions(MethodView):
         """Przedłuż trwające głosowanie, z powodem dla mieszkańców / Extend voting under way, with the reason
 
         The voting phase's end moves to `ends_at` and every later dated phase by as much; audited, published as
-        `voting.extended` and announced on the edition's page with its reason."""
+        `voting.extended`, announced on the edition's page with its reason and mailed by identity-svc to everyone
+        who started voting online."""
         with session_scope(db_sessions()) as session:
             edition = service.get_edition(session, edition_id)
             phases.extend_voting(session, edition, body["ends_at"], actor=current_principal().subject,
