@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from glos_chassis.canonical import sha256_hex
 from glos_chassis.events import Envelope
 
-from .models import BallotView, EditionView, ProjectView
+from .models import BallotView, EditionView, ProjectView, VotingExtensionView
 
 GROUP_ID = "voting-svc.projections"
 TOPICS = ["proposals.events"]
@@ -80,8 +80,24 @@ def on_ballot_published(session: Session, event: Envelope) -> None:
     session.add(BallotView(**data))
 
 
+class _VotingExtended(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    edition_id = fields.UUID(required=True)
+    previous_ends_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    reason = fields.String(required=True)
+
+
+def on_voting_extended(session: Session, event: Envelope) -> None:
+    data = _VotingExtended().load(event.data)
+    session.execute(insert(VotingExtensionView).values(event_id=event.id, **data).on_conflict_do_nothing())
+
+
 HANDLERS = {
     "ballot.published": on_ballot_published,
+    "voting.extended": on_voting_extended,
     "edition.created": on_edition_created,
     "proposal.submitted": on_proposal_submitted,
 }

@@ -125,6 +125,19 @@ class AgeBandTurnout(Base):
     voters: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class VotingExtensionView(Base):
+    """Voting extended past its scheduled end (proposals-svc's `voting.extended`): part of the results document,
+    so what residents were told stays with the count."""
+
+    __tablename__ = "voting_extension_views"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    edition_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    previous_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(1000))
+
+
 class VotePathOutage(Base):
     """An interval in which the vote path could not acknowledge ballots, as the worker's checks saw it
     (outages.py); at most one open (ended_at NULL) at a time."""

@@ -18,6 +18,7 @@ import hashlib
 import io
 import time
 import uuid
+from datetime import UTC
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from sqlalchemy import func, select, text, update
@@ -33,7 +34,8 @@ from glos_chassis.outbox import add_to_outbox
 from . import paper, tally, voting
 from .counting import Ballot
 from .counting.edition import export_zip, results_document
-from .models import AuditEntry, BallotRecord, BallotView, EditionClosure, EditionView, ResultsDocument, Vote, outbox
+from .models import (AuditEntry, BallotRecord, BallotView, EditionClosure, EditionView, ResultsDocument, Vote,
+                     VotingExtensionView, outbox)
 from .receipts import MerkleTree
 
 
@@ -104,7 +106,15 @@ def compute(session: Session, ballot: BallotView, seed: str) -> dict:
         if parts:  # as in the export, where a voter is a row of an area's file
             voters.append({part["area_id"]: {c["project_id"] for c in part["choices"]} for part in parts})
     return results_document(str(ballot.edition_id), ballot.rules, ballot.rules_sha256, ballot.areas, per_area, seed,
-                            voters=voters)
+                            voters=voters, voting_extensions=_extensions(session, ballot.edition_id))
+
+
+def _extensions(session: Session, edition_id) -> list[dict]:
+    """As the results document and the export carry them: in order, dates in UTC ISO 8601."""
+    rows = session.scalars(select(VotingExtensionView).where(VotingExtensionView.edition_id == edition_id)
+                           .order_by(VotingExtensionView.ends_at))
+    return [{"previous_ends_at": r.previous_ends_at.astimezone(UTC).isoformat(),
+             "ends_at": r.ends_at.astimezone(UTC).isoformat(), "reason": r.reason} for r in rows]
 
 
 def publish(session: Session, ballot: BallotView, *, seed: str, actor: str, bootstrap_servers: str) -> ResultsDocument:
@@ -162,7 +172,8 @@ def receipt_proof(session: Session, result: ResultsDocument, receipt: str) -> di
 
 def export(session: Session, ballot: BallotView) -> bytes:
     edition = session.get(EditionView, ballot.edition_id)
-    return export_zip(edition={"edition_id": str(ballot.edition_id), "name": edition.name, "city": edition.city,
+    return export_zip(voting_extensions=_extensions(session, ballot.edition_id),
+                      edition={"edition_id": str(ballot.edition_id), "name": edition.name, "city": edition.city,
                                "year": edition.year},
                       rules=ballot.rules, rules_sha256=ballot.rules_sha256, areas=ballot.areas,
                       voters=_counted_ballots(session, ballot.edition_id))

@@ -283,3 +283,30 @@ def test_the_results_export_names_a_district_and_the_ballot_numbers_for_a_reimpo
         city = pabulib.read(archive.read("001_Katowice___ogólnomiejski.pb").decode())
     assert district.meta["district"] == "Dąb" and "district" not in city.meta
     assert district.projects[0]["number"] == "D/01" and city.projects[0]["number"] == ""
+
+
+def test_a_voting_extension_is_in_the_results_and_the_export_recomputes_it():
+    """Issue 26 (4): voting extended after an outage is part of the published results — and of the anonymised
+    export (voting.json), so that a recomputation from the export alone gives the same document."""
+    import hashlib
+
+    from glos_chassis.canonical import canonical_json
+    from voting_svc.counting.edition import export_zip, recompute
+
+    areas = [{"area_id": "a1", "name": "Dąb", "kind": "district", "budget": 1000,
+              "projects": [{"proposal_id": "p1", "external_id": None, "title": "Ławki", "cost": 400}]}]
+    rules = {"city": {"type": "approval", "min_projects": 1, "max_projects": 1},
+             "district": {"type": "approval", "min_projects": 1, "max_projects": 1},
+             "selection": {"rule": "greedy", "tie_break": ["draw"]}}
+    digest = hashlib.sha256(canonical_json(rules)).hexdigest()
+    extended = [{"previous_ends_at": "2027-05-31T21:59:00+00:00", "ends_at": "2027-05-31T22:30:00+00:00",
+                 "reason": "awaria rejestru głosów 20:10–20:40"}]
+    voters = [[{"area_id": "a1", "choices": [{"project_id": "p1", "points": 1}]}]]
+    edition = {"edition_id": "e1", "name": "BO", "city": "Katowice", "year": 2027}
+    with_extension = recompute(export_zip(edition=edition, rules=rules, rules_sha256=digest, areas=areas, voters=voters,
+                                          voting_extensions=extended), "seed")
+    assert with_extension["voting_extensions"] == extended
+    without = recompute(export_zip(edition=edition, rules=rules, rules_sha256=digest, areas=areas, voters=voters),
+                        "seed")
+    assert "voting_extensions" not in without  # an edition never extended: the document as it always was
+    assert {k: v for k, v in with_extension.items() if k != "voting_extensions"} == without

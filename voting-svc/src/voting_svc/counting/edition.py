@@ -51,9 +51,11 @@ def election_of(rules: dict, area: dict, ballots: list[Ballot], seed: str) -> El
 
 
 def results_document(edition_id: str, rules: dict, rules_sha256: str, areas: list[dict],
-                     ballots: dict[str, list[Ballot]], seed: str, voters: list[dict[str, set]] | None = None) -> dict:
+                     ballots: dict[str, list[Ballot]], seed: str, voters: list[dict[str, set]] | None = None,
+                     voting_extensions: list[dict] | None = None) -> dict:
     """areas: the published ballot's areas (area_id, name, kind, budget, projects); ballots: per area id;
-    voters: each voter's chosen projects per area (their parts linked), for the edition-wide figures."""
+    voters: each voter's chosen projects per area (their parts linked), for the edition-wide figures;
+    voting_extensions: voting extended past its scheduled end ({previous_ends_at, ends_at, reason}), if it was."""
     out, winners = [], set()
     for area in areas:
         election = election_of(rules, area, ballots.get(area["area_id"], []), seed)
@@ -70,6 +72,8 @@ def results_document(edition_id: str, rules: dict, rules_sha256: str, areas: lis
             1 for parts in voters if any(chosen & winners for chosen in parts.values())),
             # every area's winners together, per voter of the edition, in grosze
             "spent_per_voter_gr": 100 * sum(a["total_cost"] for a in out) // len(voters) if voters else 0}
+    if voting_extensions:
+        document["voting_extensions"] = voting_extensions
     return document
 
 
@@ -77,8 +81,9 @@ def results_document(edition_id: str, rules: dict, rules_sha256: str, areas: lis
 
 
 def export_zip(*, edition: dict, rules: dict, rules_sha256: str, areas: list[dict],
-               voters: list[list[dict]]) -> bytes:
-    """voters: each counted voter's parts ([{area_id, choices: [{project_id, points}]}]), in any order."""
+               voters: list[list[dict]], voting_extensions: list[dict] | None = None) -> bytes:
+    """voters: each counted voter's parts ([{area_id, choices: [{project_id, points}]}]), in any order;
+    voting_extensions as in the results document (voting.json, when voting was extended)."""
     def canonical_parts(parts):
         return sorted((p["area_id"], sorted((c["project_id"], c["points"]) for c in p["choices"])) for p in parts)
 
@@ -86,6 +91,8 @@ def export_zip(*, edition: dict, rules: dict, rules_sha256: str, areas: list[dic
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(_fixed("rules.json"), canonical_json(rules))
+        if voting_extensions:
+            archive.writestr(_fixed("voting.json"), canonical_json({"voting_extensions": voting_extensions}))
         for index, area in enumerate(areas):
             archive.writestr(_fixed(f"{index:03d}_{_slug(area['name'])}.pb"),
                              _area_file(edition, rules, rules_sha256, index, area, numbered))
@@ -167,6 +174,7 @@ def recompute(export: bytes, seed: str) -> dict:
     """The results document from the export alone (rules from rules.json, checked against their SHA-256)."""
     with zipfile.ZipFile(io.BytesIO(export)) as archive:
         rules_bytes = archive.read("rules.json")
+        voting = json.loads(archive.read("voting.json")) if "voting.json" in archive.namelist() else {}
         files = sorted(n for n in archive.namelist() if n.endswith(".pb"))
         parsed = [pabulib.read(archive.read(n).decode("utf-8")) for n in files]
     rules = json.loads(rules_bytes)
@@ -185,7 +193,7 @@ def recompute(export: bytes, seed: str) -> dict:
         for row in pb.votes:
             voters.setdefault(row["voter_id"], {})[area["area_id"]] = set(filter(None, row["vote"].split(",")))
     return results_document(parsed[0].meta["edition_id"] if parsed else "", rules, rules_sha256, areas, ballots, seed,
-                            voters=list(voters.values()))
+                            voters=list(voters.values()), voting_extensions=voting.get("voting_extensions"))
 
 
 def main(argv: list[str] | None = None) -> int:
