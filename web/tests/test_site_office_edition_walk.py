@@ -176,9 +176,13 @@ def test_an_official_walks_one_edition_from_call_for_proposals_to_published_resu
     page.get_by_label("Ziarno losowania (zachowaj je; wpiszesz je przy publikacji wyników)").fill(SEED)
     page.get_by_label("Dzień głosowania (do liczenia wieku)").fill("2027-06-20")
     page.get_by_label("Potwierdzenie zamieszkania").select_option("census")
+    # issue 26 (4): an outage longer than 20 minutes extends voting by itself, as the frozen rules say
+    page.get_by_label("Przedłuż głosowanie samoczynnie o czas przerwy w działaniu systemu dłuższej niż (minuty)").fill("20")
     page.get_by_label("Uzasadnienie (do rejestru zmian)").fill("uchwała Rady Miejskiej")
     page.get_by_role("button", name="Zapisz zasady").click()
     assert page.get_by_text("Zasady głosowania zapisane.").is_visible()
+    assert requests.get(f"{gateway}/api/proposals/editions/{eid}/voting-rules", timeout=10).json()[
+        "voting_rules"]["outage_extension_after_minutes"] == 20
     page.get_by_label("Uzasadnienie zamrożenia").fill("start głosowania")
     page.get_by_role("button", name="Zamroź kartę do głosowania").click()
     assert page.get_by_text("Karta do głosowania zamrożona").is_visible()

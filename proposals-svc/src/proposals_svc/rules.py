@@ -90,6 +90,9 @@ class VotingRulesSchema(Schema):
     revoting = fields.Boolean(load_default=False)
     live_scores = fields.Boolean(load_default=False)  # per-project numbers public while voting runs
     paper_and_online = fields.String(load_default="first_counts", validate=validate.OneOf(PAPER_AND_ONLINE))
+    # an outage of the vote path (voting-svc's ledger) at least this long extends voting by its length, at once
+    # and without anyone's decision; absent: the coordinator decides (the console shows the ledger)
+    outage_extension_after_minutes = fields.Integer(strict=True, validate=validate.Range(1, 24 * 60))
 
 
 def _frozen(edition: Edition) -> Problem:

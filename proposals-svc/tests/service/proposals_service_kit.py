@@ -141,9 +141,9 @@ RULES = {
 }
 
 
-def edition_with_two_areas(svc, official) -> str:
+def edition_with_two_areas(svc, official, name: str = "BO zasady") -> str:
     edition = api(svc, "POST", "/editions", official.headers,
-                  json={"name": "BO zasady", "city": "Katowice", "year": 2020}).json["id"]
+                  json={"name": name, "city": "Katowice", "year": 2020}).json["id"]
     for path in (DATA / "Poland_Katowice_2020.pb", DATA / "Poland_Katowice_2020_Dab.pb"):
         r = api(svc, "POST", f"/editions/{edition}/areas/pabulib", {**official.headers, "Content-Type": "text/plain"},
                 data=path.read_bytes(), params={"source": path.name})

@@ -11,10 +11,11 @@ from proposals_service_kit import RULES, api, edition_with_two_areas, new_editio
 from proposals_svc.models import outbox
 
 
-def voting_edition(svc, official) -> tuple[str, datetime]:
+def voting_edition(svc, official, rules=RULES, name="BO zasady") -> tuple[str, datetime]:
     """An edition whose ballot is frozen and whose voting, begun a day ago, ends in two hours."""
-    edition = edition_with_two_areas(svc, official)
-    assert put_rules(svc, official.headers, edition, RULES).status_code == 200
+    edition = edition_with_two_areas(svc, official, name=name)
+    r = put_rules(svc, official.headers, edition, rules)
+    assert r.status_code == 200, r.text
     assert api(svc, "POST", f"/editions/{edition}/ballot", official.headers,
                json={"reason": "start głosowania"}).status_code == 201
     now = datetime.now(UTC).replace(microsecond=0)
@@ -71,3 +72,40 @@ def test_refused_without_a_reason_to_an_earlier_end_by_an_official_or_outside_vo
     assert refused.status_code == 409 and refused.json["type"].endswith("/not-voting")
     assert api(svc, "GET", f"/editions/{edition}/schedule").json["voting_extensions"] == []
     assert not outbox_events(svc.database, outbox, "voting.extended")
+
+
+def test_an_outage_longer_than_the_rules_say_extends_voting_by_its_length(svc, official):
+    """Issue 26 (4): the frozen rules may say "extend automatically by an outage's length when it lasts more
+    than M minutes" — voting-svc's ledger announces the outage, and voting is extended without anyone's decision;
+    a shorter outage, or an edition whose rules do not say so, is left to the coordinator."""
+    from glos_chassis.testing import deliver, envelope
+    from proposals_svc import handlers
+    from proposals_svc.models import processed_events
+
+    def outage(edition, minutes):
+        ended = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+        deliver(svc.sessions, processed_events, handlers.GROUP_ID, handlers.HANDLERS, envelope(
+            "voting.outage_ended", edition, {"edition_id": edition, "started_at": (ended - timedelta(
+                minutes=minutes)).isoformat(), "ended_at": ended.isoformat(), "seconds": minutes * 60 + 5},
+            source="voting-svc"))
+
+    def voting_end(edition) -> datetime:
+        schedule = api(svc, "GET", f"/editions/{edition}/schedule").json
+        return datetime.fromisoformat(next(p for p in schedule["phases"] if p["phase"] == "voting")["ends_at"])
+
+    automatic = dict(RULES, outage_extension_after_minutes=15)
+    edition, ends = voting_edition(svc, official, rules=automatic)
+    outage(edition, 10)  # shorter than 15 min: the coordinator decides
+    assert voting_end(edition) == ends
+    outage(edition, 25)  # 25 min 5 s → 26 whole minutes
+    assert voting_end(edition) == ends + timedelta(minutes=26)
+    [extension] = api(svc, "GET", f"/editions/{edition}/schedule").json["voting_extensions"]
+    assert extension["reason"].startswith("Automatyczne przedłużenie o czas przerwy w głosowaniu")
+    assert extension["outage_seconds"] == 25 * 60 + 5
+    audit = svc.database.rows("SELECT actor FROM audit_log WHERE action = 'edition.voting_extended' AND target = :e",
+                              e=edition)
+    assert [row[0] for row in audit] == ["system:outage-ledger"]
+
+    by_hand, ends_by_hand = voting_edition(svc, official, name="BO bez automatu")  # rules without the clause
+    outage(by_hand, 60)
+    assert voting_end(by_hand) == ends_by_hand

@@ -4,8 +4,9 @@ Cities extend voting by hand after an outage, with nothing to show residents wha
 coordinator sees and extends by. The voting worker checks, every PROBE_EVERY_S, what a ballot needs to be
 acknowledged: voting-svc's database answers, and every partition of the vote log has a leader and at least
 `min.insync.replicas` copies in sync (so that an acks=all append can succeed). A failed check opens an outage,
-the next good one closes it. While the database itself is away nothing can be written: the outage is kept in
-memory and written, with its start, when the database answers again.
+the next good one closes it and announces it (`voting.outage_ended`, per edition whose voting it fell in: where
+the frozen rules say so, proposals-svc extends voting by its length). While the database itself is away nothing
+can be written: the outage is kept in memory and written, with its start, when the database answers again.
 
 The checks see what stops every ballot. A single web process that dies is the load balancer's to route around
 (and the vote path's claims settle what it held, voting.py); it is not an outage of the edition.
@@ -20,7 +21,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from .models import BallotView, EditionClosure, VotePathOutage
+from glos_chassis.events import new_event
+from glos_chassis.outbox import add_to_outbox
+
+from .models import BallotView, EditionClosure, VotePathOutage, outbox
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +87,27 @@ class Ledger:
                     closed = session.execute(text("""
                         UPDATE vote_path_outages SET ended_at = :at WHERE ended_at IS NULL RETURNING started_at"""),
                         {"at": at}).first()
-                    if closed is not None or self.down_since is not None:
+                    if closed is not None:
                         log.warning("the vote path is back at %s", at.isoformat())
+                        announce_outage(session, closed.started_at, at)
                     self.down_since, self.cause, self.written = None, None, False
         except Exception as exc:  # the database is away: what was seen stays in memory for the next check
             self.written = False
             log.warning("the outage ledger could not be written now: %s", type(exc).__name__)
+
+
+def announce_outage(session: Session, started_at: datetime, ended_at: datetime) -> None:
+    """`voting.outage_ended` for every edition whose voting it fell in (published, not closed), with its length
+    within that voting: proposals-svc extends voting by it where the edition's frozen rules say so."""
+    open_editions = session.execute(select(BallotView.edition_id, BallotView.frozen_at).where(
+        ~select(EditionClosure.edition_id).where(EditionClosure.edition_id == BallotView.edition_id).exists(),
+        BallotView.frozen_at < ended_at)).all()
+    for edition_id, frozen_at in open_editions:
+        seconds = int((ended_at - max(started_at, frozen_at)).total_seconds())
+        add_to_outbox(session, outbox, "voting.events", new_event(
+            "voting.outage_ended", str(edition_id), source="voting-svc", data={
+                "edition_id": str(edition_id), "started_at": started_at.isoformat(), "ended_at": ended_at.isoformat(),
+                "seconds": seconds}))
 
 
 def for_edition(session: Session, edition_id: uuid.UUID) -> dict:

@@ -91,3 +91,20 @@ def test_an_ongoing_outage_counts_until_now(svc, published, official):
     Ledger(svc.sessions).observe("vote log: NoBrokersAvailable", at=datetime.now(UTC) - timedelta(seconds=90))
     outage = api(svc, "GET", f"/editions/{edition}/outages", headers=official.headers).json["outages"][0]
     assert outage["ongoing"] and outage["ended_at"] is None and 89 <= outage["seconds"] <= 300
+
+
+def test_an_outage_that_ends_is_announced_to_each_edition_whose_voting_it_fell_in(svc, published, official):
+    from glos_chassis.testing import outbox_events
+    from voting_svc.models import outbox
+
+    edition, _ = published
+    closed, _ = publish_ballot(svc, frozen_at=FROZEN.isoformat())
+    assert api(svc, "POST", f"/editions/{closed}/close", headers=official.headers,
+               json={"reason": "koniec głosowania"}).status_code == 201
+    start = datetime.now(UTC) - timedelta(minutes=40)
+    ledger = Ledger(svc.sessions)
+    ledger.observe("vote log: NoBrokersAvailable", at=start)
+    assert not outbox_events(svc.database, outbox, "voting.outage_ended")  # not over yet
+    ledger.observe(None, at=start + timedelta(minutes=25))
+    announced = outbox_events(svc.database, outbox, "voting.outage_ended")
+    assert [(e.subject, e.data["seconds"]) for e in announced] == [(edition, 25 * 60)]  # the closed one: not

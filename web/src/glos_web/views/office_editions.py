@@ -18,7 +18,7 @@ bp = Blueprint("office_editions", __name__, url_prefix="/urzad/edycje")
 
 RULE_FIELDS = ("city_type", "city_min", "city_max", "city_points", "city_rank_points", "district_type", "district_min",
                "district_max", "district_points", "district_rank_points", "district_choice", "selection_rule",
-               "min_score", "voting_day", "residency")
+               "min_score", "voting_day", "residency", "outage_extension_after_minutes")
 
 
 def rule_options() -> dict[str, list[tuple[str, str]]]:
@@ -49,6 +49,7 @@ RULE_ERROR_INPUTS = {
     "rules_district_choice": "district_choice", "rules_selection_rule": "selection_rule",
     "rules_selection_min_score": "min_score", "rules_selection_draw_seed_sha256": "seed",
     "rules_eligibility_voting_day": "voting_day", "rules_eligibility_residency": "residency", "reason": "rules_reason",
+    "rules_outage_extension_after_minutes": "outage_extension_after_minutes",
 }
 
 
@@ -83,6 +84,8 @@ def _rules_from_form() -> tuple[dict, dict]:
                            "draw_seed_sha256": hashlib.sha256(seed.encode()).hexdigest() if seed else ""},
              "eligibility": {"voting_day": typed["voting_day"], "residency": typed["residency"] or "either"},
              "revoting": bool(typed["revoting"])}
+    if typed["outage_extension_after_minutes"]:  # left empty: after an outage the coordinator decides
+        rules["outage_extension_after_minutes"] = _int(typed["outage_extension_after_minutes"])
     return rules, typed
 
 
@@ -99,7 +102,8 @@ def _typed_from(rules: dict | None) -> dict:
     selection = rules["selection"]
     typed.update(district_choice=rules.get("district_choice", "own"), selection_rule=selection["rule"],
                  min_score=str(selection.get("min_score") or ""), voting_day=rules["eligibility"]["voting_day"],
-                 residency=rules["eligibility"]["residency"], revoting="1" if rules.get("revoting") else "")
+                 residency=rules["eligibility"]["residency"], revoting="1" if rules.get("revoting") else "",
+                 outage_extension_after_minutes=str(rules.get("outage_extension_after_minutes") or ""))
     return typed
 
 
