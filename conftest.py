@@ -47,6 +47,7 @@ EXCLUSIVE = {
     "tests/test_gateway_limits_and_outages.py": "floods the login limit of 127.0.0.1 and stops a service",
     "tests/test_loadtests_smoke.py": "load scenarios",
     "tests/test_openapi_conformance.py": "fuzzes every endpoint, up to the gateway's limits",
+    "tests/test_voting_outage_and_extension.py": "kills the test stack's broker",
 }
 # The longest files first, longest first, so that no long test starts near the end and leaves the other worker
 # idle (`./glos test` turns off pytest-xdist's own reordering, which puts files with many tests first): the
