@@ -595,13 +595,10 @@ CITY_DISTRICTS = REPO / "devstack" / "city-districts.txt"
 def start_services(p: Profile, services: tuple[str, ...] = SERVICES, timeout: float = 90) -> None:
     """Migrate each service's database, then run its web process (gunicorn) and its worker."""
     env = {**os.environ, **service_env(p), "PYTHONUNBUFFERED": "1"}
-    # each service migrates its own database: side by side (a CLI process each is seconds of imports)
-    migrations = {svc: subprocess.Popen([str(VENV_BIN / f"{svc}-svc"), "migrate"], env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True) for svc in services}
-    for svc, migrate in migrations.items():
-        _out, err = migrate.communicate()
+    for svc in services:
+        migrate = subprocess.run([str(VENV_BIN / f"{svc}-svc"), "migrate"], env=env, capture_output=True, text=True)
         if migrate.returncode != 0:
-            raise StackError(f"{svc}-svc migrations failed: {err.strip()[-2000:]}")
+            raise StackError(f"{svc}-svc migrations failed: {migrate.stderr.strip()[-2000:]}")
     if "identity" in services:
         # the dev and test city: Katowice's 22 districts (the demo's and the tests' real data); a city's office
         # keeps its own list (the console's district list, the street register)
