@@ -41,11 +41,13 @@ def frozen_edition(gateway: str, official_headers: dict, files, rules: dict, *, 
                         json={"rules": rules, "reason": "test"}, timeout=10).status_code == 200
     assert requests.post(f"{gateway}/api/proposals/editions/{edition}/ballot", headers=official_headers,
                          json={"reason": "start"}, timeout=30).status_code == 201
-    # identity-svc takes the eligibility rules from the same `ballot.published` voting-svc projects
+    # identity-svc takes the eligibility rules from the same `ballot.published` voting-svc projects. A deadline,
+    # not a timing: on a fresh three-broker cluster under the rest of the suite's load (the fault test), the
+    # consumers' first group join took over a minute once
     wait_until(lambda: requests.get(f"{gateway}/api/identity/editions/{edition}/eligibility", timeout=10)
-               .status_code == 200, timeout=60, message="the eligibility rules in identity-svc")
+               .status_code == 200, timeout=180, message="the eligibility rules in identity-svc")
     ballot = wait_until(lambda: (r := requests.get(f"{gateway}/api/voting/editions/{edition}/ballot", timeout=10))
-                        .status_code == 200 and r.json(), timeout=60, message="the ballot in voting-svc")
+                        .status_code == 200 and r.json(), timeout=180, message="the ballot in voting-svc")
     return edition, {a["name"]: a for a in ballot["areas"]}
 
 
