@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from glos_testing import PROFILE, seed_account
+from glos_testing import PROFILE, seed_account, wait_until
 from site_kit import wait_for_link
 
 from glos_web import create_app
@@ -157,11 +157,9 @@ def test_an_unsafe_next_is_replaced_by_the_default_page_never_a_500(gateway, tar
 
 def test_the_dev_stack_s_plain_http_cookie_is_httponly_and_samesite(gateway):
     browser = requests.Session()
-    for _ in range(20):  # the login page is under the gateway's login limit, shared by the whole suite
-        page = browser.get(f"{gateway}/konto/logowanie", timeout=15)
-        if page.status_code != 429:
-            break
-        time.sleep(float(page.headers.get("Retry-After", 1)))
+    # the login page is under the gateway's login limit, shared by the whole suite: come back until it answers
+    page = wait_until(lambda: (r := browser.get(f"{gateway}/konto/logowanie", timeout=15)).status_code != 429 and r,
+                      timeout=30, interval=1, message="the login page past the gateway's login limit")
     assert page.status_code == 200, page.status_code
     header = page.headers["Set-Cookie"]
     assert header.startswith(f"{COOKIE}=") and "HttpOnly" in header and "SameSite=Lax" in header
