@@ -21,6 +21,7 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
 from .api import ApiError
+from .clients import identity_api
 
 REFRESH_MARGIN_S = 60
 # how often a login's last activity is written back (an idle limit of minutes does not need every request)
@@ -40,10 +41,6 @@ class User:
 
 def _redis():
     return current_app.extensions["glos_web.redis"]
-
-
-def _api():
-    return current_app.extensions["glos_web.api"]
 
 
 def _settings():
@@ -108,7 +105,7 @@ def renew_session(*, keep: tuple[str, ...] | None = ("language",)) -> None:
 
 def log_in(email: str, password: str) -> User:
     """Raises ApiError (wrong password, unconfirmed address, lockout) as identity-svc answered it."""
-    tokens = _api().post("identity", "/token", json={"email": email, "password": password})
+    tokens = identity_api.log_in(json={"email": email, "password": password})
     renew_session()
     login_id = secrets.token_urlsafe(24)
     now = _now()
@@ -126,8 +123,8 @@ def log_in(email: str, password: str) -> User:
 
 def _revoke_at_identity(stored: dict) -> None:
     try:
-        _api().post("identity", "/logout", token=stored["access_token"],
-                    json={"refresh_token": stored["refresh_token"]})
+        identity_api.log_out(token=stored["access_token"],
+                             json={"refresh_token": stored["refresh_token"]})
     except ApiError:
         pass  # already expired or revoked: nothing left to revoke
 
@@ -195,7 +192,7 @@ def _refresh(login_id: str) -> dict | None:
         if int(stored["expires_at"]) - time.time() > REFRESH_MARGIN_S:
             return stored  # another request of this browser refreshed while we waited
         try:
-            tokens = _api().post("identity", "/token/refresh", json={"refresh_token": stored["refresh_token"]})
+            tokens = identity_api.refresh_tokens(json={"refresh_token": stored["refresh_token"]})
         except ApiError:
             redis.delete(_key(login_id))
             return None

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 
 from .. import auth
 from ..api import ApiError
-from .common import api, safe_next, token
+from ..clients import identity_api
+from .common import safe_next, token
 
 bp = Blueprint("account", __name__, url_prefix="/konto")
 
@@ -36,7 +37,7 @@ def register():
             errors["password"] = _("Podaj hasło.")
         if not errors:
             try:
-                api().post("identity", "/register", json={**values, "password": password})
+                identity_api.register(json={**values, "password": password})
                 return render_template("account/check_email.html", email=values["email"])
             except ApiError as exc:
                 errors = exc.field_errors() or {"_form": exc.message()}
@@ -46,7 +47,7 @@ def register():
 @bp.get("/potwierdz")
 def confirm():
     try:
-        api().get("identity", "/register/confirm", params={"token": request.args.get("token", "")})
+        identity_api.confirm_registration(params={"token": request.args.get("token", "")})
     except ApiError as exc:
         return render_template("account/confirm_failed.html", error=exc), exc.status
     flash(_("Adres e-mail potwierdzony. Możesz się zalogować."), "success")
@@ -90,7 +91,7 @@ def forgot_password():
             errors["email"] = _("Podaj adres e-mail.")
         else:
             try:
-                api().post("identity", "/password-reset", json=values)
+                identity_api.request_password_reset(json=values)
                 return render_template("account/check_email.html", email=values["email"], reset=True)
             except ApiError as exc:
                 errors = exc.field_errors() or {"_form": exc.message()}
@@ -107,8 +108,7 @@ def reset_password():
             errors["password_again"] = _("Hasła się różnią.")
         else:
             try:
-                changed = api().post("identity", "/password-reset/confirm",
-                                     json={"token": reset_token, "password": password})
+                changed = identity_api.reset_password(json={"token": reset_token, "password": password})
                 # identity-svc revoked every login of the account; the site's own ones end with them, in every
                 # browser (someone who knew the old password is out now, not when their token expires)
                 auth.end_logins_of(changed["account_id"])
@@ -124,12 +124,12 @@ def reset_password():
 
 def _city_districts() -> dict:
     """The city's districts, from identity-svc: the only names a district can take (never free text)."""
-    return api().get("identity", "/districts", cache_s=60)
+    return identity_api.districts(cache_s=60)
 
 
 def _render_account(resident: dict | None, values: dict, errors: dict, status: int = 200):
     city = _city_districts()
-    notifications = api().get("identity", "/me/notifications", token=token())
+    notifications = identity_api.my_notifications(token=token())
     return render_template("account/me.html", resident=resident, values=values, errors=errors, city=city,
                            district_options=[(name, name) for name in city["districts"]],
                            notifications=notifications), status
@@ -137,7 +137,7 @@ def _render_account(resident: dict | None, values: dict, errors: dict, status: i
 
 def _my_residency() -> dict | None:
     try:
-        return api().get("identity", "/me/resident", token=token())
+        return identity_api.my_resident_record(token=token())
     except ApiError as exc:
         if exc.status != 404:
             raise
@@ -158,7 +158,7 @@ def declare_residency():
     values = _form("first_name", "last_name", "pesel", "address", "district")
     body = {k: v for k, v in values.items() if v or k != "district"}
     try:
-        api().post("identity", "/me/resident", token=token(), json=body)
+        identity_api.claim_residency(token=token(), json=body)
         session.pop("residency", None)
         auth.renew_session(keep=None)  # a change of rights (now a resident who may vote): a new session id
     except ApiError as exc:
@@ -176,7 +176,7 @@ def correct_residency():
     values = _form("address", "district")
     body = {k: v for k, v in values.items() if v or k != "district"}
     try:
-        resident = api().call("identity", "PATCH", "/me/resident", token=token(), json=body)
+        resident = identity_api.change_my_resident_record(token=token(), json=body)
     except ApiError as exc:
         if exc.status not in (409, 422):
             raise
@@ -192,7 +192,7 @@ def correct_residency():
 def notifications():
     """Mail about one's proposals and consultations, on or off (account mail always goes out)."""
     subscribed = request.form.get("subscribed") == "yes"
-    api().call("identity", "PUT", "/me/notifications", token=token(), json={"subscribed": subscribed})
+    identity_api.set_my_notifications(token=token(), json={"subscribed": subscribed})
     flash(_("Powiadomienia e-mail włączone.") if subscribed else _("Powiadomienia e-mail wyłączone."), "success")
     return redirect(url_for("account.me") + "#notifications-heading")
 
@@ -204,7 +204,7 @@ def unsubscribe(unsubscribe_token):
     done = False
     if request.method == "POST":
         try:
-            api().call("identity", "POST", f"/notifications/unsubscribe/{unsubscribe_token}")
+            identity_api.unsubscribe(unsubscribe_token)
         except ApiError as exc:
             if exc.status != 404:
                 raise
@@ -229,7 +229,7 @@ def keep_alive():
 @bp.get("/moje-dane.json")
 @auth.login_required
 def my_data():
-    response = api().get("identity", "/me/data", token=token(), raw=True)
+    response = identity_api.my_data(token=token(), raw=True)
     return Response(response.content, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="glos-moje-dane.json"', "Cache-Control": "no-store"})
 
@@ -244,8 +244,8 @@ def delete():
         else:
             try:
                 account_id = auth.current_user().account_id
-                api().call("identity", "DELETE", "/me", token=token(),
-                           json={"password": request.form.get("password", "")})
+                identity_api.delete_my_account(token=token(),
+                                               json={"password": request.form.get("password", "")})
                 auth.end_logins_of(account_id)  # every browser's login of the account, not only this one
                 auth.forget_login()
                 flash(_("Konto usunięte. Twoje dane osobowe zostały usunięte."), "success")

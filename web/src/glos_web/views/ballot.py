@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 
 from .. import auth, i18n
 from ..api import ApiError
-from .common import IMMUTABLE_S, PUBLIC_S, api, token, voting_ends
+from ..clients import identity_api, proposals_api, voting_api
+from .common import IMMUTABLE_S, PUBLIC_S, token, voting_ends
 
 bp = Blueprint("ballot", __name__, url_prefix="/edycje/<uuid:edition_id>/glosowanie")
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def _discard(edition_id: str) -> None:
 
 
 def published_ballot(edition_id: str) -> dict:
-    return api().get("voting", f"/editions/{edition_id}/ballot", cache_s=IMMUTABLE_S)  # frozen once published
+    return voting_api.ballot(edition_id, cache_s=IMMUTABLE_S)  # frozen once published
 
 
 def my_residency() -> dict | None:
@@ -70,7 +71,7 @@ def my_residency() -> dict | None:
     if session.get("residency"):
         return session["residency"]
     try:
-        residency = api().get("identity", "/me/resident", token=token())
+        residency = identity_api.my_resident_record(token=token())
     except ApiError as exc:
         if exc.status == 404:
             return None
@@ -94,8 +95,8 @@ def my_ballot(edition_id: str) -> dict | None:
     if my_residency() is None:
         return None
     try:
-        status_pass = api().post("identity", f"/editions/{edition_id}/credential/status", token=token())
-        mine = api().get("voting", f"/editions/{edition_id}/votes/mine", token=status_pass["credential"])
+        status_pass = identity_api.status_credential(edition_id, token=token())
+        mine = voting_api.my_vote(edition_id, token=status_pass["credential"])
     except ApiError as exc:
         if exc.status == 404:
             return None
@@ -136,8 +137,8 @@ def check_part(edition_id: str, rule: dict, area: dict, chosen: dict[str, int]) 
         # the form's ranks must make an order before there is a ballot to check
         return [_("Każde miejsce od 1 do %(n)d przyznaj dokładnie jednemu projektowi.", n=len(chosen))]
     try:
-        api().post("voting", f"/editions/{edition_id}/ballot/check",
-                   json={"parts": [part_for_api(rule, area, chosen)], "whole": False})
+        voting_api.check_ballot(edition_id,
+                                json={"parts": [part_for_api(rule, area, chosen)], "whole": False})
     except ApiError as exc:
         if exc.status != 422:
             raise
@@ -180,9 +181,9 @@ def parts_for_api(rules: dict, areas: list[dict], draft: dict) -> list[dict]:
 
 
 def _context(edition_id: str):
-    edition = api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S)
+    edition = proposals_api.edition(edition_id, cache_s=PUBLIC_S)
     ballot = published_ballot(edition_id)
-    schedule = api().get("proposals", f"/editions/{edition_id}/schedule", cache_s=PUBLIC_S)
+    schedule = proposals_api.schedule(edition_id, cache_s=PUBLIC_S)
     g.voting_ends = voting_ends(schedule)  # every ballot page says when voting ends (ballot/_deadline.html)
     return edition, ballot
 
@@ -300,8 +301,8 @@ def area(edition_id, area_id):
             if index + 1 < len(areas):
                 return redirect(url_for("ballot.area", edition_id=edition_id, area_id=areas[index + 1]["area_id"]))
             return redirect(url_for("ballot.summary", edition_id=edition_id))
-    details = {p["id"]: p for p in api().get("proposals", f"/editions/{edition_id}/proposals",
-                                               params={"area_id": area_id}, cache_s=PUBLIC_S)}
+    details = {p["id"]: p for p in proposals_api.proposals(edition_id,
+                                                             params={"area_id": area_id}, cache_s=PUBLIC_S)}
     shown, categories = shown_projects(current, chosen, filters, details)
     return render_template("ballot/area.html", edition=edition, ballot=ballot, area=current, rule=rule,
                            chosen=chosen, problems=problems, step=index + 1, steps=len(areas), areas=areas,
@@ -345,10 +346,10 @@ def cast(edition_id):
         flash(_("Zaznacz, że rozumiesz, iż oddanego głosu nie można zmienić."), "error")
         return redirect(url_for("ballot.summary", edition_id=edition_id))
     try:
-        credential = api().post("identity", f"/editions/{edition_id}/credential", token=token(),
-                                json={"guardian_consent": request.form.get("guardian_consent") == "yes"})
-        receipt = api().post("voting", f"/editions/{edition_id}/votes", json={"parts": parts},
-                             token=credential["credential"], headers={"Idempotency-Key": draft["key"]})
+        consent = request.form.get("guardian_consent") == "yes"
+        credential = identity_api.take_credential(edition_id, token=token(), json={"guardian_consent": consent})
+        receipt = voting_api.cast_vote(edition_id, json={"parts": parts},
+                                       token=credential["credential"], headers={"Idempotency-Key": draft["key"]})
     except ApiError as exc:
         if exc.status == 409 and exc.type.endswith("/already-voted"):
             # cast before — in another browser, or before this login: say so, with that ballot's receipt
@@ -402,7 +403,7 @@ def _mail_receipt_in_the_background(edition: dict, held: dict) -> None:
     vote's answer never waits for a mail server, and a mail server that is down costs the voter nothing (the
     receipt is on the page, and 'send a copy' is there to try again)."""
     try:
-        address = api().get("identity", "/me/account", token=token())["email"]
+        address = identity_api.my_account(token=token())["email"]
     except ApiError:
         return
     message = _receipt_mail(edition, held, address)
@@ -427,7 +428,7 @@ def email_receipt(edition_id):
     mine = my_ballot(edition_id)
     if not mine or mine["state"] != "accepted":
         return redirect(url_for("ballot.start", edition_id=edition_id))
-    account = api().get("identity", "/me/account", token=token())
+    account = identity_api.my_account(token=token())
     try:
         _send(_receipt_mail(edition, mine, account["email"]))
     except (OSError, smtplib.SMTPException):
@@ -455,11 +456,11 @@ def verify_inclusion(receipt_code: str, path: list[dict], root: str) -> bool:
 @bp.get("/sprawdz")
 def check_receipt(edition_id):
     edition_id = str(edition_id)
-    edition = api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S)
+    edition = proposals_api.edition(edition_id, cache_s=PUBLIC_S)
     code = request.args.get("receipt", "").strip().lower()
     outcome, error, proof, published = None, None, None, None
     try:
-        published = api().get("voting", f"/editions/{edition_id}/results", cache_s=IMMUTABLE_S)
+        published = voting_api.results(edition_id, cache_s=IMMUTABLE_S)
     except ApiError as exc:
         if exc.status != 404:
             raise
@@ -470,7 +471,7 @@ def check_receipt(edition_id):
             error = _("Wyniki nie są jeszcze ogłoszone; sprawdzisz potwierdzenie po ich publikacji.")
         else:
             try:
-                proof = api().get("voting", f"/editions/{edition_id}/receipts/{code}/proof")
+                proof = voting_api.receipt_proof(edition_id, code)
             except ApiError as exc:
                 if exc.status != 404:
                     raise
@@ -481,6 +482,6 @@ def check_receipt(edition_id):
     effect = None
     if outcome == "included":
         # which of the projects on this ballot won, and under MES where the voter's share went (issue 25)
-        effect = api().get("voting", f"/editions/{edition_id}/receipts/{code}/effect")
+        effect = voting_api.receipt_effect(edition_id, code)
     return render_template("ballot/check.html", edition=edition, code=code, outcome=outcome, error=error,
                            proof=proof, published=published, effect=effect), (422 if error else 200)

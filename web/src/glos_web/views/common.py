@@ -1,4 +1,4 @@
-"""What every page module needs: the API client, the person's token, safe redirects, phase names."""
+"""What every page module needs: the person's token, safe redirects, phase names."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import auth
-from ..api import Api
 
 CITY_TIME = ZoneInfo("Europe/Warsaw")  # the office types local times; the APIs take them with their offset
 
@@ -58,10 +56,6 @@ IMPLEMENTATION_NAMES = {"planned": _l("zaplanowany"), "in_preparation": _l("w pr
 # change at any time, longer for what never changes once published (a frozen ballot, the results).
 PUBLIC_S = 5
 IMMUTABLE_S = 300
-
-
-def api() -> Api:
-    return current_app.extensions["glos_web.api"]
 
 
 def token() -> str | None:

@@ -10,13 +10,15 @@ moderator not assigned to a consultation gets its 403, shown as such.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..api import ApiError
-from .common import IMMUTABLE_S, api, form_errors, from_city_time, role_required, to_city_time, token
+from ..clients import consultation_api, identity_api
+from .common import IMMUTABLE_S, form_errors, from_city_time, role_required, to_city_time, token
 from .consultations import FORM_NAMES, KIND_NAMES, OUTCOME_NAMES, STATUS_NAMES, remark_groups
 
 bp = Blueprint("consultation_staff", __name__, url_prefix="/konsultacje")
@@ -30,7 +32,7 @@ staff_required = role_required(*STAFF_ROLES)
 
 
 def _consultation(cid) -> dict:
-    found = api().get("consultation", f"/consultations/{cid}")
+    found = consultation_api.consultation(cid)
     found["status_label"] = str(STATUS_NAMES.get(found["status"], found["status"]))
     found["form_labels"] = [str(FORM_NAMES.get(f, f)) for f in found["forms"]]
     return found
@@ -40,10 +42,11 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _call(method: str, path: str, success: str, **kwargs):
-    """Do one staff action; its refusal (a 4xx) is shown as a message on the page the person came from."""
+def _call(send, success: str, **kwargs):
+    """Do one staff action (`send`: a consultation_api function, its ids bound); its refusal (a 4xx) is shown as
+    a message on the page the person came from."""
     try:
-        result = api().call("consultation", method, path, token=token(), **kwargs)
+        result = send(token=token(), **kwargs)
         flash(success, "success")
         return result
     except ApiError as exc:
@@ -76,7 +79,7 @@ def _read_announcement() -> tuple[dict, dict]:
 def _city_districts(values: dict) -> list[str]:
     """The city's districts to tick (identity-svc's list), and any the consultation already names that the list
     no longer has — so that editing the announcement does not drop them unseen."""
-    listed = api().get("identity", "/districts", cache_s=60)["districts"]
+    listed = identity_api.districts(cache_s=60)["districts"]
     return listed + [name for name in values.get("scope_districts", []) if name not in listed]
 
 
@@ -96,7 +99,7 @@ def announce():
     if request.method == "POST":
         body, values = _read_announcement()
         try:
-            created = api().post("consultation", "/consultations", token=token(), json=body)
+            created = consultation_api.create_consultation(token=token(), json=body)
             flash(_("Konsultacje ogłoszone. Dodaj ankietę, dokumenty i spotkania, a potem je otwórz."), "success")
             return redirect(url_for("consultation_staff.dashboard", cid=created["id"]))
         except ApiError as exc:
@@ -115,8 +118,8 @@ def edit(cid):
         body, values = _read_announcement()
         values["reason"] = request.form.get("reason", "").strip()
         try:
-            api().call("consultation", "PATCH", f"/consultations/{cid}", token=token(),
-                       json={**body, "reason": values["reason"]})
+            consultation_api.change_consultation(cid, token=token(),
+                                                 json={**body, "reason": values["reason"]})
             flash(_("Zmiany w ogłoszeniu zapisane."), "success")
             return redirect(url_for("consultation_staff.dashboard", cid=cid))
         except ApiError as exc:
@@ -131,11 +134,11 @@ def edit(cid):
 @staff_required
 def dashboard(cid):
     consultation = _consultation(cid)
-    questions = api().get("consultation", f"/consultations/{cid}/survey")
-    documents = api().get("consultation", f"/consultations/{cid}/documents")
-    meetings = api().get("consultation", f"/consultations/{cid}/meetings")
+    questions = consultation_api.survey(cid)
+    documents = consultation_api.documents(cid)
+    meetings = consultation_api.meetings(cid)
     try:
-        queue = api().get("consultation", f"/consultations/{cid}/moderation-queue", token=token())
+        queue = consultation_api.moderation_queue(cid, token=token())
     except ApiError as exc:
         if exc.status != 403:
             raise
@@ -151,7 +154,7 @@ def change_status(cid):
     each; published later, they still become remarks)."""
     status, reason = request.form.get("status"), request.form.get("reason", "").strip()
     try:
-        api().call("consultation", "POST", f"/consultations/{cid}/status", token=token(), json={
+        consultation_api.change_status(cid, token=token(), json={
             "status": status, "reason": reason, "confirm_pending": request.form.get("confirm_pending") == "yes"})
     except ApiError as exc:
         if exc.type.endswith("/moderation-pending"):
@@ -166,7 +169,7 @@ def change_status(cid):
 @bp.post("/<uuid:cid>/prowadzenie/moderatorzy")
 @staff_required
 def assign_moderator(cid):
-    _call("POST", f"/consultations/{cid}/moderators", _("Przypisano moderatora."),
+    _call(partial(consultation_api.assign_moderator, cid), _("Przypisano moderatora."),
           json={"account_id": request.form.get("account_id", "").strip(),
                 "reason": request.form.get("moderator_reason", "").strip()})
     return redirect(url_for("consultation_staff.dashboard", cid=cid))
@@ -224,20 +227,20 @@ def survey_builder(cid):
     consultation = _consultation(cid)
     errors, status = {}, 200
     if request.method == "GET":
-        rows = _question_rows(api().get("consultation", f"/consultations/{cid}/survey")) or [{"type": "single"}]
+        rows = _question_rows(consultation_api.survey(cid)) or [{"type": "single"}]
     else:
         questions, rows = _read_questions()
         if request.form.get("action") != "add":
             try:
-                api().call("consultation", "PUT", f"/consultations/{cid}/survey", token=token(),
-                           json={"questions": questions})
+                consultation_api.replace_survey(cid, token=token(),
+                                                json={"questions": questions})
                 flash(ngettext("Ankieta zapisana (%(num)s pytanie).", "Ankieta zapisana (%(num)s pytań).",
                                len(questions)), "success")
                 return redirect(url_for("consultation_staff.dashboard", cid=cid))
             except ApiError as exc:
                 errors, status = form_errors(exc)
     # the question types are consultation-svc's: the site only names them
-    types = api().get("consultation", "/consultations/question-types", cache_s=IMMUTABLE_S)["types"]
+    types = consultation_api.question_types(cache_s=IMMUTABLE_S)["types"]
     return render_template("consultations/staff/survey.html", c=consultation, rows=rows, errors=errors,
                            types=types), status
 
@@ -258,8 +261,8 @@ def new_document(cid):
             count += 1
         else:
             try:
-                api().post("consultation", f"/consultations/{cid}/documents", token=token(),
-                           json={"title": values.get("title", ""), "sections": sections})
+                consultation_api.add_document(cid, token=token(),
+                                              json={"title": values.get("title", ""), "sections": sections})
                 flash(_("Dokument dodany."), "success")
                 return redirect(url_for("consultation_staff.dashboard", cid=cid))
             except ApiError as exc:
@@ -281,8 +284,8 @@ def revise_document(cid, did):
         values = {body_field: request.form.get(body_field, "").strip(),
                   reason_field: request.form.get(reason_field, "").strip()}
         try:
-            revised = api().call("consultation", "PUT", f"/consultations/{cid}/documents/{did}/sections/{anchor}",
-                                token=token(), json={"body": values[body_field], "reason": values[reason_field]})
+            revised = consultation_api.revise_section(cid, did, anchor, token=token(),
+                                                      json={"body": values[body_field], "reason": values[reason_field]})
             flash(_("Fragment %(name)s zmieniony (wersja %(version)s).", name=revised["heading"] or anchor,
                     version=revised["version"]),
                   "success")
@@ -292,7 +295,7 @@ def revise_document(cid, did):
             # the API names body/reason; on this page each section's fields carry its anchor
             errors = {f"{name}-{anchor}" if name in ("body", "reason") else name: message
                       for name, message in found.items()}
-    document = api().get("consultation", f"/consultations/{cid}/documents/{did}")
+    document = consultation_api.document(cid, did)
     return render_template("consultations/staff/document_revise.html", c=consultation, document=document,
                            values=values, errors=errors), status
 
@@ -310,7 +313,7 @@ def new_meeting(cid):
                 "registration_closes_at": from_city_time(values["registration_closes_at"]),
                 "capacity": int(values["capacity"]) if values["capacity"].isdigit() else values["capacity"]}
         try:
-            api().post("consultation", f"/consultations/{cid}/meetings", token=token(), json=body)
+            consultation_api.add_meeting(cid, token=token(), json=body)
             flash(_("Spotkanie zaplanowane."), "success")
             return redirect(url_for("consultation_staff.dashboard", cid=cid))
         except ApiError as exc:
@@ -325,19 +328,19 @@ def meeting(cid, mid):
     if request.method == "POST":
         action = request.form.get("action")
         if action == "attendance":
-            _call("POST", f"/meetings/{mid}/attendance", _("Zapisano obecność."),
+            _call(partial(consultation_api.record_attendance, mid), _("Zapisano obecność."),
                   json={"present": request.form.getlist("present")})
         elif action == "minutes":
-            _call("POST", f"/meetings/{mid}/minutes", _("Protokół zapisany."),
+            _call(partial(consultation_api.save_minutes, mid), _("Protokół zapisany."),
                   json={"minutes": request.form.get("minutes", "").strip()})
         elif action == "remark":
-            _call("POST", f"/meetings/{mid}/remarks", _("Uwaga ze spotkania zapisana."),
+            _call(partial(consultation_api.record_meeting_remark, mid), _("Uwaga ze spotkania zapisana."),
                   json={"body": request.form.get("body", "").strip()})
         return redirect(url_for("consultation_staff.meeting", cid=cid, mid=mid))
-    found = next((m for m in api().get("consultation", f"/consultations/{cid}/meetings") if m["id"] == str(mid)), None)
+    found = next((m for m in consultation_api.meetings(cid) if m["id"] == str(mid)), None)
     if found is None:
         abort(404)
-    registrations = api().get("consultation", f"/meetings/{mid}/registrations", token=token())
+    registrations = consultation_api.meeting_registrations(mid, token=token())
     return render_template("consultations/staff/meeting.html", c=consultation, m=found, registrations=registrations)
 
 
@@ -353,18 +356,18 @@ def moderation(cid):
             if not chosen:
                 flash(_("Zaznacz komentarze, których dotyczy decyzja."), "error")
             else:
-                _call("POST", f"/consultations/{cid}/moderation",
+                _call(partial(consultation_api.moderate_comments, cid),
                       ngettext("Decyzja zapisana dla %(num)s komentarza.", "Decyzja zapisana dla %(num)s komentarzy.",
                                len(chosen)),
                       json={"comment_ids": chosen, "decision": request.form.get("decision"),
                             "reason": request.form.get("reason", "").strip()})
             return redirect(url_for("consultation_staff.moderation", cid=cid))
         decision = request.form.get("decision")
-        _call("POST", f"/comments/{request.form.get('comment_id')}/moderation", _("Decyzja zapisana."), json={
-            "decision": decision, "reason": request.form.get("reason", "").strip(),
-            "redacted_body": request.form.get("redacted_body", "").strip() or None if decision == "redact" else None})
+        redacted = request.form.get("redacted_body", "").strip() or None if decision == "redact" else None
+        _call(partial(consultation_api.moderate_comment, request.form.get("comment_id")), _("Decyzja zapisana."),
+              json={"decision": decision, "reason": request.form.get("reason", "").strip(), "redacted_body": redacted})
         return redirect(url_for("consultation_staff.moderation", cid=cid))
-    queue = api().get("consultation", f"/consultations/{cid}/moderation-queue", token=token())
+    queue = consultation_api.moderation_queue(cid, token=token())
     return render_template("consultations/staff/moderation.html", c=consultation, queue=queue)
 
 
@@ -374,11 +377,11 @@ def banned_words():
     if request.method == "POST":
         stem = request.form.get("stem", "").strip()
         if request.form.get("action") == "delete":
-            _call("DELETE", f"/banned-words/{stem}", _("Usunięto słowo „%(stem)s”.", stem=stem))
+            _call(partial(consultation_api.remove_banned_word, stem), _("Usunięto słowo „%(stem)s”.", stem=stem))
         else:
-            _call("POST", "/banned-words", _("Dodano słowo „%(stem)s”.", stem=stem), json={"stem": stem})
+            _call(consultation_api.add_banned_word, _("Dodano słowo „%(stem)s”.", stem=stem), json={"stem": stem})
         return redirect(url_for("consultation_staff.banned_words"))
-    words = api().get("consultation", "/banned-words", token=token())
+    words = consultation_api.banned_words(token=token())
     return render_template("consultations/staff/banned_words.html", words=words)
 
 
@@ -398,28 +401,30 @@ def remarks(cid):
     if request.method == "POST":
         action, rid = request.form.get("action"), request.form.get("remark_id")
         if action == "reply":  # the same reply may also answer the alike remarks ticked beside it
-            _call("PUT", f"/remarks/{rid}/reply", _("Odpowiedź zapisana; czeka na zatwierdzenie."),
+            _call(partial(consultation_api.reply_to_remark, rid),
+                  _("Odpowiedź zapisana; czeka na zatwierdzenie."),
                   json={"status": request.form.get("status"), "reply": request.form.get("reply", "").strip(),
                         "also": [other for other in request.form.getlist("also") if _is_id(other)]})
         elif action == "approve":
-            _call("POST", f"/remarks/{rid}/approval", _("Odpowiedź zatwierdzona."))
+            _call(partial(consultation_api.approve_reply, rid), _("Odpowiedź zatwierdzona."))
         elif action == "email":
-            _call("POST", f"/consultations/{cid}/remarks", _("Uwaga z e-maila wprowadzona."), json={
+            _call(partial(consultation_api.record_emailed_remark, cid), _("Uwaga z e-maila wprowadzona."), json={
                 "body": request.form.get("body", "").strip(), "received": request.form.get("received", "").strip()})
         elif action in ("mark", "unmark"):  # an open survey answer the report must (no longer) answer
             response_id, code = request.form.get("response_id", ""), request.form.get("question_code", "")
             if _is_id(response_id) and code.isidentifier():
-                _call("PUT" if action == "mark" else "DELETE",
-                      f"/consultations/{cid}/open-answers/{response_id}/{code}/remark",
+                change = (consultation_api.mark_open_answer_as_remark if action == "mark"
+                          else consultation_api.unmark_open_answer)
+                _call(partial(change, cid, response_id, code),
                       _("Odpowiedź oznaczona jako uwaga.") if action == "mark" else _("Oznaczenie wycofane."))
             return redirect(url_for("consultation_staff.remarks", cid=cid) + "#open-answers")
         anchor = f"#remark-{rid}" if rid and _is_id(rid) else ""  # the form's own value: never a raw header
         return redirect(url_for("consultation_staff.remarks", cid=cid, status=request.args.get("status")) + anchor)
     status = request.args.get("status") or None
-    found = api().get("consultation", f"/consultations/{cid}/remarks", token=token(),
-                      params={"status": status} if status else None)
+    found = consultation_api.remarks(cid, token=token(),
+                                     params={"status": status} if status else None)
     try:
-        open_answers = api().get("consultation", f"/consultations/{cid}/open-answers", token=token())
+        open_answers = consultation_api.open_answers(cid, token=token())
     except ApiError as exc:
         if exc.status != 403:
             raise
@@ -435,12 +440,12 @@ def report(cid):
     consultation = _consultation(cid)
     if request.method == "POST":
         if request.form.get("action") == "publish":
-            _call("POST", f"/consultations/{cid}/report/publication",
+            _call(partial(consultation_api.publish_report, cid),
                   _("Raport opublikowany; uczestnicy dostaną odpowiedzi na swoje uwagi."))
         else:
-            _call("POST", f"/consultations/{cid}/report", _("Utworzono nową wersję raportu."))
+            _call(partial(consultation_api.new_report_version, cid), _("Utworzono nową wersję raportu."))
         return redirect(url_for("consultation_staff.report", cid=cid))
-    versions = api().get("consultation", f"/consultations/{cid}/report/versions", token=token())
+    versions = consultation_api.report_versions(cid, token=token())
     return render_template("consultations/staff/report.html", c=consultation, versions=versions)
 
 
@@ -450,7 +455,7 @@ def draft_pdf(cid):
     """The latest version's PDF, draft or not: the draft is the staff's, so it goes through their token."""
     from flask import Response
 
-    found = api().call("consultation", "GET", f"/consultations/{cid}/report.pdf", token=token(),
-                       params={"draft": "true"}, raw=True)
+    found = consultation_api.report_pdf(cid, token=token(),
+                                        params={"draft": "true"}, raw=True)
     return Response(found.content, mimetype="application/pdf",
                     headers={"Content-Disposition": found.headers.get("Content-Disposition", "inline")})

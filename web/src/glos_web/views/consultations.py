@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 
 from .. import auth, survey
 from ..api import ApiError
-from .common import PUBLIC_S, api, token
+from ..clients import consultation_api, identity_api
+from .common import PUBLIC_S, token
 
 bp = Blueprint("consultations", __name__, url_prefix="/konsultacje")
 
@@ -28,18 +29,19 @@ AGE_BANDS = ("<18", "18-29", "30-44", "45-59", "60-74", "75+")
 
 
 def _consultation(cid) -> dict:
-    found = api().get("consultation", f"/consultations/{cid}")  # its status decides what a person may do: never stale
+    found = consultation_api.consultation(cid)  # its status decides what a person may do: never stale
     found["status_label"] = str(STATUS_NAMES.get(found["status"], found["status"]))
     found["form_labels"] = [str(FORM_NAMES.get(f, f)) for f in found["forms"]]
     return found
 
 
-def _mine_or_none(path: str):
-    """The signed-in person's own record (their response, their registration), or None when they have none."""
+def _mine_or_none(ask, *ids):
+    """The signed-in person's own record (`ask`: consultation_api.my_response or my_registration), or None when
+    they have none."""
     if not token():
         return None
     try:
-        return api().get("consultation", path, token=token())
+        return ask(*ids, token=token())
     except ApiError as exc:
         if exc.status in (403, 404):
             return None
@@ -48,7 +50,7 @@ def _mine_or_none(path: str):
 
 @bp.get("/")
 def index():
-    found = api().get("consultation", "/consultations", cache_s=PUBLIC_S)
+    found = consultation_api.consultations(cache_s=PUBLIC_S)
     for c in found:
         c["status_label"] = str(STATUS_NAMES.get(c["status"], c["status"]))
         c["form_labels"] = [str(FORM_NAMES.get(f, f)) for f in c["forms"]]
@@ -60,12 +62,12 @@ def index():
 @bp.get("/<uuid:cid>")
 def page(cid):
     consultation = _consultation(cid)
-    documents = api().get("consultation", f"/consultations/{cid}/documents", cache_s=PUBLIC_S)
-    meetings = api().get("consultation", f"/consultations/{cid}/meetings")  # places taken change by the minute
+    documents = consultation_api.documents(cid, cache_s=PUBLIC_S)
+    meetings = consultation_api.meetings(cid)  # places taken change by the minute
     for meeting in meetings:
-        meeting["mine"] = _mine_or_none(f"/meetings/{meeting['id']}/registrations/mine")
-    questions = api().get("consultation", f"/consultations/{cid}/survey", cache_s=PUBLIC_S)
-    response = _mine_or_none(f"/consultations/{cid}/responses/mine") if questions else None
+        meeting["mine"] = _mine_or_none(consultation_api.my_registration, meeting["id"])
+    questions = consultation_api.survey(cid, cache_s=PUBLIC_S)
+    response = _mine_or_none(consultation_api.my_response, cid) if questions else None
     return render_template("consultations/page.html", c=consultation, documents=documents, meetings=meetings,
                            questions=questions, response=response)
 
@@ -82,7 +84,7 @@ def _render_survey(consultation, questions, typed, errors, *, response=None, not
 
 
 def _city_districts() -> list[str]:
-    return api().get("identity", "/districts", cache_s=PUBLIC_S)["districts"]
+    return identity_api.districts(cache_s=PUBLIC_S)["districts"]
 
 
 @bp.route("/<uuid:cid>/ankieta", methods=["GET", "POST"])
@@ -91,8 +93,8 @@ def survey_form(cid):
     anonymous = consultation["participation"] == "anonymous_survey"
     if not anonymous and auth.current_user() is None:
         return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
-    questions = api().get("consultation", f"/consultations/{cid}/survey", cache_s=PUBLIC_S)
-    response = None if anonymous else _mine_or_none(f"/consultations/{cid}/responses/mine")
+    questions = consultation_api.survey(cid, cache_s=PUBLIC_S)
+    response = None if anonymous else _mine_or_none(consultation_api.my_response, cid)
     if consultation["status"] != "open" or not questions:
         return render_template("consultations/survey_closed.html", c=consultation, response=response), 409
     if response and not consultation["responses_editable"] and request.method == "GET":
@@ -117,7 +119,7 @@ def survey_form(cid):
         body.update(district=request.form.get("district", "").strip() or None,
                     age_band=request.form.get("age_band") or None)
     try:
-        api().post("consultation", f"/consultations/{cid}/responses", token=token(), json=body)
+        consultation_api.answer_survey(cid, token=token(), json=body)
     except ApiError as exc:
         if exc.status != 422:
             raise
@@ -142,9 +144,9 @@ def _thread(comments: list[dict]) -> tuple[dict, list[dict], dict]:
 
 
 def _render_document(consultation, did, *, typed=None, errors=None, status=200):
-    document = api().get("consultation", f"/consultations/{consultation['id']}/documents/{did}", cache_s=PUBLIC_S)
-    comments = api().get("consultation", f"/consultations/{consultation['id']}/documents/{did}/comments",
-                         token=token())
+    document = consultation_api.document(consultation['id'], did, cache_s=PUBLIC_S)
+    comments = consultation_api.document_comments(consultation['id'], did,
+                                                  token=token())
     by_section, general, replies = _thread(comments)
     return render_template("consultations/document.html", c=consultation, document=document,
                            by_section=by_section, general=general, replies=replies, values=typed or {},
@@ -168,8 +170,8 @@ def comment(cid, did):
     payload = {"body": body, "section": ref if kind == "section" else None,
                "parent_id": ref if kind == "reply" else None}
     try:
-        created = api().post("consultation", f"/consultations/{cid}/documents/{did}/comments", token=token(),
-                             json=payload)
+        created = consultation_api.comment_on_document(cid, did, token=token(),
+                                                       json=payload)
     except ApiError as exc:
         if exc.status not in (403, 409, 422):
             raise
@@ -187,7 +189,7 @@ def comment(cid, did):
 def react(cid, did, comment_id):
     kind = request.form.get("kind")
     try:
-        api().post("consultation", f"/comments/{comment_id}/reactions", token=token(), json={"kind": kind})
+        consultation_api.react_to_comment(comment_id, token=token(), json={"kind": kind})
         flash(_("Dziękujemy za ocenę komentarza."), "success")
     except ApiError as exc:
         if exc.status not in (403, 409, 422):
@@ -204,8 +206,8 @@ def flag(cid, did, comment_id):
     if request.method == "POST":
         values["reason"] = request.form.get("reason", "").strip()
         try:
-            api().post("consultation", f"/comments/{comment_id}/flags", token=token(),
-                       json={"reason": values["reason"]})
+            consultation_api.flag_comment(comment_id, token=token(),
+                                          json={"reason": values["reason"]})
             flash(_("Zgłoszenie przekazane moderatorom."), "success")
             return redirect(url_for("consultations.document", cid=cid, did=did) + f"#comment-{comment_id}")
         except ApiError as exc:
@@ -219,10 +221,10 @@ def flag(cid, did, comment_id):
 
 # -- meetings ----------------------------------------------------------------------------------------------------
 
-def _meeting_step(cid, mid, method: str, path: str, said) -> object:
+def _meeting_step(cid, mid, step, said) -> object:
     """Register or cancel: the outcome (or consultation-svc's refusal) as a message on the meeting's card."""
     try:
-        flash(*said(api().call("consultation", method, path, token=token())))
+        flash(*said(step(mid, token=token())))
     except ApiError as exc:
         if exc.status not in (403, 404, 409):
             raise
@@ -233,7 +235,7 @@ def _meeting_step(cid, mid, method: str, path: str, said) -> object:
 @bp.post("/<uuid:cid>/spotkania/<uuid:mid>/zapis")
 @auth.login_required
 def register(cid, mid):
-    return _meeting_step(cid, mid, "POST", f"/meetings/{mid}/registrations", lambda registration: (
+    return _meeting_step(cid, mid, consultation_api.register_for_meeting, lambda registration: (
         (_("Zapisano na spotkanie."), "success") if registration["status"] == "confirmed" else
         (_("Brak wolnych miejsc: jesteś na liście rezerwowej. Napiszemy, gdy zwolni się miejsce."), "info")))
 
@@ -241,7 +243,7 @@ def register(cid, mid):
 @bp.post("/<uuid:cid>/spotkania/<uuid:mid>/rezygnacja")
 @auth.login_required
 def cancel(cid, mid):
-    return _meeting_step(cid, mid, "DELETE", f"/meetings/{mid}/registrations/mine",
+    return _meeting_step(cid, mid, consultation_api.cancel_registration,
                          lambda _cancelled: (_("Zrezygnowano ze spotkania."), "success"))
 
 
@@ -263,8 +265,8 @@ def chart_rows(summary: dict) -> list[dict]:
 @bp.get("/<uuid:cid>/wyniki")
 def results(cid):
     consultation = _consultation(cid)
-    found = api().get("consultation", f"/consultations/{cid}/results", token=token(),
-                      cache_s=0 if token() else PUBLIC_S)
+    found = consultation_api.survey_results(cid, token=token(),
+                                            cache_s=0 if token() else PUBLIC_S)
     return render_template("consultations/results.html", c=consultation, results=found, chart_rows=chart_rows)
 
 
@@ -281,10 +283,10 @@ def remark_groups(remarks: list[dict]) -> list[tuple[str, list[dict]]]:
 @bp.get("/<uuid:cid>/raport")
 def report(cid):
     consultation = _consultation(cid)
-    version = api().get("consultation", f"/consultations/{cid}/report", cache_s=PUBLIC_S)
-    remarks = api().get("consultation", f"/consultations/{cid}/remarks", cache_s=PUBLIC_S)
-    moderation = api().get("consultation", f"/consultations/{cid}/moderation-summary", cache_s=PUBLIC_S)
-    found = api().get("consultation", f"/consultations/{cid}/results", cache_s=PUBLIC_S)
+    version = consultation_api.report(cid, cache_s=PUBLIC_S)
+    remarks = consultation_api.remarks(cid, cache_s=PUBLIC_S)
+    moderation = consultation_api.moderation_summary(cid, cache_s=PUBLIC_S)
+    found = consultation_api.survey_results(cid, cache_s=PUBLIC_S)
     shared_by: dict[str, list[int]] = {}  # a reply's remark → the numbers of the remarks that share it
     for remark in remarks:
         if remark.get("shares_reply_of"):

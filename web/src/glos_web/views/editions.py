@@ -14,7 +14,8 @@ from flask_babel import ngettext
 
 from ..api import ApiError
 from ..spreadsheet import csv_download
-from .common import IMMUTABLE_S, IMPLEMENTATION_NAMES, PUBLIC_S, api, phase_name, status_name, token, voting_ends
+from ..clients import identity_api, proposals_api, voting_api
+from .common import IMMUTABLE_S, IMPLEMENTATION_NAMES, PUBLIC_S, phase_name, status_name, token, voting_ends
 
 bp = Blueprint("editions", __name__, url_prefix="/edycje")
 
@@ -40,15 +41,15 @@ SELECTION_PLAIN = {
 
 
 def edition_context(edition_id: str) -> dict:
-    edition = api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S)
-    schedule = api().get("proposals", f"/editions/{edition_id}/schedule", cache_s=PUBLIC_S)
-    areas = api().get("proposals", f"/editions/{edition_id}/areas", cache_s=PUBLIC_S)
+    edition = proposals_api.edition(edition_id, cache_s=PUBLIC_S)
+    schedule = proposals_api.schedule(edition_id, cache_s=PUBLIC_S)
+    areas = proposals_api.areas(edition_id, cache_s=PUBLIC_S)
     return {"edition": edition, "schedule": schedule, "areas": areas, "phase_label": phase_name(edition["current_phase"]),
             "phase_name": phase_name, "voting_ends": voting_ends(schedule)}
 
 
 def rules_of(edition_id: str) -> dict | None:
-    return api().get("proposals", f"/editions/{edition_id}/voting-rules", cache_s=PUBLIC_S)
+    return proposals_api.voting_rules(edition_id, cache_s=PUBLIC_S)
 
 
 def describe_rule(rule: dict | None) -> str:
@@ -111,7 +112,7 @@ def filtered_projects(edition_id: str, filters: dict, areas: list[dict]) -> tupl
     params = {"area_id": filters["area"]} if filters["area"] in {a["id"] for a in areas} else {}
     if filters["status"]:
         params["status"] = filters["status"]
-    projects = api().get("proposals", f"/editions/{edition_id}/proposals", params=params, cache_s=PUBLIC_S)
+    projects = proposals_api.proposals(edition_id, params=params, cache_s=PUBLIC_S)
     errors = {}
     low, high = _as_int(filters["cost_min"]), _as_int(filters["cost_max"])
     if filters["cost_min"] and low is None:
@@ -158,7 +159,7 @@ def project_map(edition_id):
     found, errors = filtered_projects(str(edition_id), filters, ctx["areas"])
     located = [p for p in found if p.get("latitude") is not None and p.get("longitude") is not None]
     areas_by_id = {a["id"]: a for a in ctx["areas"]}
-    outlines = api().get("proposals", f"/editions/{edition_id}/area-outlines", cache_s=PUBLIC_S)
+    outlines = proposals_api.area_outlines(edition_id, cache_s=PUBLIC_S)
     if filters["area"] in areas_by_id:  # one area asked for: its outline only
         outlines = {**outlines, "features": [f for f in outlines["features"]
                                              if f["properties"]["area_id"] == filters["area"]]}
@@ -167,22 +168,22 @@ def project_map(edition_id):
 
 
 def implementation_of(edition_id: str, proposal_id: str) -> dict | None:
-    items = api().get("proposals", "/implementations", params={"edition_id": edition_id}, cache_s=PUBLIC_S)
+    items = proposals_api.implementations(params={"edition_id": edition_id}, cache_s=PUBLIC_S)
     item = next((i for i in items if i["proposal_id"] == proposal_id), None)
-    return api().get("proposals", f"/implementations/{item['id']}", cache_s=PUBLIC_S) if item else None
+    return proposals_api.implementation(item['id'], cache_s=PUBLIC_S) if item else None
 
 
 @bp.get("/<uuid:edition_id>/projekty/<uuid:proposal_id>")
 def project(edition_id, proposal_id):
-    proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
+    proposal = proposals_api.proposal(proposal_id, token=token())
     if proposal["edition_id"] != str(edition_id):
         abort(404)
     ctx = edition_context(str(edition_id))
     area = next((a for a in ctx["areas"] if a["id"] == proposal.get("area_id")), None)
-    attachments = api().get("proposals", f"/proposals/{proposal_id}/attachments", token=token())
+    attachments = proposals_api.attachments(proposal_id, token=token())
     # not cached: a resident who has just supported or appealed must see it at once
-    support = api().get("proposals", f"/proposals/{proposal_id}/support")
-    appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals")
+    support = proposals_api.support(proposal_id)
+    appeals = proposals_api.appeals(proposal_id)
     # opened from the ballot (its choices saved first): the way back to that step of the ballot
     ballot_area = request.args.get("ballot_area", "")
     back_to_ballot = url_for("ballot.area", edition_id=edition_id, area_id=ballot_area) + "#projects" \
@@ -195,7 +196,7 @@ def project(edition_id, proposal_id):
 
 def _published_results(edition_id: str) -> dict | None:
     try:
-        return api().get("voting", f"/editions/{edition_id}/results", cache_s=IMMUTABLE_S)
+        return voting_api.results(edition_id, cache_s=IMMUTABLE_S)
     except ApiError as exc:
         if exc.status == 404:
             return None
@@ -205,7 +206,7 @@ def _published_results(edition_id: str) -> dict | None:
 def _result_areas(edition_id: str, published: dict) -> list[dict]:
     """The published document's areas, each with its projects as rows (titles from the frozen ballot), the
     city first; a row carries the count's own sentence saying why it won or lost."""
-    ballot = api().get("voting", f"/editions/{edition_id}/ballot", cache_s=IMMUTABLE_S)
+    ballot = voting_api.ballot(edition_id, cache_s=IMMUTABLE_S)
     titles = {p["proposal_id"]: p for a in ballot["areas"] for p in a["projects"]}
     kinds = {a["area_id"]: a["kind"] for a in ballot["areas"]}
     areas = []
@@ -231,7 +232,7 @@ def _population(rules: dict | None) -> dict | None:
     if eligibility.get("min_age") is not None:
         params["min_age"] = eligibility["min_age"]
     try:
-        return api().get("identity", "/census/population", params=params, cache_s=300)  # the register changes rarely
+        return identity_api.census_population(params=params, cache_s=300)  # the register changes rarely
     except ApiError as exc:
         if exc.status != 404:
             raise
@@ -276,7 +277,7 @@ def eligible_by_area_and_age(areas: list[dict], population: dict | None) -> dict
 def _age_band_turnout(edition_id: str) -> dict[str, dict[str, int]]:
     """Voters per area and age band, as voting-svc publishes them with the results."""
     try:
-        rows = api().get("voting", f"/editions/{edition_id}/turnout/age-bands", cache_s=IMMUTABLE_S)
+        rows = voting_api.turnout_by_age_band(edition_id, cache_s=IMMUTABLE_S)
     except ApiError as exc:
         if exc.status == 404:
             return {}
@@ -314,7 +315,7 @@ def turnout_rows(areas: list[dict], voters: dict, eligible: dict, by_age: dict, 
 
 def _turnout(edition_id: str) -> dict[str, dict[str, int]]:
     by_area: dict[str, dict[str, int]] = {}
-    for row in api().get("voting", f"/editions/{edition_id}/turnout", cache_s=IMMUTABLE_S):
+    for row in voting_api.turnout(edition_id, cache_s=IMMUTABLE_S):
         by_area.setdefault(row["area_id"], {})[row["channel"]] = row["voters"]
     return by_area
 
@@ -386,8 +387,8 @@ def implementation(edition_id):
     ctx = edition_context(str(edition_id))
     status = request.args.get("status", "")
     params = {"edition_id": str(edition_id), **({"status": status} if status in IMPLEMENTATION_NAMES else {})}
-    items = api().get("proposals", "/implementations", params=params, cache_s=PUBLIC_S)
-    detailed = [api().get("proposals", f"/implementations/{i['id']}", cache_s=PUBLIC_S) for i in items]
+    items = proposals_api.implementations(params=params, cache_s=PUBLIC_S)
+    detailed = [proposals_api.implementation(i['id'], cache_s=PUBLIC_S) for i in items]
     areas_by_id = {a["id"]: a for a in ctx["areas"]}
     return render_template("editions/implementation.html", **ctx, items=detailed, status=status,
                            implementation_names=IMPLEMENTATION_NAMES, areas_by_id=areas_by_id)

@@ -20,8 +20,13 @@ from flask_babel import lazy_gettext as _l
 from .. import auth, i18n
 from ..spreadsheet import csv_download
 from ..api import SERVICES, ApiError
-from .common import (CITY_TIME, api, form_errors, from_city_time, phase_name, role_required, to_city_time, token,
+from ..clients import consultation_api, identity_api, proposals_api, voting_api
+from .common import (CITY_TIME, form_errors, from_city_time, phase_name, role_required, to_city_time, token,
                      voting_ends)
+
+# each service keeps the audit log of its own staff actions
+AUDIT_LOGS = {"identity": identity_api.audit, "proposals": proposals_api.audit, "voting": voting_api.audit,
+              "consultation": consultation_api.audit}
 
 bp = Blueprint("office", __name__, url_prefix="/urzad")
 
@@ -58,8 +63,8 @@ def audit():
     for service in services:
         cursor = request.args.get(f"before_{service}", type=int)
         try:
-            page = api().get(service, "/audit", token=token(),
-                             params={**params, "limit": PAGE, **({"before_id": cursor} if cursor else {})})
+            page = AUDIT_LOGS[service](token=token(),
+                                       params={**params, "limit": PAGE, **({"before_id": cursor} if cursor else {})})
         except ApiError as exc:
             if exc.status not in (400, 403, 422):
                 raise
@@ -78,7 +83,8 @@ def audit():
         elif cursor:
             older[f"before_{service}"] = cursor
     return render_template("office/audit.html", entries=shown, filters=filters, services=SERVICES,
-                           refused=refused, staff=staff_directory(), older={**{k: v for k, v in filters.items() if v}, **older} if more else None)
+                           refused=refused, staff=staff_directory(),
+                           older={**{k: v for k, v in filters.items() if v}, **older} if more else None)
 
 
 # -- a voting point: paper cards handed out, keyed twice, mismatches decided ------------------------------------
@@ -137,23 +143,23 @@ def _entry_view(ballot: dict, parts: list[dict]) -> dict:
 @bp.route("/edycje/<uuid:eid>/karty", methods=["GET", "POST"])
 @voting_point_required
 def cards(eid):
-    ballot = api().get("voting", f"/editions/{eid}/ballot")
+    ballot = voting_api.ballot(eid)
     values, errors, status = {}, {}, 200
     if request.method == "POST":  # hand out a card to a person in front of the official
         values = {"card_number": request.form.get("card_number", "").strip()}
         pesel = request.form.get("pesel", "").strip()  # passed to identity-svc only; never kept or logged here
         try:
-            credential = api().post("identity", f"/editions/{eid}/credential/on-behalf", token=token(),
-                                    json={"pesel": pesel})["credential"]
-            card = api().post("voting", f"/editions/{eid}/paper-cards", token=token(),
-                              json={"card_number": values["card_number"], "credential": credential})
+            credential = identity_api.issue_credential_on_behalf(eid, token=token(),
+                                                                 json={"pesel": pesel})["credential"]
+            card = voting_api.hand_out_paper_card(eid, token=token(),
+                                                  json={"card_number": values["card_number"], "credential": credential})
             flash(_("Wydano kartę %(n)s (osiedle %(d)s).", n=card["card_number"], d=card["district"]), "success")
             return redirect(url_for("office.cards", eid=eid))
         except ApiError as exc:
             errors, status = form_errors(exc)
     wanted = request.args.get("status") or None
-    found = api().get("voting", f"/editions/{eid}/paper-cards", token=token(),
-                      params={"status": wanted} if wanted else None)
+    found = voting_api.paper_cards(eid, token=token(),
+                                   params={"status": wanted} if wanted else None)
     return render_template("office/cards.html", eid=eid, ballot=ballot, cards=found, wanted=wanted, values=values,
                            errors=errors, card_status=CARD_STATUS), status
 
@@ -161,8 +167,8 @@ def cards(eid):
 @bp.route("/edycje/<uuid:eid>/karty/<card_number>", methods=["GET", "POST"])
 @voting_point_required
 def card(eid, card_number):
-    ballot = api().get("voting", f"/editions/{eid}/ballot")
-    found = next((c for c in api().get("voting", f"/editions/{eid}/paper-cards", token=token())
+    ballot = voting_api.ballot(eid)
+    found = next((c for c in voting_api.paper_cards(eid, token=token())
                   if c["card_number"] == card_number), None)
     if found is None:
         abort(404)
@@ -175,16 +181,16 @@ def card(eid, card_number):
         typed["note"], typed["invalid_reason"] = note, request.form.get("invalid_reason", "")
         try:
             if action == "key":
-                after = api().post("voting", f"/editions/{eid}/paper-cards/{card_number}/entries", token=token(),
-                                   json={"parts": parts})
+                after = voting_api.key_in_paper_card(eid, card_number, token=token(),
+                                                     json={"parts": parts})
             elif action == "invalid":
-                after = api().post("voting", f"/editions/{eid}/paper-cards/{card_number}/invalid", token=token(),
-                                   json={"reason": typed["invalid_reason"], "note": note})
+                after = voting_api.mark_paper_card_invalid(eid, card_number, token=token(),
+                                                           json={"reason": typed["invalid_reason"], "note": note})
             else:  # the coordinator's decision from the card itself: what it says, or why it is invalid
                 decision = {"note": note, **({"invalid_reason": typed["invalid_reason"]} if typed["invalid_reason"]
                                              else {"parts": parts})}
-                after = api().post("voting", f"/editions/{eid}/paper-cards/{card_number}/resolution",
-                                   token=token(), json=decision)
+                after = voting_api.resolve_paper_card(eid, card_number,
+                                                      token=token(), json=decision)
             flash(_("Karta %(n)s: %(status)s.", n=card_number, status=CARD_STATUS.get(after["status"], after["status"])),
                   "success")
             return redirect(url_for("office.cards", eid=eid))
@@ -202,14 +208,14 @@ def card(eid, card_number):
 @bp.get("/")
 @office_required
 def home():
-    editions = api().get("proposals", "/editions")
+    editions = proposals_api.editions()
     user = auth.current_user()
     for edition in editions:
-        schedule = api().get("proposals", f"/editions/{edition['id']}/schedule")
+        schedule = proposals_api.schedule(edition['id'])
         edition["current_phase"] = schedule["current_phase"]
     return render_template("office/home.html", editions=editions, phase_name=phase_name,
-                           waiting=waiting_work(editions, user), consultations_waiting=api().get(
-                               "consultation", "/consultations/work", token=token()))
+                           waiting=waiting_work(editions, user),
+                           consultations_waiting=consultation_api.work_waiting(token=token()))
 
 
 def waiting_work(editions: list[dict], user) -> list[dict]:
@@ -219,18 +225,19 @@ def waiting_work(editions: list[dict], user) -> list[dict]:
     if not user.has("pb_official", "coordinator"):
         return found
     for edition in editions:
-        work = api().get("proposals", f"/editions/{edition['id']}/work", token=token())
+        work = proposals_api.work_waiting(edition['id'], token=token())
         if edition["current_phase"] in ("voting", "results"):
-            work["paper_cards_unfinished"] = len(api().get("voting", f"/editions/{edition['id']}/paper-cards",
-                                                           token=token(), params={"status": "unfinished"}))
+            work["paper_cards_unfinished"] = len(voting_api.paper_cards(edition['id'],
+                                                                        token=token(), params={"status": "unfinished"}))
         if any(work.values()):
             found.append({"edition": edition, **work})
     return found
 
 
-def _optional(service: str, path: str):
+def _optional(ask, *ids):
+    """`ask` (a client function) for the ids, or None where the service has nothing (404)."""
     try:
-        return api().get(service, path, token=token())
+        return ask(*ids, token=token())
     except ApiError as exc:
         if exc.status == 404:
             return None
@@ -255,18 +262,18 @@ def closing(eid):
             if action == "extend":  # voting ends later, by the outages' length or what the coordinator decides
                 values = {k: request.form.get(k, "").strip() for k in EXTEND_FIELDS}
                 seconds = values["extend_outage_seconds"]
-                api().post("proposals", f"/editions/{eid}/voting-extensions", token=token(), json={
+                proposals_api.extend_voting(eid, token=token(), json={
                     "ends_at": from_city_time(values["extend_ends_at"]), "reason": values["extend_reason"],
                     "outage_seconds": int(seconds) if seconds.isdigit() else None})
                 flash(_("Głosowanie przedłużone; mieszkańcy zobaczą nowy termin i powód na stronie edycji."), "success")
             elif action == "close":  # with unfinished paper cards the person must tick that they know
-                api().post("voting", f"/editions/{eid}/close", token=token(),
-                           json={"reason": request.form.get("reason", "").strip(),
-                                 "confirm_unfinished_cards": request.form.get("confirm_unfinished_cards") == "yes"})
+                voting_api.close_voting(eid, token=token(), json={
+                    "reason": request.form.get("reason", "").strip(),
+                    "confirm_unfinished_cards": request.form.get("confirm_unfinished_cards") == "yes"})
                 flash(_("Głosowanie zamknięte."), "success")
             else:
-                api().post("voting", f"/editions/{eid}/results", token=token(), timeout=60,
-                           json={"seed": request.form.get("seed", "")})
+                voting_api.publish_results(eid, token=token(), timeout=60,
+                                           json={"seed": request.form.get("seed", "")})
                 flash(_("Wyniki policzone i opublikowane; ziarno losowania ujawnione."), "success")
             return redirect(url_for("office.closing", eid=eid))
         except ApiError as exc:
@@ -275,13 +282,13 @@ def closing(eid):
                 return redirect(url_for("office.closing", eid=eid))
             errors, status = form_errors(exc)  # the extension form again, the refusal by its field
             errors = {(k if k == "_form" else f"extend_{k}"): v for k, v in errors.items()}
-    ballot = api().get("voting", f"/editions/{eid}/ballot")
+    ballot = voting_api.ballot(eid)
     names = {a["area_id"]: a["name"] for a in ballot["areas"]}
     turnout = [{**row, "area": names.get(row["area_id"], row["area_id"])}
-               for row in api().get("voting", f"/editions/{eid}/turnout")]
-    unfinished = api().get("voting", f"/editions/{eid}/paper-cards", token=token(), params={"status": "unfinished"})
-    outages = api().get("voting", f"/editions/{eid}/outages", token=token())
-    schedule = api().get("proposals", f"/editions/{eid}/schedule")
+               for row in voting_api.turnout(eid)]
+    unfinished = voting_api.paper_cards(eid, token=token(), params={"status": "unfinished"})
+    outages = voting_api.outages(eid, token=token())
+    schedule = proposals_api.schedule(eid)
     ends = voting_ends(schedule)
     if ends and not values:  # suggested: the scheduled end moved by the outages' length, to the whole minute
         minutes = -(-outages["total_seconds"] // 60)
@@ -291,9 +298,9 @@ def closing(eid):
                   if minutes else ""}
     return render_template("office/closing.html", eid=eid, ballot=ballot, turnout=turnout, unfinished=unfinished,
                            outages=outages, outage_causes=OUTAGE_CAUSES, voting_ends=ends, values=values,
-                           errors=errors, card_status=CARD_STATUS, edition=api().get("proposals", f"/editions/{eid}"),
-                           closure=_optional("voting", f"/editions/{eid}/close"),
-                           results=_optional("voting", f"/editions/{eid}/results")), status
+                           errors=errors, card_status=CARD_STATUS, edition=proposals_api.edition(eid),
+                           closure=_optional(voting_api.closure, eid),
+                           results=_optional(voting_api.results, eid)), status
 
 
 # -- admin: roles with scopes; the census and the street register ------------------------------------------------
@@ -307,13 +314,13 @@ REGISTER_MAX_BYTES = 60 * 1024 * 1024  # a city's register in one file (glos_web
 def staff_directory() -> dict[str, dict]:
     """Staff by account id → their name and e-mail (identity-svc answers staff only, and lists no resident: a
     resident stays an id in the audit log)."""
-    return {person["account_id"]: person for person in api().get("identity", "/staff/names", token=token(), cache_s=30)}
+    return {person["account_id"]: person for person in identity_api.staff_names(token=token(), cache_s=30)}
 
 
 def account_of(typed: str) -> str:
     """An account typed as an e-mail (looked up in identity-svc) or as its id."""
     if "@" in typed:
-        return api().call("identity", "POST", "/residents/lookup", token=token(), json={"email": typed})["account_id"]
+        return identity_api.find_resident(token=token(), json={"email": typed})["account_id"]
     return typed
 
 
@@ -326,12 +333,12 @@ def staff_roles():
         try:
             account = account_of(values["account_id"])
             if request.form.get("action") == "revoke":
-                api().call("identity", "DELETE", f"/accounts/{account}/roles/{values['role']}",
-                           token=token(), json={"reason": values["reason"]})
+                identity_api.take_role(account, values['role'],
+                                       token=token(), json={"reason": values["reason"]})
                 flash(_("Odebrano rolę."), "success")
             else:
-                api().post("identity", f"/accounts/{account}/roles", token=token(),
-                           json={"role": values["role"], "scope": values["scope"] or None, "reason": values["reason"]})
+                identity_api.give_role(account, token=token(), json={
+                    "role": values["role"], "scope": values["scope"] or None, "reason": values["reason"]})
                 flash(_("Nadano rolę."), "success")
             return redirect(url_for("office.staff_roles"))
         except ApiError as exc:
@@ -339,7 +346,7 @@ def staff_roles():
             if exc.status == 404 or "email" in errors:  # no such account, by the path or the e-mail
                 errors = {"account_id": exc.message() if exc.status == 404 else errors["email"]}
             status = exc.status
-    staff = api().get("identity", "/staff", token=token())
+    staff = identity_api.staff(token=token())
     return render_template("office/roles.html", staff=staff, values=values, errors=errors, role_names=ROLE_NAMES), status
 
 
@@ -362,19 +369,19 @@ def registers():
         if not errors:
             try:
                 if which == "census":
-                    job = api().call("identity", "POST", "/census/imports", token=token(),
-                                     params={"reason": values["reason"]}, data=content,
-                                     headers={"Content-Type": "text/csv"}, timeout=120)
+                    job = identity_api.import_census(token=token(),
+                                                     params={"reason": values["reason"]}, data=content,
+                                                     headers={"Content-Type": "text/csv"}, timeout=120)
                     return redirect(url_for("office.census_import", import_id=job["id"]), 303)
-                report = api().call("identity", "PUT", "/streets", token=token(), params={"reason": values["reason"]},
-                                    data=content, headers={"Content-Type": "text/csv"}, timeout=120)
+                report = identity_api.replace_streets(token=token(), params={"reason": values["reason"]},
+                                                      data=content, headers={"Content-Type": "text/csv"}, timeout=120)
                 flash(_("Rejestr ulic wczytany."), "success")
             except ApiError as exc:
                 errors = {"_form": exc.message(), **exc.field_errors()}
                 status = exc.status
         else:
             status = 422
-    imports = api().get("identity", "/census/imports", token=token())
+    imports = identity_api.census_imports(token=token())
     return render_template("office/registers.html", values=values, errors=errors, report=report,
                            imports=imports, import_status=CENSUS_IMPORT_STATUS), status
 
@@ -406,7 +413,7 @@ def _census_progress(job: dict) -> dict:
 def census_import(import_id):
     """One census import: a progress bar while it runs (census_progress.js asks census_import_state and moves
     it; without JavaScript the page is refreshed by hand), then the report with the rejected rows."""
-    job = api().get("identity", f"/census/imports/{import_id}", token=token())
+    job = identity_api.census_import(import_id, token=token())
     return render_template("office/census_import.html", job=job, progress=_census_progress(job),
                            rejected_shown=CENSUS_REJECTED_SHOWN,
                            import_status=CENSUS_IMPORT_STATUS, reasons=CENSUS_REJECTION_REASONS,
@@ -418,7 +425,7 @@ def census_import(import_id):
 def census_rejected_rows(import_id):
     """Every rejected row of an import (the page shows the first CENSUS_REJECTED_SHOWN): its number and why,
     never its content — the office corrects the rows in its own copy of the file."""
-    job = api().get("identity", f"/census/imports/{import_id}", token=token())
+    job = identity_api.census_import(import_id, token=token())
     rows = [[row["row"], CENSUS_REJECTION_REASONS.get(row["reason"], row["reason"])]
             for row in (job["report"] or {}).get("rejected", [])]
     return csv_download([[_("wiersz"), _("powód")], *rows], f"spis-odrzucone-{import_id}.csv")
@@ -428,7 +435,7 @@ def census_rejected_rows(import_id):
 @role_required("pb_official", "coordinator")
 def census_import_state(import_id):
     """The progress of an import for the page's script (JSON, same-origin)."""
-    job = api().get("identity", f"/census/imports/{import_id}", token=token())
+    job = identity_api.census_import(import_id, token=token())
     response = jsonify(_census_progress(job))
     response.headers["Cache-Control"] = "no-store"
     return response

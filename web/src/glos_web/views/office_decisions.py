@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..api import ApiError
-from .common import REJECTED_STATUSES, STATUS_NAMES, api, appeal_deadline, form_errors, role_required, token
+from ..clients import proposals_api
+from .common import REJECTED_STATUSES, STATUS_NAMES, appeal_deadline, form_errors, role_required, token
 
 bp = Blueprint("office_decisions", __name__, url_prefix="/urzad/edycje")
 
@@ -23,19 +24,19 @@ office_required = role_required("pb_official", "coordinator")
 
 
 def _titles(eid) -> dict[str, str]:
-    return {p["id"]: p["title"] for p in api().get("proposals", f"/editions/{eid}/proposals", token=token())}
+    return {p["id"]: p["title"] for p in proposals_api.proposals(eid, token=token())}
 
 
 @bp.route("/<uuid:eid>/konflikty", methods=["GET", "POST"])
 @office_required
 def conflicts(eid):
-    edition = api().get("proposals", f"/editions/{eid}")
+    edition = proposals_api.edition(eid)
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         action = request.form.get("action")
         try:
             if action == "check":
-                found = api().post("proposals", f"/editions/{eid}/conflicts/check", token=token())
+                found = proposals_api.check_conflicts(eid, token=token())
                 flash(ngettext("Sprawdzono odległości: %(num)s nowy konflikt.",
                                "Sprawdzono odległości: %(num)s nowych konfliktów.", len(found)), "success")
             elif action == "resolve":
@@ -43,8 +44,8 @@ def conflicts(eid):
                 field = f"resolution-{conflict_id}"
                 values = {field: request.form.get(field, "").strip()}
                 try:
-                    api().post("proposals", f"/editions/{eid}/conflicts/{conflict_id}/resolution", token=token(),
-                               json={"resolution": values[field]})
+                    proposals_api.resolve_conflict(eid, conflict_id, token=token(),
+                                                   json={"resolution": values[field]})
                 except ApiError as exc:
                     found_errors, status = form_errors(exc)
                     errors = {field if name == "resolution" else name: message
@@ -55,7 +56,7 @@ def conflicts(eid):
         except ApiError as exc:
             if not errors:
                 errors, status = form_errors(exc)
-    found = api().get("proposals", f"/editions/{eid}/conflicts", token=token())
+    found = proposals_api.conflicts(eid, token=token())
     return render_template("office/conflicts.html", edition=edition, conflicts=found, titles=_titles(eid),
                            values=values, errors=errors), status
 
@@ -63,7 +64,7 @@ def conflicts(eid):
 @bp.route("/<uuid:eid>/odwolania", methods=["GET", "POST"])
 @office_required
 def appeals(eid):
-    edition = api().get("proposals", f"/editions/{eid}")
+    edition = proposals_api.edition(eid)
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         pid, appeal_id = request.form.get("proposal", ""), request.form.get("appeal", "")
@@ -74,22 +75,22 @@ def appeals(eid):
             errors, status = {f"upheld-{appeal_id}": _("Wybierz, czy odwołanie jest zasadne.")}, 422
         else:
             try:
-                decided = api().post("proposals", f"/proposals/{pid}/appeals/{appeal_id}/decision", token=token(),
-                                     json={"upheld": upheld, "justification": values[field]})
+                decided = proposals_api.decide_appeal(pid, appeal_id, token=token(),
+                                                      json={"upheld": upheld, "justification": values[field]})
                 flash(_("Odwołanie uwzględnione; wniosek wraca do weryfikacji.") if decided["status"] == "upheld"
                       else _("Odwołanie oddalone."), "success")
                 return redirect(url_for("office_decisions.appeals", eid=eid))
             except ApiError as exc:
                 found_errors, status = form_errors(exc)
                 errors = {field if name == "justification" else name: message for name, message in found_errors.items()}
-    appealed = api().get("proposals", f"/editions/{eid}/proposals", params={"status": "appealed"}, token=token())
+    appealed = proposals_api.proposals(eid, params={"status": "appealed"}, token=token())
     for proposal in appealed:
-        proposal["appeals"] = api().get("proposals", f"/proposals/{proposal['id']}/appeals", token=token())
+        proposal["appeals"] = proposals_api.appeals(proposal['id'], token=token())
     # the rejected proposals whose authors may still appeal, and until when: the lists wait for these too
     now = datetime.now(UTC)
     rejected = []
     for wanted in REJECTED_STATUSES:
-        for proposal in api().get("proposals", f"/editions/{eid}/proposals", params={"status": wanted}, token=token()):
+        for proposal in proposals_api.proposals(eid, params={"status": wanted}, token=token()):
             deadline = appeal_deadline(proposal, edition)
             rejected.append({**proposal, "appeal_by": deadline,
                              "appeal_open": bool(deadline) and datetime.fromisoformat(deadline) > now})
@@ -101,18 +102,18 @@ def appeals(eid):
 @bp.route("/<uuid:eid>/listy", methods=["GET", "POST"])
 @office_required
 def lists(eid):
-    edition = api().get("proposals", f"/editions/{eid}")
+    edition = proposals_api.edition(eid)
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         values = {"reason": request.form.get("reason", "").strip()}
         try:
-            api().post("proposals", f"/editions/{eid}/lists", token=token(), json=values)
+            proposals_api.publish_lists(eid, token=token(), json=values)
             flash(_("Listy opublikowane."), "success")
             return redirect(url_for("office_decisions.lists", eid=eid))
         except ApiError as exc:
             errors, status = form_errors(exc)
     try:
-        published = api().get("proposals", f"/editions/{eid}/lists")
+        published = proposals_api.lists(eid)
     except ApiError as exc:
         if exc.status != 404:
             raise

@@ -10,7 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..api import ApiError
-from .common import (IMMUTABLE_S, PHASE_NAMES, PHASES, api, form_errors, from_city_time, role_required, to_city_time,
+from ..clients import identity_api, proposals_api
+from .common import (IMMUTABLE_S, PHASE_NAMES, PHASES, form_errors, from_city_time, role_required, to_city_time,
                      token)
 from .editions import SELECTION_NAMES, describe_rule
 
@@ -24,7 +25,7 @@ RULE_FIELDS = ("city_type", "city_min", "city_max", "city_points", "city_rank_po
 def rule_options() -> dict[str, list[tuple[str, str]]]:
     """The form's choices for each field of the voting rules: the values proposals-svc defines (its vocabulary,
     never a copy here), each with the name a person reads (the value itself for one the site cannot name yet)."""
-    vocabulary = api().get("proposals", "/editions/rules-vocabulary", cache_s=IMMUTABLE_S)
+    vocabulary = proposals_api.rules_vocabulary(cache_s=IMMUTABLE_S)
     names = {
         "ballot_types": {"approval": _("wybór projektów"), "budget_approval": _("wybór w granicach puli"),
                          "cumulative": _("punkty"), "ordinal": _("ranking")},
@@ -114,7 +115,7 @@ def new():
     if request.method == "POST":
         values = {k: request.form.get(k, "").strip() for k in ("name", "city", "year", "kind")}
         try:
-            edition = api().post("proposals", "/editions", token=token(), json={
+            edition = proposals_api.create_edition(token=token(), json={
                 "name": values["name"], "city": values["city"], "year": _int(values["year"]), "kind": values["kind"]})
             flash(_("Edycja utworzona. Dodaj obszary i zasady głosowania."), "success")
             return redirect(url_for("office_editions.setup", eid=edition["id"]))
@@ -128,7 +129,7 @@ def _save_schedule(eid, typed: dict) -> None:
     row by its index in what was sent; that is mapped back to the phase's own fields on the form."""
     sent = [phase for phase in PHASES if typed.get(f"schedule_{phase}_starts_at") or typed.get(f"schedule_{phase}_ends_at")]
     try:
-        api().call("proposals", "PUT", f"/editions/{eid}/schedule", token=token(), json={
+        proposals_api.change_schedule(eid, token=token(), json={
             "reason": typed.get("schedule_reason", ""),
             "phases": [{"phase": phase, "starts_at": from_city_time(typed.get(f"schedule_{phase}_starts_at", "")),
                         "ends_at": from_city_time(typed.get(f"schedule_{phase}_ends_at", ""))} for phase in sent]})
@@ -141,20 +142,20 @@ def _save_schedule(eid, typed: dict) -> None:
 
 
 def _city_districts() -> list[str]:
-    return api().get("identity", "/districts", cache_s=60)["districts"]
+    return identity_api.districts(cache_s=60)["districts"]
 
 
 @bp.route("/<uuid:eid>/ustawienia", methods=["GET", "POST"])
 @role_required("pb_official", "coordinator")
 def setup(eid):
-    edition = api().get("proposals", f"/editions/{eid}")
-    rules_state = api().get("proposals", f"/editions/{eid}/voting-rules")
+    edition = proposals_api.edition(eid)
+    rules_state = proposals_api.voting_rules(eid)
     typed, errors, preview, status, section = {}, {}, None, 200, None
     if request.method == "POST":
         action, section = request.form.get("action"), request.form.get("action")
         try:
             if action == "phase":
-                api().post("proposals", f"/editions/{eid}/phase", token=token(), json={
+                proposals_api.change_phase(eid, token=token(), json={
                     "phase": request.form.get("phase"), "reason": request.form.get("phase_reason", "").strip()})
                 flash(_("Etap zmieniony."), "success")
             elif action == "schedule":
@@ -169,27 +170,26 @@ def setup(eid):
                     # be an area nobody lives in (proposals-svc does not keep the city's list; identity-svc does)
                     raise ApiError(422, _("Obszar osiedlowy musi nosić nazwę osiedla z listy miasta."), errors=[{
                         "field": "name", "message": _("Wybierz nazwę osiedla z listy osiedli miasta.")}])
-                api().post("proposals", f"/editions/{eid}/areas", token=token(), json={
+                proposals_api.add_area(eid, token=token(), json={
                     "name": typed["area_name"], "kind": typed["area_kind"], "budget": _int(typed["area_budget"]),
                     "max_project_cost": _int(typed["area_max_cost"])})
                 flash(_("Obszar dodany."), "success")
             elif action == "pabulib":
                 upload = request.files.get("pabulib_file")
                 typed = {"pabulib_kind": request.form.get("pabulib_kind", "")}
-                area = api().call("proposals", "POST", f"/editions/{eid}/areas/pabulib", token=token(),
-                                  params={"source": upload.filename if upload else "upload.pb",
-                                          **({"kind": typed["pabulib_kind"]} if typed["pabulib_kind"] else {})},
-                                  data=upload.read() if upload else b"", headers={"Content-Type": "text/plain"},
-                                  timeout=60)
+                kind = {"kind": typed["pabulib_kind"]} if typed["pabulib_kind"] else {}
+                area = proposals_api.import_pabulib_area(
+                    eid, token=token(), params={"source": upload.filename if upload else "upload.pb", **kind},
+                    data=upload.read() if upload else b"", headers={"Content-Type": "text/plain"}, timeout=60)
                 flash(_("Zaimportowano obszar %(name)s z pliku Pabulib.", name=area["name"]), "success")
             elif action == "outlines":
                 upload = request.files.get("outlines_file")
                 typed = {"outlines_reason": request.form.get("outlines_reason", "").strip()}
                 try:
-                    report = api().call("proposals", "PUT", f"/editions/{eid}/area-outlines", token=token(),
-                                        params={"reason": typed["outlines_reason"]},
-                                        data=upload.read() if upload else b"",
-                                        headers={"Content-Type": "application/geo+json"}, timeout=60)
+                    report = proposals_api.replace_area_outlines(
+                        eid, token=token(), params={"reason": typed["outlines_reason"]},
+                        data=upload.read() if upload else b"", headers={"Content-Type": "application/geo+json"},
+                        timeout=60)
                 except ApiError as exc:
                     fields = exc.field_errors()
                     if "reason" in fields:
@@ -203,16 +203,15 @@ def setup(eid):
             elif action in ("preview", "rules"):
                 rules, typed = _rules_from_form()
                 if action == "preview":  # checked by proposals-svc as saving would be: errors by their field
-                    preview = api().call("proposals", "POST", "/editions/rules-check", token=token(),
-                                         json={"rules": rules})["rules"]
+                    preview = proposals_api.check_voting_rules(token=token(), json={"rules": rules})["rules"]
                 else:
-                    api().call("proposals", "PUT", f"/editions/{eid}/voting-rules", token=token(), json={
+                    proposals_api.set_voting_rules(eid, token=token(), json={
                         "rules": rules, "reason": request.form.get("rules_reason", "").strip()})
                     flash(_("Zasady głosowania zapisane."), "success")
             elif action == "freeze":
                 reason = request.form.get("freeze_reason", "").strip()
                 # voting-svc takes the ballot and identity-svc its eligibility rules from `ballot.published`
-                api().post("proposals", f"/editions/{eid}/ballot", token=token(), json={"reason": reason}, timeout=30)
+                proposals_api.freeze_ballot(eid, token=token(), json={"reason": reason}, timeout=30)
                 flash(_("Karta do głosowania zamrożona; skrót zasad opublikowany."), "success")
             if preview is None:
                 return redirect(url_for("office_editions.setup", eid=eid) + (f"#{section}" if section else ""))
@@ -222,8 +221,8 @@ def setup(eid):
             if not errors or "_form" in errors:  # the service's own sentence only when no field says it better
                 errors["_form"] = errors.get("_form") or exc.message()
             status = exc.status
-    areas = api().get("proposals", f"/editions/{eid}/areas")
-    schedule = api().get("proposals", f"/editions/{eid}/schedule")
+    areas = proposals_api.areas(eid)
+    schedule = proposals_api.schedule(eid)
     planned = {f"schedule_{p['phase']}_{end}": to_city_time(p[end]) for p in schedule["phases"]
                for end in ("starts_at", "ends_at")}
     values = {**_typed_from(rules_state.get("voting_rules")), **planned, **typed}

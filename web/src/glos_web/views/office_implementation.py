@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 
 from .. import auth
 from ..api import ApiError
-from .common import IMPLEMENTATION_NAMES, api, form_errors, role_required, token
+from ..clients import proposals_api
+from .common import IMPLEMENTATION_NAMES, form_errors, role_required, token
 
 bp = Blueprint("office_implementation", __name__, url_prefix="/urzad")
 
@@ -34,8 +35,8 @@ def _may_report(record: dict) -> bool:
 @implementation_required
 def edition_implementations(eid):
     """An edition's records for the office; a reviewer sees only those of their departments."""
-    edition = api().get("proposals", f"/editions/{eid}")
-    records = api().get("proposals", "/implementations", params={"edition_id": str(eid)})
+    edition = proposals_api.edition(eid)
+    records = proposals_api.implementations(params={"edition_id": str(eid)})
     if not auth.current_user().has(*OFFICE):
         records = [r for r in records if r.get("department_code") in _my_departments()]
     return render_template("office/implementations.html", edition=edition, records=records, code=None,
@@ -48,9 +49,9 @@ def department_implementations(code):
     """A department's records across the editions: what its reviewers report on."""
     if not auth.current_user().has(*OFFICE) and code not in _my_departments():
         abort(403)
-    names = {e["id"]: e["name"] for e in api().get("proposals", "/editions")}
+    names = {e["id"]: e["name"] for e in proposals_api.editions()}
     records = [{**r, "edition_name": names.get(r["edition_id"], "")}
-               for r in api().get("proposals", "/implementations", params={"department": code})]
+               for r in proposals_api.implementations(params={"department": code})]
     return render_template("office/implementations.html", edition=None, records=records, code=code,
                            implementation_names=IMPLEMENTATION_NAMES)
 
@@ -58,7 +59,7 @@ def department_implementations(code):
 @bp.route("/realizacja/<uuid:iid>", methods=["GET", "POST"])
 @implementation_required
 def implementation(iid):
-    record = api().get("proposals", f"/implementations/{iid}")
+    record = proposals_api.implementation(iid)
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         action = request.form.get("action")
@@ -66,12 +67,12 @@ def implementation(iid):
         try:
             if action == "assign":
                 reason = values.get("assign_reason")  # left out when empty: proposals-svc has its own default
-                api().post("proposals", f"/implementations/{iid}/assignment", token=token(),
-                           json={"department": values.get("department", ""), **({"reason": reason} if reason else {})})
+                proposals_api.assign_implementation(iid, token=token(), json={
+                    "department": values.get("department", ""), **({"reason": reason} if reason else {})})
                 flash(_("Realizację przypisano komórce %(code)s.", code=values.get("department")), "success")
             else:
                 progress = values.get("progress", "")
-                api().post("proposals", f"/implementations/{iid}/updates", token=token(), json={
+                proposals_api.report_implementation_progress(iid, token=token(), json={
                     "status": values.get("status", ""), "note": values.get("note", ""),
                     # a number when it is one; otherwise as typed, for proposals-svc to name the field
                     "progress": int(progress) if progress.isdigit() else progress})
@@ -81,7 +82,7 @@ def implementation(iid):
             errors, status = form_errors(exc)
             if action == "assign" and "reason" in errors:
                 errors["assign_reason"] = errors.pop("reason")
-    departments = api().get("proposals", "/departments") if auth.current_user().has("pb_official") else []
+    departments = proposals_api.departments() if auth.current_user().has("pb_official") else []
     return render_template("office/implementation.html", record=record, values=values, errors=errors,
                            departments=departments, may_report=_may_report(record),
                            implementation_names=IMPLEMENTATION_NAMES), status

@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from .. import auth
 from ..api import ApiError
-from .common import STATUS_NAMES, api, appeal_deadline, role_required, token
+from ..clients import proposals_api
+from .common import STATUS_NAMES, appeal_deadline, role_required, token
 
 bp = Blueprint("office_queues", __name__, url_prefix="/urzad")
 
@@ -32,8 +33,8 @@ def edition_queue(eid):
     if not auth.current_user().has("pb_official", "coordinator"):
         abort(403)  # a reviewer works from their department's queue
     status = request.args.get("status", "submitted")
-    edition = api().get("proposals", f"/editions/{eid}")
-    found = api().get("proposals", f"/editions/{eid}/proposals", params={"status": status})
+    edition = proposals_api.edition(eid)
+    found = proposals_api.proposals(eid, params={"status": status})
     return render_template("office/queue.html", edition=edition, proposals=found, status=status,
                            status_names=STATUS_NAMES)
 
@@ -42,7 +43,7 @@ def edition_queue(eid):
 @queue_required
 def my_departments():
     """A reviewer's departments (from their token's scope); officials see every department."""
-    departments = api().get("proposals", "/departments")
+    departments = proposals_api.departments()
     if not auth.current_user().has("pb_official", "coordinator"):
         mine = set(auth.current_scopes().get("department_reviewer", []))
         departments = [d for d in departments if d["code"] in mine]
@@ -52,7 +53,7 @@ def my_departments():
 @bp.get("/komorki/<code>")
 @queue_required
 def department_queue(code):
-    found = api().get("proposals", f"/departments/{code}/proposals", token=token())
+    found = proposals_api.department_proposals(code, token=token())
     return render_template("office/department.html", code=code, proposals=found, status_names=STATUS_NAMES)
 
 
@@ -102,8 +103,8 @@ REVIEW_OUTCOMES = {"positive": _l("pozytywna"), "negative": _l("negatywna"),
 @bp.route("/wnioski/<uuid:pid>", methods=["GET", "POST"])
 @queue_required
 def proposal(pid):
-    found = api().get("proposals", f"/proposals/{pid}", token=token())
-    edition = api().get("proposals", f"/editions/{found['edition_id']}")
+    found = proposals_api.proposal(pid, token=token())
+    edition = proposals_api.edition(found['edition_id'])
     checklist = edition["settings"]["formal_checklist"]
     values, errors, status = {}, {}, 200
     if request.method == "POST":
@@ -114,30 +115,30 @@ def proposal(pid):
                 items = {item["code"]: {"passed": values.get(f"items_{item['code']}") == "yes",
                                         "note": values.get(f"items_{item['code']}_note", "")}
                          for item in checklist if values.get(f"items_{item['code']}")}
-                review = api().post("proposals", f"/proposals/{pid}/formal-verification", token=token(),
-                                    json={"items": items, "reason": values.get("reason", "")})
+                review = proposals_api.verify_formally(pid, token=token(),
+                                                       json={"items": items, "reason": values.get("reason", "")})
                 flash(_("Ocena formalna zapisana: pozytywna.") if review["outcome"] == "positive"
                       else _("Ocena formalna zapisana: negatywna; wnioskodawca dostaje powody."), "success")
             elif action == "assign":
-                api().post("proposals", f"/proposals/{pid}/assignment", token=token(),
-                           json={"department": values.get("department", ""),
-                                 "reason": values.get("assign_reason") or "przekazanie do weryfikacji merytorycznej"})
+                proposals_api.assign_proposal(pid, token=token(), json={
+                    "department": values.get("department", ""),
+                    "reason": values.get("assign_reason") or "przekazanie do weryfikacji merytorycznej"})
                 flash(_("Wniosek przekazany do komórki %(code)s.", code=values.get("department")), "success")
             elif action == "review":
                 findings = {name: {"ok": values.get(f"{name}_ok") == "yes", "note": values.get(f"{name}_note", "")}
                             for name in ("feasibility", "legal", "ownership")}
-                api().post("proposals", f"/proposals/{pid}/reviews", token=token(), json={
+                proposals_api.review(pid, token=token(), json={
                     "outcome": values.get("outcome"), **findings,
                     "city_cost_estimate": _number(values.get("city_cost_estimate", "")),
                     "reason": values.get("review_reason", "")})
                 flash(_("Ocena merytoryczna zapisana."), "success")
             elif action == "score":
-                review = api().post("proposals", f"/proposals/{pid}/scoring", token=token(),
-                                    json={"scores": _scores(edition, values), "reason": values.get("score_reason", "")})
+                review = proposals_api.score(pid, token=token(), json={
+                    "scores": _scores(edition, values), "reason": values.get("score_reason", "")})
                 flash(_("Ocena zapisana: %(total)s pkt (wymagane %(min)s).", total=review["findings"]["total"],
                         min=review["findings"]["min_score"]), "success")
             elif action == "terms":
-                api().post("proposals", f"/proposals/{pid}/terms", token=token(), json={
+                proposals_api.propose_terms(pid, token=token(), json={
                     "terms": {"city_contribution": _number(values.get("terms_city_contribution", "")),
                               "applicant_obligations": values.get("terms_applicant_obligations", ""),
                               "starts_on": values.get("terms_starts_on") or None,
@@ -146,8 +147,8 @@ def proposal(pid):
                 flash(_("Warunki wysłane wnioskodawcy."), "success")
             elif action == "change":
                 changes = _proposed_changes(values)
-                api().post("proposals", f"/proposals/{pid}/change-requests", token=token(),
-                           json={"changes": changes, "reason": values.get("change_reason", "")})
+                proposals_api.request_changes(pid, token=token(),
+                                              json={"changes": changes, "reason": values.get("change_reason", "")})
                 flash(_("Propozycja zmian wysłana wnioskodawcy."), "success")
             return redirect(url_for("office_queues.proposal", pid=pid))
         except CostLinesInvalid as exc:
@@ -159,14 +160,14 @@ def proposal(pid):
             if form_reason and "reason" in errors:
                 errors[form_reason] = errors.pop("reason")
             status = exc.status
-    reviews = api().get("proposals", f"/proposals/{pid}/reviews", token=token())
-    change_requests = (api().get("proposals", f"/proposals/{pid}/change-requests", token=token())
+    reviews = proposals_api.reviews(pid, token=token())
+    change_requests = (proposals_api.change_requests(pid, token=token())
                        if auth.current_user().has("pb_official", "coordinator") else [])
-    departments = api().get("proposals", "/departments")
+    departments = proposals_api.departments()
     initiative = edition.get("kind") == "local_initiative"
-    terms = (api().get("proposals", f"/proposals/{pid}/terms", token=token())
+    terms = (proposals_api.terms(pid, token=token())
              if initiative and auth.current_user().has("pb_official", "coordinator") else [])
-    support = api().get("proposals", f"/proposals/{pid}/support", token=token())
+    support = proposals_api.support(pid, token=token())
     return render_template("office/proposal.html", p=found, edition=edition, checklist=checklist, reviews=reviews,
                            supporters=support["supporters"],
                            review_stages=REVIEW_STAGES, review_outcomes=REVIEW_OUTCOMES,

@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..api import ApiError
-from .common import api, form_errors, role_required, token
+from ..clients import identity_api
+from .common import form_errors, role_required, token
 
 bp = Blueprint("office_residents", __name__, url_prefix="/urzad/mieszkancy")
 
@@ -44,8 +45,8 @@ def _account_path(typed: str) -> str:
     except ValueError:
         pass
     if "@" in typed or (typed.isdigit() and len(typed) == 11):
-        found = api().call("identity", "POST", "/residents/lookup", token=token(),
-                           json={"email": typed} if "@" in typed else {"pesel": typed})
+        found = identity_api.find_resident(token=token(),
+                                           json={"email": typed} if "@" in typed else {"pesel": typed})
         return found["account_id"]
     raise NotAnAccountId(_("Podaj e-mail konta mieszkańca, jego PESEL albo identyfikator z „Moje konto”."))
 
@@ -62,12 +63,12 @@ def desk():
                 body = {name: request.form.get(name, "").strip() for name in FOREIGNER_PERSONAL}
                 body.update(country=values["country"], document_type=values["document_type"],
                             district=values["district"], reason=request.form.get("foreigner_reason", "").strip())
-                resident = api().post("identity", f"/residents/{_account_path(values['foreigner_account_id'])}"
-                                      "/foreigner-verification", token=token(), json=body)
+                resident = identity_api.verify_foreign_resident(_account_path(values["foreigner_account_id"]),
+                                                                token=token(), json=body)
             else:
                 values = {name: request.form.get(name, "").strip() for name in ("account_id", "document", "reason")}
-                resident = api().post("identity", f"/residents/{_account_path(values['account_id'])}/in-person-verification",
-                                      token=token(), json={"document": values["document"], "reason": values["reason"]})
+                resident = identity_api.verify_in_person(_account_path(values["account_id"]), token=token(),
+                                                         json={"document": values["document"], "reason": values["reason"]})
             if action == "foreigner":  # no PESEL to show: identity-svc keys them by a synthetic identifier
                 flash(_("Cudzoziemiec zweryfikowany na podstawie dokumentu (osiedle %(district)s).",
                         district=resident["district"]), "success")
@@ -89,6 +90,6 @@ def desk():
     for field in ("account_id", "foreigner_account_id"):  # a PESEL typed to find someone is never shown again
         if values.get(field, "").isdigit():
             values[field] = ""
-    districts = api().get("identity", "/districts", cache_s=60)["districts"]
+    districts = identity_api.districts(cache_s=60)["districts"]
     return render_template("office/residents.html", values=values, errors=errors, documents=DOCUMENTS,
                            district_options=[(name, name) for name in districts]), status

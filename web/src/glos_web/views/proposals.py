@@ -5,13 +5,15 @@ deadline, and — for a local initiative — the own contribution and answering 
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import auth
 from ..api import ApiError
-from .common import PUBLIC_S, api, appeal_deadline, status_name, token
+from ..clients import proposals_api
+from .common import PUBLIC_S, appeal_deadline, status_name, token
 
 bp = Blueprint("proposals", __name__, url_prefix="/edycje/<uuid:edition_id>/wnioski")
 
@@ -92,8 +94,8 @@ def _typed_from(proposal: dict) -> dict:
 
 
 def _edition(edition_id: str) -> tuple[dict, list[dict]]:
-    return (api().get("proposals", f"/editions/{edition_id}", cache_s=PUBLIC_S),
-            api().get("proposals", f"/editions/{edition_id}/areas", cache_s=PUBLIC_S))
+    return (proposals_api.edition(edition_id, cache_s=PUBLIC_S),
+            proposals_api.areas(edition_id, cache_s=PUBLIC_S))
 
 
 def _render_form(edition, areas, typed, errors, proposal=None, attachments=(), status=200):
@@ -105,7 +107,7 @@ def _render_form(edition, areas, typed, errors, proposal=None, attachments=(), s
 @auth.login_required
 def mine(edition_id):
     edition, areas = _edition(str(edition_id))
-    proposals = api().get("proposals", f"/editions/{edition_id}/proposals/mine", token=token())
+    proposals = proposals_api.my_proposals(edition_id, token=token())
     return render_template("proposals/mine.html", edition=edition, proposals=proposals,
                            areas_by_id={a["id"]: a for a in areas}, status_name=status_name)
 
@@ -120,7 +122,7 @@ def new(edition_id):
     if errors or request.form.get("action") == "add_row":
         return _render_form(edition, areas, typed, errors, status=422 if errors else 200)
     try:
-        draft = api().post("proposals", f"/editions/{edition_id}/proposals", token=token(), json=body)
+        draft = proposals_api.start_proposal(edition_id, token=token(), json=body)
     except ApiError as exc:
         return _render_form(edition, areas, typed, exc.field_errors() or {"_form": exc.message()}, status=422)
     return _after_save(str(edition_id), draft, typed, edition, areas)
@@ -131,9 +133,9 @@ def _after_save(edition_id: str, draft: dict, typed: dict, edition, areas):
         flash(_("Szkic zapisany. Możesz do niego wrócić w „Moje wnioski”."), "success")
         return redirect(url_for("proposals.edit", edition_id=edition_id, proposal_id=draft["id"]))
     try:
-        api().post("proposals", f"/proposals/{draft['id']}/submission", token=token())
+        proposals_api.submit(draft['id'], token=token())
     except ApiError as exc:
-        attachments = api().get("proposals", f"/proposals/{draft['id']}/attachments", token=token())
+        attachments = proposals_api.attachments(draft['id'], token=token())
         errors = exc.field_errors() or {"_form": exc.message()}
         if "_form" not in errors:
             errors = {"_form": exc.message(), **errors}
@@ -146,19 +148,19 @@ def _after_save(edition_id: str, draft: dict, typed: dict, edition, areas):
 @auth.login_required
 def edit(edition_id, proposal_id):
     edition, areas = _edition(str(edition_id))
-    proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
+    proposal = proposals_api.proposal(proposal_id, token=token())
     if proposal["edition_id"] != str(edition_id):
         abort(404)
     if proposal["status"] != "draft":
         return redirect(url_for("proposals.status", edition_id=edition_id, proposal_id=proposal_id))
-    attachments = api().get("proposals", f"/proposals/{proposal_id}/attachments", token=token())
+    attachments = proposals_api.attachments(proposal_id, token=token())
     if request.method == "GET":
         return _render_form(edition, areas, _typed_from(proposal), {}, proposal, attachments)
     body, typed, errors = read_form(edition)
     if errors or request.form.get("action") == "add_row":
         return _render_form(edition, areas, typed, errors, proposal, attachments, status=422 if errors else 200)
     try:
-        saved = api().call("proposals", "PATCH", f"/proposals/{proposal_id}", token=token(), json=body)
+        saved = proposals_api.change_proposal(proposal_id, token=token(), json=body)
     except ApiError as exc:
         return _render_form(edition, areas, typed, exc.field_errors() or {"_form": exc.message()}, proposal,
                             attachments, status=422)
@@ -173,9 +175,9 @@ def attach(edition_id, proposal_id):
         flash(_("Wybierz plik do dołączenia."), "error")
     else:
         try:
-            api().post("proposals", f"/proposals/{proposal_id}/attachments", token=token(),
-                       params={"filename": upload.filename[:200]}, data=upload.read(),
-                       headers={"Content-Type": upload.mimetype or "application/octet-stream"})
+            proposals_api.attach(proposal_id, token=token(),
+                                 params={"filename": upload.filename[:200]}, data=upload.read(),
+                                 headers={"Content-Type": upload.mimetype or "application/octet-stream"})
             flash(_("Dołączono plik %(name)s.", name=upload.filename), "success")
         except ApiError as exc:
             flash(_("Nie dołączono pliku %(name)s: %(reason)s", name=upload.filename, reason=exc.message()), "error")
@@ -185,10 +187,10 @@ def attach(edition_id, proposal_id):
 def _status_page(edition_id, proposal_id, *, errors: dict | None = None, values: dict | None = None,
                  status: int = 200):
     edition, areas = _edition(str(edition_id))
-    proposal = api().get("proposals", f"/proposals/{proposal_id}", token=token())
-    changes = api().get("proposals", f"/proposals/{proposal_id}/change-requests", token=token())
-    appeals = api().get("proposals", f"/proposals/{proposal_id}/appeals", token=token())
-    terms = (api().get("proposals", f"/proposals/{proposal_id}/terms", token=token())
+    proposal = proposals_api.proposal(proposal_id, token=token())
+    changes = proposals_api.change_requests(proposal_id, token=token())
+    appeals = proposals_api.appeals(proposal_id, token=token())
+    terms = (proposals_api.terms(proposal_id, token=token())
              if edition.get("kind") == "local_initiative" else [])
     return render_template("proposals/status.html", edition=edition, proposal=proposal, changes=changes,
                            appeals=appeals, terms=terms, appeal_by=appeal_deadline(proposal, edition),
@@ -203,7 +205,7 @@ def status(edition_id, proposal_id):
     return _status_page(edition_id, proposal_id)
 
 
-def _answer(edition_id, proposal_id, path: str, *, unanswered: str, accepted: str, refused: str):
+def _answer(edition_id, proposal_id, send, *, unanswered: str, accepted: str, refused: str):
     """The applicant's yes or no to what the office offered (a change request, a local initiative's terms), with
     an optional note; the status page again, with what happened."""
     accept = request.form.get("accept")
@@ -211,8 +213,7 @@ def _answer(edition_id, proposal_id, path: str, *, unanswered: str, accepted: st
         flash(unanswered, "error")
     else:
         try:
-            api().post("proposals", path, token=token(),
-                       json={"accept": accept == "yes", "note": request.form.get("note", "").strip()})
+            send(token=token(), json={"accept": accept == "yes", "note": request.form.get("note", "").strip()})
             flash(accepted if accept == "yes" else refused, "success")
         except ApiError as exc:
             flash(exc.message(), "error")
@@ -222,7 +223,7 @@ def _answer(edition_id, proposal_id, path: str, *, unanswered: str, accepted: st
 @bp.post("/<uuid:proposal_id>/zmiany/<uuid:request_id>")
 @auth.login_required
 def answer_change(edition_id, proposal_id, request_id):
-    return _answer(edition_id, proposal_id, f"/proposals/{proposal_id}/change-requests/{request_id}/response",
+    return _answer(edition_id, proposal_id, partial(proposals_api.answer_change_request, proposal_id, request_id),
                    unanswered=_("Wybierz, czy przyjmujesz zmianę."), accepted=_("Odpowiedź zapisana."),
                    refused=_("Odpowiedź zapisana."))
 
@@ -231,7 +232,7 @@ def answer_change(edition_id, proposal_id, request_id):
 @auth.login_required
 def answer_terms(edition_id, proposal_id, terms_id):
     """A local initiative's applicant accepts the city's terms (the agreement; monitoring opens) or refuses them."""
-    return _answer(edition_id, proposal_id, f"/proposals/{proposal_id}/terms/{terms_id}/response",
+    return _answer(edition_id, proposal_id, partial(proposals_api.answer_terms, proposal_id, terms_id),
                    unanswered=_("Wybierz, czy przyjmujesz warunki."),
                    accepted=_("Warunki przyjęte: umowa uzgodniona."),
                    refused=_("Warunki odrzucone; urząd może zaproponować nowe."))
@@ -242,7 +243,7 @@ def answer_terms(edition_id, proposal_id, terms_id):
 def appeal(edition_id, proposal_id):
     statement = request.form.get("statement", "").strip()
     try:
-        api().post("proposals", f"/proposals/{proposal_id}/appeals", token=token(), json={"statement": statement})
+        proposals_api.appeal(proposal_id, token=token(), json={"statement": statement})
     except ApiError as exc:
         return _status_page(edition_id, proposal_id, errors=exc.field_errors() or {"statement": exc.message()},
                             values={"statement": statement}, status=422)
@@ -254,7 +255,7 @@ def appeal(edition_id, proposal_id):
 @auth.login_required
 def support(edition_id, proposal_id):
     try:
-        api().post("proposals", f"/proposals/{proposal_id}/support", token=token())
+        proposals_api.support_proposal(proposal_id, token=token())
         flash(_("Dziękujemy, poparłeś(-aś) ten projekt."), "success")
     except ApiError as exc:
         flash(exc.message(), "error")

@@ -6,17 +6,18 @@ from flask import Blueprint, redirect, render_template, request, session
 
 from ..api import ServiceUnavailable
 from ..i18n import LANGUAGES
+from ..clients import consultation_api, proposals_api
 from . import consultations as consultation_views
-from .common import PUBLIC_S, api, phase_name, safe_next
+from .common import PUBLIC_S, phase_name, safe_next
 
 bp = Blueprint("site", __name__)
 
 
 def editions_with_phases() -> list[dict]:
-    editions = api().get("proposals", "/editions", cache_s=PUBLIC_S)
+    editions = proposals_api.editions(cache_s=PUBLIC_S)
     out = []
     for edition in editions:
-        schedule = api().get("proposals", f"/editions/{edition['id']}/schedule", cache_s=PUBLIC_S)
+        schedule = proposals_api.schedule(edition['id'], cache_s=PUBLIC_S)
         current = next((p for p in schedule["phases"] if p["phase"] == schedule["current_phase"]), None)
         out.append({**edition, "phase_label": phase_name(schedule["current_phase"]), "current": current,
                     "phases": schedule["phases"]})
@@ -30,7 +31,7 @@ def editions_with_phases() -> list[dict]:
 def home():
     editions = editions_with_phases()
     try:
-        consultations = api().get("consultation", "/consultations")
+        consultations = consultation_api.consultations()
     except ServiceUnavailable:
         consultations = None  # the budget pages still work when consultations do not answer
     return render_template("home.html", editions=editions, consultations=consultations,

@@ -1,0 +1,89 @@
+"""voting-svc: the frozen ballot, casting a vote, receipts and their proofs, paper cards, closing the voting, turnout
+and results.
+
+Each function is one request to the service, named for what it does; the path is written here and nowhere
+else in the site. Every function takes the options of `Api.call` (`token`: the signed-in person's own, `json`,
+`params`, `headers`, `raw`, `timeout`), and a GET also `cache_s` — how long a public answer may be reused
+(api.PublicCache)."""
+
+from __future__ import annotations
+
+from ._service import Service
+
+_service = Service("voting")
+
+
+def audit(**options):
+    return _service.get("/audit", **options)
+
+
+def ballot(edition_id, **options):
+    return _service.get(f"/editions/{edition_id}/ballot", **options)
+
+
+def check_ballot(edition_id, **options):
+    return _service.send("POST", f"/editions/{edition_id}/ballot/check", **options)
+
+
+def close_voting(edition_id, **options):
+    return _service.send("POST", f"/editions/{edition_id}/close", **options)
+
+
+def closure(edition_id, **options):
+    return _service.get(f"/editions/{edition_id}/close", **options)
+
+
+def outages(edition_id, **options):
+    return _service.get(f"/editions/{edition_id}/outages", **options)
+
+
+def hand_out_paper_card(edition_id, **options):
+    return _service.send("POST", f"/editions/{edition_id}/paper-cards", **options)
+
+
+def paper_cards(edition_id, **options):
+    return _service.get(f"/editions/{edition_id}/paper-cards", **options)
+
+
+def key_in_paper_card(edition_id, card_number, **options):
+    return _service.send("POST", f"/editions/{edition_id}/paper-cards/{card_number}/entries", **options)
+
+
+def mark_paper_card_invalid(edition_id, card_number, **options):
+    return _service.send("POST", f"/editions/{edition_id}/paper-cards/{card_number}/invalid", **options)
+
+
+def resolve_paper_card(edition_id, card_number, **options):
+    return _service.send("POST", f"/editions/{edition_id}/paper-cards/{card_number}/resolution", **options)
+
+
+def receipt_effect(edition_id, receipt, **options):
+    return _service.get(f"/editions/{edition_id}/receipts/{receipt}/effect", **options)
+
+
+def receipt_proof(edition_id, receipt, **options):
+    return _service.get(f"/editions/{edition_id}/receipts/{receipt}/proof", **options)
+
+
+def publish_results(edition_id, **options):
+    return _service.send("POST", f"/editions/{edition_id}/results", **options)
+
+
+def results(edition_id, **options):
+    return _service.get(f"/editions/{edition_id}/results", **options)
+
+
+def turnout(edition_id, **options):
+    return _service.get(f"/editions/{edition_id}/turnout", **options)
+
+
+def turnout_by_age_band(edition_id, **options):
+    return _service.get(f"/editions/{edition_id}/turnout/age-bands", **options)
+
+
+def cast_vote(edition_id, **options):
+    return _service.send("POST", f"/editions/{edition_id}/votes", **options)
+
+
+def my_vote(edition_id, **options):
+    return _service.get(f"/editions/{edition_id}/votes/mine", **options)
