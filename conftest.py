@@ -39,7 +39,7 @@ os.environ.setdefault("GLOS_TEST_CHASSIS_DATABASE_URL",
 LAYERS = ("unit", "service")
 
 # Platform tests that change the shared test stack (or the fault profile's), so nothing may run beside them:
-# `./glos test` runs the rest of the platform layer two at a time (pytest-xdist) and then these, one after
+# `./glos test` runs the rest of the platform layer three at a time (pytest-xdist) and then these, one after
 # another.
 EXCLUSIVE = {
     "services/tests/test_outbox_and_consumer.py": "kills the test stack's broker",
@@ -49,12 +49,17 @@ EXCLUSIVE = {
     "tests/test_openapi_conformance.py": "fuzzes every endpoint, up to the gateway's limits",
     "tests/test_voting_outage_and_extension.py": "kills the test stack's broker",
 }
+# Platform tests on the fault profile's own stack (its three brokers, its services; ports apart from the test
+# stack's): `./glos test` runs them one after the other beside the exclusive tests above, which mostly wait on
+# the test stack (a broker coming back, a fuzzer's round trips) and leave the machine's cores half idle. Each takes
+# the fault profile's lock (fixture `fault_profile`), so the two never run at once however they are started.
+OWN_STACK = ("voting-svc/tests/test_vote_path_faults.py", "services/tests/test_three_broker_cluster.py")
+
 # The longest files first, longest first, so that no long test starts near the end and leaves the other worker
 # idle (`./glos test` turns off pytest-xdist's own reordering, which puts files with many tests first): the
 # Katowice 2020 edition (the vote path at full load), voting-svc's fault test (on a stack of its own), then the
 # longest walks. Figures from a clean-clone run, in seconds.
-LONG = ("tests/test_katowice_2020_full_edition.py",                 # 254
-        "voting-svc/tests/test_vote_path_faults.py",                 # 196
+LONG = ("tests/test_katowice_2020_full_edition.py",                 # 312
         "web/tests/test_site_consultation_staff.py",                 # 81
         "web/tests/test_site_office_paper.py",                       # 74
         "proposals-svc/tests/test_edition_walk.py",                  # 66
@@ -62,16 +67,13 @@ LONG = ("tests/test_katowice_2020_full_edition.py",                 # 254
         "web/tests/test_site_office_edition_walk.py",                # 62
         "consultation-svc/tests/test_consultation_walk.py",          # 60
         "voting-svc/tests/test_receipts_and_recomputation.py")       # 117 in three tests
-# The fault profile's own three-broker cluster: after everything else (the fault test uses the same ports; the
-# two take the fault profile's lock, so they never run at once).
-LAST = ("services/tests/test_three_broker_cluster.py",)
 
 
 def _run_order(item) -> tuple:
     relative = Path(str(item.path)).relative_to(REPO).as_posix()
     if relative in LONG:
         return (0, LONG.index(relative))
-    return (2, 0) if relative in LAST else (1, 0)
+    return (2, OWN_STACK.index(relative)) if relative in OWN_STACK else (1, 0)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -83,6 +85,8 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(getattr(pytest.mark, layer))
         if relative.as_posix() in EXCLUSIVE:
             item.add_marker(pytest.mark.exclusive)
+        if relative.as_posix() in OWN_STACK:
+            item.add_marker(pytest.mark.own_stack)
         if relative.as_posix() in LONG:
             item.add_marker(pytest.mark.long)
     # stable: every pytest-xdist worker sorts the same way, as its scheduler requires
