@@ -574,6 +574,9 @@ def service_env(p: Profile, brokers: int | None = None) -> dict[str, str]:
     if p.name == "test":
         # short lockouts, so that the tests can watch one expire
         env.update({"IDENTITY_LOCKOUT_BASE_S": "2", "IDENTITY_LOCKOUT_MAX_S": "6"})
+    if p.name in ("test", "fault"):
+        # the tests' accounts and logins hashed at argon2's lowest cost (identity_svc.service says why)
+        env["IDENTITY_ARGON2_LOW_COST_FOR_TESTS"] = "1"
     for svc in SERVICES:
         env[f"{svc.upper()}_DATABASE_URL"] = p.database_url(svc)
         env[f"{svc.upper()}_PORT"] = str(p.service_port(svc))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 import uuid
 from datetime import UTC, datetime
 
+import argon2.profiles
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,7 +20,22 @@ from glos_chassis.errors import Problem
 from .keys import active_private_key
 from .models import Account
 
-hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+# The test stack's own switch: argon2-cffi's cheapest parameters (its `profiles.CHEAPEST`, "for tests") instead of
+# its recommended ones (RFC 9106: 64 MiB, 3 passes — ~0.17 CPU-s a hash here). A full test run makes and logs
+# into a few hundred accounts and spent minutes of CPU on hashing alone. The hashes are still argon2id, checked
+# by the same code; the dev stack, docker-compose.yml and k8s/ never set this.
+LOW_COST_FOR_TESTS = "IDENTITY_ARGON2_LOW_COST_FOR_TESTS"
+
+
+def _hasher() -> PasswordHasher:
+    if os.environ.get(LOW_COST_FOR_TESTS) == "1":
+        logging.getLogger(__name__).warning("%s=1: passwords hashed at the lowest cost (tests only)",
+                                            LOW_COST_FOR_TESTS)
+        return PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+    return PasswordHasher()  # argon2id with the library's recommended parameters
+
+
+hasher = _hasher()
 # Verifying against this when the account does not exist keeps the timing the same.
 _DUMMY_HASH = hasher.hash("not-a-real-password-just-timing")
 
