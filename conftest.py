@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import requests
 
 REPO = Path(__file__).resolve().parent
 sys.path.insert(0, str(REPO / "devstack"))
@@ -57,9 +56,11 @@ OWN_STACK = ("voting-svc/tests/test_vote_path_faults.py", "services/tests/test_t
 
 # The longest files first, longest first, so that no long test starts near the end and leaves the other worker
 # idle (`./glos test` turns off pytest-xdist's own reordering, which puts files with many tests first): the
-# Katowice 2020 edition (the vote path at full load), voting-svc's fault test (on a stack of its own), then the
+# Katowice 2020 edition (the vote path at full load), the backup and restore test beside its start, then the
 # longest walks. Figures from a clean-clone run, in seconds.
 LONG = ("tests/test_katowice_2020_full_edition.py",                 # 312
+        # beside Katowice's first minutes, before its 44,075 ballots fill the vote log the rebuild replays
+        "voting-svc/tests/test_backup_restore.py",                   # 88 early, 176 late
         "web/tests/test_site_consultation_staff.py",                 # 81
         "web/tests/test_site_office_paper.py",                       # 74
         "proposals-svc/tests/test_edition_walk.py",                  # 66
