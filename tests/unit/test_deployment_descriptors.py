@@ -144,3 +144,12 @@ def test_every_https_deployment_sends_hsts_and_gives_the_site_a_host_prefixed_se
     # every gateway answer carries it: both header sets every location includes send it
     for headers in ("security_headers.conf", "web_headers.conf"):
         assert "add_header Strict-Transport-Security $glos_hsts always;" in (REPO / "gateway" / headers).read_text()
+
+
+def test_a_person_s_login_limit_is_two_a_second_wherever_glos_is_deployed():
+    """The gateway's login zone takes LOGIN_RATE from its environment: the image says 2r/s, and neither Compose
+    nor Kubernetes changes it (only the dev stack's test profile allows its one-address suite more)."""
+    assert "rate=${LOGIN_RATE};" in (REPO / "gateway" / "nginx.conf.template").read_text()
+    assert "LOGIN_RATE=2r/s" in (REPO / "gateway" / "Dockerfile").read_text()
+    deployed = [REPO / "docker-compose.yml", *sorted((REPO / "k8s").rglob("*.yaml"))]
+    assert [p.name for p in deployed if "LOGIN_RATE" in p.read_text(encoding="utf-8")] == []

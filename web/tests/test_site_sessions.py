@@ -39,9 +39,16 @@ def post(browser: requests.Session, url: str, data: dict, **kwargs) -> requests.
     return answer
 
 
+def login_page(gateway: str, browser: requests.Session) -> requests.Response:
+    """The login form, come back to until the gateway's login limit (which covers the page too, and which every
+    test of the suite shares from 127.0.0.1) lets it through — as a person reloads a "too many attempts" page."""
+    return wait_until(lambda: (r := browser.get(f"{gateway}/konto/logowanie", timeout=15)).status_code != 429 and r,
+                      timeout=60, interval=1, message="the login page past the gateway's login limit")
+
+
 def log_in(gateway: str, browser: requests.Session, email: str, password: str = PASSWORD, next_: str = "") -> \
         requests.Response:
-    form = browser.get(f"{gateway}/konto/logowanie", timeout=15)
+    form = login_page(gateway, browser)
     answer = post(browser, f"{gateway}/konto/logowanie",
                   {"csrf_token": csrf_of(form), "email": email, "password": password, "next": next_})
     assert answer.status_code == 302, answer.text[:500]
@@ -147,7 +154,7 @@ def test_an_unsafe_next_is_replaced_by_the_default_page_never_a_500(gateway, tar
     assert switched.status_code == 302 and switched.headers["Location"] == "/"
     assert "x=1" not in switched.headers.get("Set-Cookie", "")
     browser = requests.Session()
-    form = browser.get(f"{gateway}/konto/logowanie", timeout=15)
+    form = login_page(gateway, browser)
     email = new_account()
     answer = post(browser, f"{gateway}/konto/logowanie?next={target}",
                   {"csrf_token": csrf_of(form), "email": email, "password": PASSWORD})
@@ -157,9 +164,7 @@ def test_an_unsafe_next_is_replaced_by_the_default_page_never_a_500(gateway, tar
 
 def test_the_dev_stack_s_plain_http_cookie_is_httponly_and_samesite(gateway):
     browser = requests.Session()
-    # the login page is under the gateway's login limit, shared by the whole suite: come back until it answers
-    page = wait_until(lambda: (r := browser.get(f"{gateway}/konto/logowanie", timeout=15)).status_code != 429 and r,
-                      timeout=30, interval=1, message="the login page past the gateway's login limit")
+    page = login_page(gateway, browser)
     assert page.status_code == 200, page.status_code
     header = page.headers["Set-Cookie"]
     assert header.startswith(f"{COOKIE}=") and "HttpOnly" in header and "SameSite=Lax" in header
