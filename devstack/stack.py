@@ -599,7 +599,15 @@ CITY_DISTRICTS = REPO / "devstack" / "city-districts.txt"
 
 
 def start_services(p: Profile, services: tuple[str, ...] = SERVICES, timeout: float = 90) -> None:
-    """Migrate each service's database, then run its web process (gunicorn) and its worker."""
+    """Migrate each service's database, then run its web process (gunicorn) and its worker. Services already
+    running were migrated when they started: then it only waits until each answers (every pytest session of a
+    run asks for the services; five CLI processes each time cost ~10 CPU-seconds and, on a loaded machine, up
+    to a minute)."""
+    if all(_running_pid(p, name) for name in (*(f"{svc}-{part}" for svc in services for part in ("web", "worker")),
+                                               f"{WEB}-web")):
+        for svc in services + (WEB,):
+            wait_ready(p, svc, timeout)
+        return
     env = {**os.environ, **service_env(p), "PYTHONUNBUFFERED": "1"}
     for svc in services:
         migrate = subprocess.run([str(VENV_BIN / f"{svc}-svc"), "migrate"], env=env, capture_output=True, text=True)
