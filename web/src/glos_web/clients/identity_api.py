@@ -8,17 +8,17 @@ else in the site. Every function takes the options of `Api.call` (`token`: the s
 
 from __future__ import annotations
 
-from ._service import Service
+from ._service import Service, segment
 
 _service = Service("identity")
 
 
-def give_role(account_path, **options):
-    return _service.send("POST", f"/accounts/{account_path}/roles", **options)
+def give_role(account_id, **options):
+    return _service.send("POST", f"/accounts/{segment(account_id)}/roles", **options)
 
 
-def take_role(account_path, role, **options):
-    return _service.send("DELETE", f"/accounts/{account_path}/roles/{role}", **options)
+def take_role(account_id, role, **options):
+    return _service.send("DELETE", f"/accounts/{segment(account_id)}/roles/{segment(role)}", **options)
 
 
 def audit(**options):
@@ -34,7 +34,7 @@ def import_census(**options):
 
 
 def census_import(import_id, **options):
-    return _service.get(f"/census/imports/{import_id}", **options)
+    return _service.get(f"/census/imports/{segment(import_id)}", **options)
 
 
 def census_population(**options):
@@ -46,15 +46,15 @@ def districts(**options):
 
 
 def take_credential(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/credential", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/credential", **options)
 
 
 def issue_credential_on_behalf(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/credential/on-behalf", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/credential/on-behalf", **options)
 
 
 def status_credential(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/credential/status", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/credential/status", **options)
 
 
 def log_out(**options):
@@ -95,7 +95,7 @@ def my_resident_record(**options):
 
 
 def unsubscribe(unsubscribe_token, **options):
-    return _service.send("POST", f"/notifications/unsubscribe/{unsubscribe_token}", **options)
+    return _service.send("POST", f"/notifications/unsubscribe/{segment(unsubscribe_token)}", **options)
 
 
 def request_password_reset(**options):
@@ -118,12 +118,12 @@ def find_resident(**options):
     return _service.send("POST", "/residents/lookup", **options)
 
 
-def verify_foreign_resident(account_path, **options):
-    return _service.send("POST", f"/residents/{account_path}/foreigner-verification", **options)
+def verify_foreign_resident(account_id, **options):
+    return _service.send("POST", f"/residents/{segment(account_id)}/foreigner-verification", **options)
 
 
-def verify_in_person(account_path, **options):
-    return _service.send("POST", f"/residents/{account_path}/in-person-verification", **options)
+def verify_in_person(account_id, **options):
+    return _service.send("POST", f"/residents/{segment(account_id)}/in-person-verification", **options)
 
 
 def staff(**options):

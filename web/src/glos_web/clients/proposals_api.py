@@ -8,7 +8,7 @@ else in the site. Every function takes the options of `Api.call` (`token`: the s
 
 from __future__ import annotations
 
-from ._service import Service
+from ._service import Service, segment
 
 _service = Service("proposals")
 
@@ -22,7 +22,7 @@ def departments(**options):
 
 
 def department_proposals(department_code, **options):
-    return _service.get(f"/departments/{department_code}/proposals", **options)
+    return _service.get(f"/departments/{segment(department_code)}/proposals", **options)
 
 
 def create_edition(**options):
@@ -42,91 +42,92 @@ def rules_vocabulary(**options):
 
 
 def edition(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}", **options)
+    return _service.get(f"/editions/{segment(edition_id)}", **options)
 
 
 def area_outlines(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/area-outlines", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/area-outlines", **options)
 
 
 def replace_area_outlines(edition_id, **options):
-    return _service.send("PUT", f"/editions/{edition_id}/area-outlines", **options)
+    return _service.send("PUT", f"/editions/{segment(edition_id)}/area-outlines", **options)
 
 
 def add_area(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/areas", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/areas", **options)
 
 
 def areas(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/areas", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/areas", **options)
 
 
 def import_pabulib_area(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/areas/pabulib", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/areas/pabulib", **options)
 
 
 def freeze_ballot(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/ballot", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/ballot", **options)
 
 
 def conflicts(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/conflicts", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/conflicts", **options)
 
 
 def check_conflicts(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/conflicts/check", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/conflicts/check", **options)
 
 
 def resolve_conflict(edition_id, conflict_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/conflicts/{conflict_id}/resolution", **options)
+    return _service.send(
+        "POST", f"/editions/{segment(edition_id)}/conflicts/{segment(conflict_id)}/resolution", **options)
 
 
 def lists(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/lists", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/lists", **options)
 
 
 def publish_lists(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/lists", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/lists", **options)
 
 
 def change_phase(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/phase", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/phase", **options)
 
 
 def proposals(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/proposals", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/proposals", **options)
 
 
 def start_proposal(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/proposals", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/proposals", **options)
 
 
 def my_proposals(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/proposals/mine", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/proposals/mine", **options)
 
 
 def change_schedule(edition_id, **options):
-    return _service.send("PUT", f"/editions/{edition_id}/schedule", **options)
+    return _service.send("PUT", f"/editions/{segment(edition_id)}/schedule", **options)
 
 
 def schedule(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/schedule", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/schedule", **options)
 
 
 def extend_voting(edition_id, **options):
-    return _service.send("POST", f"/editions/{edition_id}/voting-extensions", **options)
+    return _service.send("POST", f"/editions/{segment(edition_id)}/voting-extensions", **options)
 
 
 def set_voting_rules(edition_id, **options):
-    return _service.send("PUT", f"/editions/{edition_id}/voting-rules", **options)
+    return _service.send("PUT", f"/editions/{segment(edition_id)}/voting-rules", **options)
 
 
 def voting_rules(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/voting-rules", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/voting-rules", **options)
 
 
 def work_waiting(edition_id, **options):
-    return _service.get(f"/editions/{edition_id}/work", **options)
+    return _service.get(f"/editions/{segment(edition_id)}/work", **options)
 
 
 def implementations(**options):
@@ -134,96 +135,97 @@ def implementations(**options):
 
 
 def implementation(implementation_id, **options):
-    return _service.get(f"/implementations/{implementation_id}", **options)
+    return _service.get(f"/implementations/{segment(implementation_id)}", **options)
 
 
 def assign_implementation(implementation_id, **options):
-    return _service.send("POST", f"/implementations/{implementation_id}/assignment", **options)
+    return _service.send("POST", f"/implementations/{segment(implementation_id)}/assignment", **options)
 
 
 def report_implementation_progress(implementation_id, **options):
-    return _service.send("POST", f"/implementations/{implementation_id}/updates", **options)
+    return _service.send("POST", f"/implementations/{segment(implementation_id)}/updates", **options)
 
 
 def change_proposal(proposal_id, **options):
-    return _service.send("PATCH", f"/proposals/{proposal_id}", **options)
+    return _service.send("PATCH", f"/proposals/{segment(proposal_id)}", **options)
 
 
 def proposal(proposal_id, **options):
-    return _service.get(f"/proposals/{proposal_id}", **options)
+    return _service.get(f"/proposals/{segment(proposal_id)}", **options)
 
 
 def appeal(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/appeals", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/appeals", **options)
 
 
 def appeals(proposal_id, **options):
-    return _service.get(f"/proposals/{proposal_id}/appeals", **options)
+    return _service.get(f"/proposals/{segment(proposal_id)}/appeals", **options)
 
 
 def decide_appeal(proposal_id, appeal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/appeals/{appeal_id}/decision", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/appeals/{segment(appeal_id)}/decision", **options)
 
 
 def assign_proposal(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/assignment", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/assignment", **options)
 
 
 def attach(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/attachments", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/attachments", **options)
 
 
 def attachments(proposal_id, **options):
-    return _service.get(f"/proposals/{proposal_id}/attachments", **options)
+    return _service.get(f"/proposals/{segment(proposal_id)}/attachments", **options)
 
 
 def change_requests(proposal_id, **options):
-    return _service.get(f"/proposals/{proposal_id}/change-requests", **options)
+    return _service.get(f"/proposals/{segment(proposal_id)}/change-requests", **options)
 
 
 def request_changes(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/change-requests", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/change-requests", **options)
 
 
 def answer_change_request(proposal_id, request_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/change-requests/{request_id}/response", **options)
+    return _service.send(
+        "POST", f"/proposals/{segment(proposal_id)}/change-requests/{segment(request_id)}/response", **options)
 
 
 def verify_formally(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/formal-verification", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/formal-verification", **options)
 
 
 def review(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/reviews", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/reviews", **options)
 
 
 def reviews(proposal_id, **options):
-    return _service.get(f"/proposals/{proposal_id}/reviews", **options)
+    return _service.get(f"/proposals/{segment(proposal_id)}/reviews", **options)
 
 
 def score(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/scoring", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/scoring", **options)
 
 
 def submit(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/submission", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/submission", **options)
 
 
 def support(proposal_id, **options):
-    return _service.get(f"/proposals/{proposal_id}/support", **options)
+    return _service.get(f"/proposals/{segment(proposal_id)}/support", **options)
 
 
 def support_proposal(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/support", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/support", **options)
 
 
 def propose_terms(proposal_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/terms", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/terms", **options)
 
 
 def terms(proposal_id, **options):
-    return _service.get(f"/proposals/{proposal_id}/terms", **options)
+    return _service.get(f"/proposals/{segment(proposal_id)}/terms", **options)
 
 
 def answer_terms(proposal_id, terms_id, **options):
-    return _service.send("POST", f"/proposals/{proposal_id}/terms/{terms_id}/response", **options)
+    return _service.send("POST", f"/proposals/{segment(proposal_id)}/terms/{segment(terms_id)}/response", **options)
