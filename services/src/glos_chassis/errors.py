@@ -163,8 +163,11 @@ def _handle_http_exception(exc: HTTPException) -> Response:
                 errors.extend(flatten_field_errors({"_schema": messages}, location))
     english = wants_english()
     if status == 422 and errors:
-        detail = ("The request has invalid fields; see errors." if english
-                  else "Żądanie zawiera nieprawidłowe pola; szczegóły w errors.")
+        # the fields' own messages, in the request's language: a client that shows one sentence (the office
+        # console beside a button) shows what is wrong, not a pointer to `errors` written for programs
+        detail = " ".join(dict.fromkeys(str(e["message"]) for e in errors if e.get("message"))) or (
+            "The request has invalid fields; see errors." if english
+            else "Żądanie zawiera nieprawidłowe pola; szczegóły w errors.")
         return problem_response(422, detail, type_="https://glos.pl/problems/validation", errors=errors)
     malformed = data.get("messages", {}).get("json") == ["Invalid JSON body."]  # webargs' wording
     if status == 400 and (malformed or "JSON" in (exc.description or "")):

@@ -19,11 +19,6 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 SERVICES = ("identity", "proposals", "voting", "consultation")
-VALIDATION = "https://glos.pl/problems/validation"
-# glos_chassis.errors' sentence for a request its schema refused, in both languages (a service's own refusal of
-# the same type says what is wrong in its own words, and keeps them)
-SCHEMA_REFUSAL = ("Żądanie zawiera nieprawidłowe pola; szczegóły w errors.",
-                  "The request has invalid fields; see errors.")
 
 
 @dataclass
@@ -36,11 +31,7 @@ class ApiError(Exception):
     body: dict = field(default_factory=dict)
 
     def message(self) -> str:
-        """The service's own sentence; it is in the page's language, because the request said which. For a
-        schema's refusal ("the request has invalid fields; see errors") that sentence is written for programs:
-        a person reads what is wrong with each field instead (a page without the field beside it shows this)."""
-        if self.type == VALIDATION and self.errors and self.detail in SCHEMA_REFUSAL:
-            return " ".join(dict.fromkeys(self.field_errors().values()))
+        """The service's own sentence; it is in the page's language, because the request said which."""
         return self.detail or self.title
 
     def field_errors(self) -> dict[str, str]:

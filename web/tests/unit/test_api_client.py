@@ -76,18 +76,3 @@ def test_a_post_is_not_sent_twice_when_the_service_may_have_read_it(service):
         with pytest.raises(ServiceUnavailable):
             api.post("proposals", "/editions", json={})  # the page says "try again"; never a silent double
 
-
-def test_a_schema_refusal_reads_as_what_is_wrong_with_each_field_not_as_see_errors():
-    """A page that shows a refusal as one message (a staff action on the console) gets the fields' own messages
-    for a schema refusal — "Żądanie zawiera nieprawidłowe pola; szczegóły w errors" is written for programs."""
-    from glos_web.api import VALIDATION, ApiError
-
-    refused = ApiError(status=422, title="Unprocessable Entity", type=VALIDATION,
-                       detail="Żądanie zawiera nieprawidłowe pola; szczegóły w errors.",
-                       errors=[{"location": "json", "field": "stem", "message": "Długość: od 3 do 100 znaków."},
-                               {"location": "json", "field": "stem", "message": "Długość: od 3 do 100 znaków."}])
-    assert refused.message() == "Długość: od 3 do 100 znaków."
-    own = ApiError(status=422, title="Unprocessable Entity", type=VALIDATION,
-                   detail="Rdzeń słowa może mieć tylko litery (co najmniej 3), bez spacji i znaków.",
-                   errors=[{"location": "json", "field": "stem", "message": "Tylko litery."}])
-    assert own.message() == "Rdzeń słowa może mieć tylko litery (co najmniej 3), bez spacji i znaków."
