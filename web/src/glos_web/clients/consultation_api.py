@@ -1,9 +1,5 @@
-"""consultation-svc: consultations, their documents and comments, surveys, meetings, moderation and the report.
-
-Each function is one request to the service, named for what it does; the path is written here and nowhere
-else in the site. Every function takes the options of `Api.call` (`token`: the signed-in person's own, `json`,
-`params`, `headers`, `raw`, `timeout`), and a GET also `cache_s` — how long a public answer may be reused
-(api.PublicCache)."""
+"""consultation-svc: consultations, their documents and comments, surveys, meetings, moderation and the report. Its
+requests as functions (the package says how they are called)."""
 
 from __future__ import annotations
 

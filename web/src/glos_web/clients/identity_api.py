@@ -1,10 +1,5 @@
 """identity-svc: accounts and logins, residents and their verification, staff roles, the census register, voting
-credentials and e-mail notifications.
-
-Each function is one request to the service, named for what it does; the path is written here and nowhere
-else in the site. Every function takes the options of `Api.call` (`token`: the signed-in person's own, `json`,
-`params`, `headers`, `raw`, `timeout`), and a GET also `cache_s` — how long a public answer may be reused
-(api.PublicCache)."""
+credentials and e-mail notifications. Its requests as functions (the package says how they are called)."""
 
 from __future__ import annotations
 

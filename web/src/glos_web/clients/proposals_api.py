@@ -1,10 +1,5 @@
 """proposals-svc: editions, their areas, schedules and rules, proposals from draft to verdict, appeals, lists, the
-ballot's freezing, and what became of the winners.
-
-Each function is one request to the service, named for what it does; the path is written here and nowhere
-else in the site. Every function takes the options of `Api.call` (`token`: the signed-in person's own, `json`,
-`params`, `headers`, `raw`, `timeout`), and a GET also `cache_s` — how long a public answer may be reused
-(api.PublicCache)."""
+ballot's freezing, and what became of the winners. Its requests as functions (the package says how they are called)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
 """voting-svc: the frozen ballot, casting a vote, receipts and their proofs, paper cards, closing the voting, turnout
-and results.
-
-Each function is one request to the service, named for what it does; the path is written here and nowhere
-else in the site. Every function takes the options of `Api.call` (`token`: the signed-in person's own, `json`,
-`params`, `headers`, `raw`, `timeout`), and a GET also `cache_s` — how long a public answer may be reused
-(api.PublicCache)."""
+and results. Its requests as functions (the package says how they are called)."""
 
 from __future__ import annotations
 
