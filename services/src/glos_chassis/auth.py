@@ -13,7 +13,10 @@ classic key-confusion attack) fail before any signature is checked.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+import json
 from dataclasses import dataclass
 
 import jwt
@@ -51,10 +54,7 @@ class TokenVerifier:
 
     def verify(self, token: str, *, audience: str | None = None) -> dict:
         """The token's claims, or `Problem(401)` saying why not (never which key or secret)."""
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
-            raise _unauthorized("Token jest nieczytelny.", "The token is malformed.") from None
+        header = _unverified_header(token)
         if header.get("alg") not in ALGORITHMS:
             raise _unauthorized("Niedozwolony algorytm podpisu tokenu.", "Token signing algorithm not allowed.")
         kid = header.get("kid")
@@ -81,6 +81,20 @@ class TokenVerifier:
             raise _unauthorized("Podpis tokenu jest nieprawidłowy.", "Invalid token signature.") from None
         except jwt.PyJWTError as exc:
             raise _unauthorized("Token jest nieprawidłowy.", f"Invalid token: {exc}") from None
+
+
+def _unverified_header(token: str) -> dict:
+    """The header's claims, read only to choose the key; `jwt.decode` then checks the whole token, header
+    included. Not `jwt.get_unverified_header`: it validates every character of all three segments in Python,
+    and decode does that again — on the vote path that doubled the token's cost (~40 µs of ~110 per vote)."""
+    segment = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error):  # bad base64, bad UTF-8 or bad JSON
+        header = None
+    if not isinstance(header, dict):
+        raise _unauthorized("Token jest nieczytelny.", "The token is malformed.")
+    return header
 
 
 def _unauthorized(pl: str, en: str) -> Problem:

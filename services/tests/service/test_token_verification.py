@@ -65,6 +65,24 @@ def test_garbage_token(call):
     assert_rejected(call("not.a.jwt"))
 
 
+@pytest.mark.parametrize("header", [
+    b64url(b"[]"),  # JSON, but not an object
+    b64url(b"\xff\xfe{}"),  # not UTF-8
+    "",
+])
+def test_a_malformed_header_is_refused_as_unreadable(call, keys, header):
+    _, payload, signature = keys.token("mieszkaniec", ["resident"]).split(".")
+    assert "nieczytelny" in assert_rejected(call(f"{header}.{payload}.{signature}"))["detail"]
+
+
+def test_a_header_read_leniently_is_still_checked_whole(call, keys):
+    """The header is read only to choose the key; a genuine token with junk added to its header segment (that
+    base64 decoding alone would skip) fails the full check of the token."""
+    header, payload, signature = keys.token("mieszkaniec", ["resident"]).split(".")
+    assert_rejected(call(f"{header}!.{payload}.{signature}"))
+    assert_rejected(call(f"e30!!.{payload}.{signature}"))  # {} and junk: no algorithm, no key
+
+
 def test_wrong_signature(call, keys, claims):
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     body = assert_rejected(call(jwt.encode(claims(), other, algorithm="RS256", headers={"kid": keys.kid})))

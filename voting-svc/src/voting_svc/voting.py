@@ -29,10 +29,12 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.partitioner.default import murmur2
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from glos_chassis import age_bands
 from glos_chassis.canonical import sha256_hex
@@ -54,6 +56,8 @@ SETTLE_WAIT_S = 3.0
 ORPHAN_AFTER_S = 20.0
 # A holder that took this long between its claim and its append (a paused process) does not append any more.
 APPEND_BY_S = 6.0
+# How long the acknowledgements of a process's votes are gathered before they are written together.
+ACK_GATHER_S = 0.02
 
 
 class VoteLog:
@@ -125,15 +129,18 @@ class VoteLog:
 
 # --------------------------------------------------------------------------- claims (PostgreSQL)
 
-_CLAIM_FIRST = text("""
+# The one statement every vote makes, sent by psycopg itself (a server-side prepared statement after a few
+# uses) rather than through SQLAlchemy: measured 81 against 187 µs of CPU in the web process per vote.
+_CLAIM_FIRST = """
     INSERT INTO vote_claims (edition_id, voter_key, receipt, idempotency_key, ballot_sha256, channel, cast_at,
                              state, claimed_at)
-    SELECT :edition_id, :voter_key, :receipt, :idem, :sha, :channel, t.cast_at, 'pending', t.now
-    FROM (SELECT clock_timestamp() AS now, coalesce(CAST(:cast_at AS timestamptz), clock_timestamp()) AS cast_at) t
+    SELECT %(edition_id)s, %(voter_key)s, %(receipt)s, %(idem)s, %(sha)s, %(channel)s, t.cast_at, 'pending', t.now
+    FROM (SELECT clock_timestamp() AS now,
+                 coalesce(CAST(%(cast_at)s AS timestamptz), clock_timestamp()) AS cast_at) t
     WHERE NOT EXISTS (SELECT 1 FROM edition_closures c
-                      WHERE c.edition_id = :edition_id AND c.closed_at <= t.cast_at)
+                      WHERE c.edition_id = %(edition_id)s AND c.closed_at <= t.cast_at)
     ON CONFLICT (edition_id, voter_key) DO NOTHING
-    RETURNING cast_at""")
+    RETURNING cast_at"""
 
 _CLAIM_REVOTE = text("""
     UPDATE vote_claims v SET
@@ -189,6 +196,22 @@ class Claims:
         with self.engine.connect() as conn:
             return conn.execute(statement, params).first()
 
+    def claim_first(self, **params) -> datetime | None:
+        """The voter's first claim in the edition: its cast time, or None if the voter key has a claim already
+        or the voting is closed. On a pooled connection of the same engine, used by psycopg directly."""
+        conn = self.engine.raw_connection()
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(_CLAIM_FIRST, params)
+                row = cursor.fetchone()
+        except psycopg.OperationalError as exc:
+            conn.invalidate()  # a broken connection is not handed to the next vote
+            # the chassis answers SQLAlchemy's OperationalError with a 503 (Retry-After), as for any statement
+            raise OperationalError("claim", None, exc, hide_parameters=True) from None
+        finally:
+            conn.close()  # back to the pool (an invalidated one is discarded)
+        return row and row[0]
+
     def acknowledge(self, edition_id, voter_key: str, receipt: str) -> None:
         with self._wake:
             self._pending.append((edition_id, voter_key, receipt))
@@ -206,6 +229,10 @@ class Claims:
             with self._wake:
                 while not self._pending:
                     self._wake.wait()
+            # gather what the other threads acknowledge meanwhile: one statement for a few dozen votes
+            # instead of one for every two (the receipt does not wait for this)
+            time.sleep(ACK_GATHER_S)
+            with self._wake:
                 batch, self._pending = self._pending, []
             try:
                 self._write(batch)
@@ -254,10 +281,11 @@ def cast(claims: Claims, vote_log: VoteLog, ballot, credential: VoterCredential,
     for _ in range(4):  # a claim released under us (an orphan settled) is tried again as the first
         receipt = secrets.token_hex(16)
         started = time.monotonic()
-        row = claims.one(_CLAIM_FIRST, edition_id=edition_id, voter_key=voter_key, receipt=receipt,
-                   idem=idempotency_key, sha=sha, channel=credential.channel, cast_at=cast_at)
-        if row is not None:
-            answer = _receipt(receipt, edition_id, row.cast_at)
+        recorded_cast_at = claims.claim_first(edition_id=edition_id, voter_key=voter_key, receipt=receipt,
+                                              idem=idempotency_key, sha=sha, channel=credential.channel,
+                                              cast_at=cast_at)
+        if recorded_cast_at is not None:
+            answer = _receipt(receipt, edition_id, recorded_cast_at)
             _append_and_accept(claims, vote_log, credential, answer, normalised, started, idempotency_key)
             return answer, True
         existing = _settled(claims, edition_id, voter_key, idempotency_key)

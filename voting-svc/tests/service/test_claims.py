@@ -1,0 +1,59 @@
+"""The vote path's first claim (voting.Claims.claim_first) against the service's real PostgreSQL: one claim per
+voter key per edition, none once the voting is closed, and a connection that breaks under a vote is a 503
+(SQLAlchemy's OperationalError, which the chassis answers so) and is not handed to the next vote."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from voting_svc.voting import Claims
+
+
+@pytest.fixture
+def claims(svc):
+    claims = Claims(svc.database.url, pool_size=1)
+    yield claims
+    claims.engine.dispose()
+
+
+def claim(claims: Claims, edition_id, voter_key: str, cast_at=None):
+    return claims.claim_first(edition_id=edition_id, voter_key=voter_key, receipt=secrets.token_hex(16),
+                              idem=secrets.token_hex(8), sha="0" * 64, channel="online", cast_at=cast_at)
+
+
+def test_a_voter_key_is_claimed_once_per_edition(claims):
+    edition, other = uuid.uuid4(), uuid.uuid4()
+    before = datetime.now(UTC)
+    cast_at = claim(claims, edition, "klucz-1")
+    assert cast_at is not None and before - timedelta(seconds=5) <= cast_at <= datetime.now(UTC) + timedelta(seconds=5)
+    assert claim(claims, edition, "klucz-1") is None
+    assert claim(claims, other, "klucz-1") is not None  # another edition: its own claim
+    assert claims.one(text("SELECT count(*) AS n FROM vote_claims WHERE voter_key = 'klucz-1'")).n == 2
+
+
+def test_no_claim_once_the_voting_is_closed_except_a_card_handed_out_before(claims):
+    edition = uuid.uuid4()
+    closed_at = datetime.now(UTC) - timedelta(minutes=1)
+    claims.one(text("INSERT INTO edition_closures (edition_id, closed_at, closed_by) "
+                    "VALUES (:e, :t, 'koordynatorka') RETURNING 1"), e=edition, t=closed_at)
+    assert claim(claims, edition, "spozniony") is None
+    handed_out = closed_at - timedelta(hours=1)  # a paper card handed out while the voting was open
+    assert claim(claims, edition, "papierowy", cast_at=handed_out) == handed_out
+
+
+def test_a_connection_that_breaks_under_a_vote_is_a_503_and_is_replaced(claims, svc):
+    edition = uuid.uuid4()
+    assert claim(claims, edition, "pierwszy") is not None
+    with claims.engine.connect() as conn:  # the pool's one connection: find its server process
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with svc.database.engine.connect() as admin:
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    with pytest.raises(OperationalError):
+        claim(claims, edition, "drugi")
+    assert claim(claims, edition, "drugi") is not None  # a new connection, and the vote was not half-written
