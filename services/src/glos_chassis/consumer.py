@@ -30,7 +30,7 @@ from kafka import TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from marshmallow import ValidationError
-from sqlalchemy import Column, DateTime, MetaData, PrimaryKeyConstraint, String, Table, func
+from sqlalchemy import Column, DateTime, MetaData, PrimaryKeyConstraint, String, Table, func, text
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -81,6 +81,12 @@ class IdempotentConsumer:
         self.dlt = dead_letters or dead_letter_topic(group_id)
         self.batch_handler = batch_handler
         self._lag_reported_at = 0.0
+        self._record_processed = text(f"""
+            INSERT INTO {processed.name} (consumer_group, event_id, event_type)
+            SELECT :group, u.event_id, u.event_type
+            FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) AS u(event_id, event_type)
+            ON CONFLICT DO NOTHING
+            RETURNING event_id""").columns(event_id=processed.c.event_id.type)
 
     def poll_once(self, timeout_ms: int = 500, stop=None) -> int:
         """Handle one poll's worth of messages; returns how many were looked at."""
@@ -138,11 +144,11 @@ class IdempotentConsumer:
             with session_scope(self.session_factory) as session:
                 fresh_ids = set()
                 if envelopes:
-                    # executemany: one compiled statement whatever the batch size (see tally's _apply)
-                    fresh_ids = set(session.scalars(
-                        insert(self.processed).on_conflict_do_nothing().returning(self.processed.c.event_id),
-                        [{"consumer_group": self.group_id, "event_id": e.id, "event_type": e.type}
-                         for e in {e.id: e for e in reversed(envelopes)}.values()]))
+                    # one statement with the batch's ids as arrays: the server inserts them all in one go, and no
+                    # row costs Python its own parameters (executemany cost ~20 µs a row on the tally's path)
+                    unique = {e.id: e for e in reversed(envelopes)}.values()
+                    fresh_ids = set(session.scalars(self._record_processed, {
+                        "group": self.group_id, "ids": [e.id for e in unique], "types": [e.type for e in unique]}))
                 fresh, seen = [], set()
                 for e in envelopes:
                     if e.id in fresh_ids and e.id not in seen:

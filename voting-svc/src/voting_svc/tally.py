@@ -8,12 +8,13 @@ rule the recount replays.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime
 from dataclasses import dataclass, field
 
 from marshmallow import EXCLUDE, Schema, fields
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -98,6 +99,38 @@ def _record_row(vote: dict, status: str) -> dict:
             "channel": vote["channel"], "cast_at": vote["cast_at"], "status": status}
 
 
+# A poll's first ballots, written by one statement per table with the ballots' fields as arrays: the server
+# inserts them in one go, and no ballot costs Python a row of parameters of its own (executemany did, ~20 µs
+# a row and table on the last evening's hot path).
+_FIRST_BALLOTS = text("""
+    INSERT INTO votes (edition_id, voter_key, receipt, status, channel, parts, cast_at)
+    SELECT u.edition_id, u.voter_key, u.receipt, 'counted', u.channel, CAST(u.parts AS jsonb), u.cast_at
+    FROM unnest(CAST(:edition_ids AS uuid[]), CAST(:voter_keys AS text[]), CAST(:receipts AS text[]),
+                CAST(:channels AS text[]), CAST(:parts AS text[]), CAST(:cast_ats AS timestamptz[]))
+         AS u(edition_id, voter_key, receipt, channel, parts, cast_at)
+    ON CONFLICT DO NOTHING
+    RETURNING edition_id, voter_key""").columns(edition_id=Vote.__table__.c.edition_id.type,
+                                                voter_key=Vote.__table__.c.voter_key.type)
+
+_COUNTED_RECORDS = text("""
+    INSERT INTO ballot_records (receipt, edition_id, voter_key, channel, cast_at, status)
+    SELECT u.receipt, u.edition_id, u.voter_key, u.channel, u.cast_at, 'counted'
+    FROM unnest(CAST(:receipts AS text[]), CAST(:edition_ids AS uuid[]), CAST(:voter_keys AS text[]),
+                CAST(:channels AS text[]), CAST(:cast_ats AS timestamptz[]))
+         AS u(receipt, edition_id, voter_key, channel, cast_at)
+    ON CONFLICT DO NOTHING""")
+
+
+def _columns(votes, *, parts: bool = False) -> dict:
+    votes = list(votes)
+    columns = {"edition_ids": [v["edition_id"] for v in votes], "voter_keys": [v["voter_key"] for v in votes],
+               "receipts": [v["receipt"] for v in votes], "channels": [v["channel"] for v in votes],
+               "cast_ats": [v["cast_at"] for v in votes]}
+    if parts:
+        columns["parts"] = [json.dumps(v["parts"], ensure_ascii=False) for v in votes]
+    return columns
+
+
 def _record(session: Session, vote: dict, status: str) -> None:
     session.execute(insert(BallotRecord.__table__).on_conflict_do_nothing(), [_record_row(vote, status)])
 
@@ -127,14 +160,10 @@ def on_votes_cast(session: Session, events: list[Envelope]) -> None:
             candidates.setdefault((vote["edition_id"], vote["voter_key"]), vote)
     first = set()
     if candidates:
-        votes_table = Vote.__table__
-        first = {tuple(row) for row in session.execute(
-            insert(votes_table).on_conflict_do_nothing().returning(votes_table.c.edition_id, votes_table.c.voter_key),
-            [{**v, "status": "counted"} for v in candidates.values()])}
+        first = {tuple(row) for row in session.execute(_FIRST_BALLOTS, _columns(candidates.values(), parts=True))}
     counted = [v for key, v in candidates.items() if key in first]
     if counted:
-        session.execute(insert(BallotRecord.__table__).on_conflict_do_nothing(),
-                        [_record_row(v, "counted") for v in counted])
+        session.execute(_COUNTED_RECORDS, _columns(counted))
         counts = _Counts()
         for v in counted:
             counts.collect(v["edition_id"], v["channel"], v["parts"], +1, v["age_band"])
