@@ -58,6 +58,10 @@ def define_processed_events_table(metadata: MetaData) -> Table:
     )
 
 
+# How long a consumer's polls may return at once without records before it is taken for lost and replaced.
+SPIN_LIMIT_S = 5.0
+
+
 class PoisonMessage(Exception):
     """The message is not a valid event envelope; no retry can help."""
 
@@ -66,8 +70,10 @@ class IdempotentConsumer:
     def __init__(self, consumer, producer, session_factory: sessionmaker, processed: Table, group_id: str,
                  handlers: Mapping[str, Handler], *, max_attempts: int = 3, retry_backoff_s: float = 0.2,
                  dead_letters: str | None = None, batch_handler: BatchHandler | None = None,
-                 commit_offsets: bool = True):
+                 commit_offsets: bool = True, reconnect: Callable[[], object] | None = None):
         self.consumer = consumer
+        # makes a new consumer of the same group and topics (see _rejoin_with_a_new_consumer)
+        self.reconnect = reconnect
         # False for a replay outside the group (a rebuild from the log): the events handled are recorded in the
         # database as always, and the group's offsets in Kafka are left as they are
         self.commit_offsets = commit_offsets
@@ -81,7 +87,7 @@ class IdempotentConsumer:
         self.dlt = dead_letters or dead_letter_topic(group_id)
         self.batch_handler = batch_handler
         self._lag_reported_at = 0.0
-        self._record_processed = text(f"""
+        self._record_processed = batch_handler and text(f"""
             INSERT INTO {processed.name} (consumer_group, event_id, event_type)
             SELECT :group, u.event_id, u.event_type
             FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) AS u(event_id, event_type)
@@ -245,13 +251,45 @@ class IdempotentConsumer:
         self.producer.send(self.dlt, key=message.key, value=message.value, headers=headers).get(timeout=30)
         metrics.DEAD_LETTERS.labels(self.group_id).inc()
 
-    def run(self, stop) -> None:
+    def run(self, stop, poll_timeout_ms: int = 500) -> None:
         backoff = 0.1
+        spinning_since = None
         while not stop.is_set():
             try:
-                self.poll_once(stop=stop)
+                started = time.monotonic()
+                handled = self.poll_once(timeout_ms=poll_timeout_ms, stop=stop)
                 backoff = 0.1
             except KafkaError as exc:  # the broker is away: wait and poll again, nothing was committed
                 log.warning("consumer %s: poll failed: %s", self.group_id, exc)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
+                continue
+            now = time.monotonic()
+            if handled or now - started >= poll_timeout_ms / 1000 / 10:
+                spinning_since = None
+            elif spinning_since is None:
+                spinning_since = now
+            elif now - spinning_since >= SPIN_LIMIT_S:
+                self._rejoin_with_a_new_consumer()
+                spinning_since = None
+
+    def _rejoin_with_a_new_consumer(self) -> None:
+        """kafka-python 3.0.12 can lose its group membership without noticing: seen on a worker started as a
+        static member right after the broker restarted, its group was Empty on the broker while the client
+        kept its member state, stopped heartbeating, and answered every poll at once with nothing — a thread
+        spinning at ~90 % of a core and a consumer that consumed nothing until the process was restarted.
+        A poll that returns nothing well before its timeout, again and again for SPIN_LIMIT_S, is that state:
+        the consumer is closed and a new one joins the group (the offsets are committed ones, so nothing is
+        skipped or handled twice)."""
+        metrics.CONSUMER_REJOINS.labels(self.group_id).inc()
+        if self.reconnect is None:
+            log.error("consumer %s: every poll returns at once without records; no way to rejoin", self.group_id)
+            return
+        log.warning("consumer %s: every poll returned at once without records for %.0f s; rejoining the group "
+                    "with a new consumer", self.group_id, SPIN_LIMIT_S)
+        old, self.consumer = self.consumer, None
+        try:
+            old.close(timeout_ms=2000)
+        except Exception as exc:  # a consumer in this state may fail to close cleanly: it is dropped anyway
+            log.warning("consumer %s: closing the old consumer failed: %s", self.group_id, type(exc).__name__)
+        self.consumer = self.reconnect()

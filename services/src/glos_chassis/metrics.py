@@ -20,6 +20,8 @@ CONSUMER_LAG = Gauge("glos_consumer_lag_messages",
                      ["group", "topic"])
 EVENTS_HANDLED = Counter("glos_events_handled_total", "Messages a consumer group handled and committed", ["group"])
 DEAD_LETTERS = Counter("glos_dead_letters_total", "Messages a consumer group sent to its dead-letter topic", ["group"])
+CONSUMER_REJOINS = Counter("glos_consumer_rejoins_total",
+                           "Consumers replaced after losing their group membership unnoticed (consumer.py)", ["group"])
 # voting-svc's tally: how long after its cast a ballot was counted, and the live turnout it keeps
 VOTE_TALLY_LAG = Histogram("glos_vote_tally_lag_seconds", "From a ballot's cast to the tally's counting of it",
                            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300))

@@ -9,6 +9,7 @@ half-working worker.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -106,18 +107,20 @@ def service_worker(*, name: str, bootstrap_servers: str, engine, outbox, consume
     serve_from_environment()
     loops: dict[str, Loop] = {"outbox-relay": OutboxRelay(engine, outbox, producer, service=name).run,
                               **(extra_loops or {})}
-    kafka_consumers = []
+    idempotent_consumers = []
     for group_id, topics, processed, handlers, *batch_handler in consumers:
-        kc = make_consumer(bootstrap_servers, group_id, list(topics), **membership(group_id),
-                           **(BATCH_FETCH if batch_handler else {}))
-        kafka_consumers.append(kc)
-        loops[f"consumer:{group_id}"] = IdempotentConsumer(
-            kc, producer, make_session_factory(engine), processed, group_id, handlers,
-            batch_handler=batch_handler[0] if batch_handler else None).run
+        new_consumer = functools.partial(make_consumer, bootstrap_servers, group_id, list(topics),
+                                         **membership(group_id), **(BATCH_FETCH if batch_handler else {}))
+        consumer = IdempotentConsumer(new_consumer(), producer, make_session_factory(engine), processed, group_id,
+                                      handlers, batch_handler=batch_handler[0] if batch_handler else None,
+                                      reconnect=new_consumer)
+        idempotent_consumers.append(consumer)
+        loops[f"consumer:{group_id}"] = consumer.run
 
     def close() -> None:
-        for kc in kafka_consumers:
-            kc.close()
+        for consumer in idempotent_consumers:
+            if consumer.consumer is not None:  # the one in use now (a rejoin replaces it)
+                consumer.consumer.close()
         producer.close(timeout=10)
 
     return run_worker(loops, on_exit=close)
