@@ -62,6 +62,17 @@ def define_processed_events_table(metadata: MetaData) -> Table:
 SPIN_LIMIT_S = 5.0
 
 
+def _record_processed_statement(processed: Table):
+    """A batch's event ids recorded as processed by one statement, the ids as arrays; answers those that were
+    not recorded before."""
+    return text(f"""
+        INSERT INTO {processed.name} (consumer_group, event_id, event_type)
+        SELECT :group, u.event_id, u.event_type
+        FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) AS u(event_id, event_type)
+        ON CONFLICT DO NOTHING
+        RETURNING event_id""").columns(event_id=processed.c.event_id.type)
+
+
 class PoisonMessage(Exception):
     """The message is not a valid event envelope; no retry can help."""
 
@@ -87,12 +98,7 @@ class IdempotentConsumer:
         self.dlt = dead_letters or dead_letter_topic(group_id)
         self.batch_handler = batch_handler
         self._lag_reported_at = 0.0
-        self._record_processed = batch_handler and text(f"""
-            INSERT INTO {processed.name} (consumer_group, event_id, event_type)
-            SELECT :group, u.event_id, u.event_type
-            FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) AS u(event_id, event_type)
-            ON CONFLICT DO NOTHING
-            RETURNING event_id""").columns(event_id=processed.c.event_id.type)
+        self._record_processed = _record_processed_statement(processed) if batch_handler else None
 
     def poll_once(self, timeout_ms: int = 500, stop=None) -> int:
         """Handle one poll's worth of messages; returns how many were looked at."""
@@ -256,6 +262,8 @@ class IdempotentConsumer:
         spinning_since = None
         while not stop.is_set():
             try:
+                if self.consumer is None:  # replaced (below): the new one could not be made yet
+                    self.consumer = self.reconnect()
                 started = time.monotonic()
                 handled = self.poll_once(timeout_ms=poll_timeout_ms, stop=stop)
                 backoff = 0.1
@@ -287,9 +295,8 @@ class IdempotentConsumer:
             return
         log.warning("consumer %s: every poll returned at once without records for %.0f s; rejoining the group "
                     "with a new consumer", self.group_id, SPIN_LIMIT_S)
-        old, self.consumer = self.consumer, None
+        old, self.consumer = self.consumer, None  # the loop makes the new one (and retries while Kafka is away)
         try:
             old.close(timeout_ms=2000)
         except Exception as exc:  # a consumer in this state may fail to close cleanly: it is dropped anyway
             log.warning("consumer %s: closing the old consumer failed: %s", self.group_id, type(exc).__name__)
-        self.consumer = self.reconnect()

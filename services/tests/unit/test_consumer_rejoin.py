@@ -10,6 +10,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from kafka.errors import KafkaConnectionError
 from kafka.structs import TopicPartition
 
 from glos_chassis import consumer as consumer_module
@@ -70,10 +71,18 @@ def short_limit(monkeypatch):
     monkeypatch.setattr(consumer_module, "SPIN_LIMIT_S", 0.3)
 
 
-def make(first: StandIn, replacements: list[StandIn]) -> IdempotentConsumer:
+def make(first: StandIn, replacements: list) -> IdempotentConsumer:
+    """`replacements`: what each call for a new consumer gives — a stand-in, or an exception it raises."""
     made = iter(replacements)
+
+    def reconnect():
+        replacement = next(made)
+        if isinstance(replacement, Exception):
+            raise replacement
+        return replacement
+
     return IdempotentConsumer(first, producer=None, session_factory=None, processed=None, group_id="test.group",
-                              handlers={}, reconnect=lambda: next(made))
+                              handlers={}, reconnect=reconnect)
 
 
 def test_a_consumer_that_answers_every_poll_at_once_with_nothing_is_replaced():
@@ -82,6 +91,13 @@ def test_a_consumer_that_answers_every_poll_at_once_with_nothing_is_replaced():
     run_for(consumer, 1.2)
     assert lost.closed and lost.polls > 10
     assert consumer.consumer is fresh and fresh.polls >= 1 and not fresh.closed
+
+
+def test_a_replacement_that_cannot_be_made_while_kafka_is_away_is_tried_again():
+    lost, fresh = StandIn("lost"), StandIn("idle")
+    consumer = make(lost, [KafkaConnectionError("the broker is away"), fresh])
+    run_for(consumer, 1.6)
+    assert lost.closed and consumer.consumer is fresh and fresh.polls >= 1
 
 
 @pytest.mark.parametrize("mode", ["idle", "busy"])
