@@ -58,8 +58,10 @@ def define_processed_events_table(metadata: MetaData) -> Table:
     )
 
 
-# How long a consumer's polls may return at once without records before it is taken for lost and replaced.
+# How long a consumer's polls may spin without records before it is taken for lost and replaced, and the
+# share of that time its thread must have been busy for it to count as spinning.
 SPIN_LIMIT_S = 5.0
+SPIN_CPU_SHARE = 0.1
 
 
 def _record_processed_statement(processed: Table):
@@ -259,42 +261,42 @@ class IdempotentConsumer:
 
     def run(self, stop, poll_timeout_ms: int = 500) -> None:
         backoff = 0.1
-        spinning_since = None
+        # a window of polls that found no records: its start (wall clock, this thread's CPU clock)
+        window = (time.monotonic(), time.thread_time())
         while not stop.is_set():
             try:
                 if self.consumer is None:  # replaced (below): the new one could not be made yet
                     self.consumer = self.reconnect()
-                started = time.monotonic()
                 handled = self.poll_once(timeout_ms=poll_timeout_ms, stop=stop)
                 backoff = 0.1
             except KafkaError as exc:  # the broker is away: wait and poll again, nothing was committed
                 log.warning("consumer %s: poll failed: %s", self.group_id, exc)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
-                continue
-            now = time.monotonic()
-            if handled or now - started >= poll_timeout_ms / 1000 / 10:
-                spinning_since = None
-            elif spinning_since is None:
-                spinning_since = now
-            elif now - spinning_since >= SPIN_LIMIT_S:
-                self._rejoin_with_a_new_consumer()
-                spinning_since = None
+                handled = 0
+            now, cpu = time.monotonic(), time.thread_time()
+            if handled:
+                window = (now, cpu)
+            elif now - window[0] >= SPIN_LIMIT_S:
+                # polls that wait for records cost their thread next to no CPU; these kept it busy
+                if cpu - window[1] >= SPIN_CPU_SHARE * (now - window[0]):
+                    self._rejoin_with_a_new_consumer()
+                window = (time.monotonic(), time.thread_time())
 
     def _rejoin_with_a_new_consumer(self) -> None:
-        """kafka-python 3.0.12 can lose its group membership without noticing: seen on a worker started as a
-        static member right after the broker restarted, its group was Empty on the broker while the client
-        kept its member state, stopped heartbeating, and answered every poll at once with nothing — a thread
-        spinning at ~90 % of a core and a consumer that consumed nothing until the process was restarted.
-        A poll that returns nothing well before its timeout, again and again for SPIN_LIMIT_S, is that state:
-        the consumer is closed and a new one joins the group (the offsets are committed ones, so nothing is
-        skipped or handled twice)."""
+        """kafka-python 3.0.12 can lose its group membership without noticing: a static member that is fenced
+        (another consumer joined with its group_instance_id — seen on a worker after a broker restart, and
+        reproduced by joining a second consumer under the worker's id) stops heartbeating but keeps its member
+        state, and every poll then spins until its timeout: ~90 % of a core, nothing consumed, the group
+        Empty on the broker, until the process is restarted. Polls that find no records while keeping their
+        thread busy, for SPIN_LIMIT_S on end, are that state: the consumer is closed and a new one joins the
+        group (offsets are committed only after the database, so nothing is skipped or handled twice)."""
         metrics.CONSUMER_REJOINS.labels(self.group_id).inc()
         if self.reconnect is None:
-            log.error("consumer %s: every poll returns at once without records; no way to rejoin", self.group_id)
+            log.error("consumer %s: its polls spin without records; no way to rejoin", self.group_id)
             return
-        log.warning("consumer %s: every poll returned at once without records for %.0f s; rejoining the group "
-                    "with a new consumer", self.group_id, SPIN_LIMIT_S)
+        log.warning("consumer %s: its polls spun without records for %.0f s; rejoining the group with a new "
+                    "consumer", self.group_id, SPIN_LIMIT_S)
         old, self.consumer = self.consumer, None  # the loop makes the new one (and retries while Kafka is away)
         try:
             old.close(timeout_ms=2000)
