@@ -34,7 +34,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.partitioner.default import murmur2
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from glos_chassis import age_bands
 from glos_chassis.canonical import sha256_hex
@@ -204,10 +204,12 @@ class Claims:
             with conn.cursor() as cursor:
                 cursor.execute(_CLAIM_FIRST, params)
                 row = cursor.fetchone()
-        except psycopg.OperationalError as exc:
-            conn.invalidate()  # a broken connection is not handed to the next vote
-            # the chassis answers SQLAlchemy's OperationalError with a 503 (Retry-After), as for any statement
-            raise OperationalError("claim", None, exc, hide_parameters=True) from None
+        except psycopg.Error as exc:
+            if isinstance(exc, psycopg.OperationalError):
+                conn.invalidate()  # a broken connection is not handed to the next vote
+            # raised as SQLAlchemy raises it for any other statement, so the chassis answers the same way
+            # (OperationalError: 503 with Retry-After; DataError: 422; …)
+            raise DBAPIError.instance("claim", None, exc, psycopg.Error, hide_parameters=True) from None
         finally:
             conn.close()  # back to the pool (an invalidated one is discarded)
         return row and row[0]
