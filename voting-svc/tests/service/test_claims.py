@@ -1,17 +1,21 @@
 """The vote path's first claim (voting.Claims.claim_first) against the service's real PostgreSQL: one claim per
-voter key per edition, none once the voting is closed, and a connection that breaks under a vote is a 503
-(SQLAlchemy's OperationalError, which the chassis answers so) and is not handed to the next vote."""
+voter key per edition, none once the voting is closed, also when concurrent votes share one statement; a vote
+whose data the database refuses costs the others in its statement nothing; and a connection that breaks under
+a vote is a 503 (SQLAlchemy's OperationalError, which the chassis answers so) and is not handed to the next
+vote."""
 
 from __future__ import annotations
 
 import secrets
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
+from voting_svc import voting
 from voting_svc.voting import Claims
 
 
@@ -22,9 +26,31 @@ def claims(svc):
     claims.engine.dispose()
 
 
-def claim(claims: Claims, edition_id, voter_key: str, cast_at=None):
+def claim(claims: Claims, edition_id, voter_key: str, cast_at=None, idem: str | None = None):
     return claims.claim_first(edition_id=edition_id, voter_key=voter_key, receipt=secrets.token_hex(16),
-                              idem=secrets.token_hex(8), sha="0" * 64, channel="online", cast_at=cast_at)
+                              idem=idem or secrets.token_hex(8), sha="0" * 64, channel="online", cast_at=cast_at)
+
+
+def claim_together(claims: Claims, monkeypatch, *attempts: dict) -> list:
+    """The attempts' claims at the same moment, gathered into one statement (a gathering window longer than
+    it takes the threads to start): each attempt's cast time, None, or the exception it raised."""
+    monkeypatch.setattr(voting, "CLAIM_GATHER_S", 0.3)
+    outcomes: list = [None] * len(attempts)
+    start = threading.Barrier(len(attempts))
+
+    def attempt(i: int) -> None:
+        start.wait()
+        try:
+            outcomes[i] = claim(claims, **attempts[i])
+        except Exception as exc:
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(len(attempts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
 
 
 def test_a_voter_key_is_claimed_once_per_edition(claims):
@@ -35,6 +61,26 @@ def test_a_voter_key_is_claimed_once_per_edition(claims):
     assert claim(claims, edition, "klucz-1") is None
     assert claim(claims, other, "klucz-1") is not None  # another edition: its own claim
     assert claims.one(text("SELECT count(*) AS n FROM vote_claims WHERE voter_key = 'klucz-1'")).n == 2
+
+
+def test_identical_votes_in_one_statement_make_one_claim(claims, monkeypatch):
+    edition = uuid.uuid4()
+    outcomes = claim_together(claims, monkeypatch, *[{"edition_id": edition, "voter_key": "dwuklik"}] * 6,
+                              {"edition_id": edition, "voter_key": "sasiadka"})
+    assert sum(outcome is not None for outcome in outcomes[:6]) == 1  # a double click: one claim, five find it
+    assert outcomes[6] is not None
+    assert claims.one(text("SELECT count(*) AS n FROM vote_claims WHERE edition_id = :e"), e=edition).n == 2
+
+
+def test_a_vote_the_database_refuses_leaves_the_others_in_its_statement_claimed(claims, monkeypatch):
+    edition = uuid.uuid4()
+    outcomes = claim_together(claims, monkeypatch, {"edition_id": edition, "voter_key": "pierwsza"},
+                              {"edition_id": edition, "voter_key": "za-dlugi-klucz", "idem": "k" * 101},
+                              {"edition_id": edition, "voter_key": "trzecia"})
+    assert isinstance(outcomes[1], DataError)  # the chassis answers it 422; nothing of it written
+    assert outcomes[0] is not None and outcomes[2] is not None
+    assert {row.voter_key for row in claims.engine.connect().execute(
+        text("SELECT voter_key FROM vote_claims WHERE edition_id = :e"), {"e": edition})} == {"pierwsza", "trzecia"}
 
 
 def test_no_claim_once_the_voting_is_closed_except_a_card_handed_out_before(claims):
