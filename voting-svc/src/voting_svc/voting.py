@@ -195,14 +195,13 @@ def _receipt(receipt: str, edition_id, cast_at: datetime) -> dict:
     return {"receipt": receipt, "edition_id": str(edition_id), "cast_at": cast_at.astimezone(UTC).isoformat()}
 
 
-_ACCEPT_MANY = text("""
+_ACCEPT_MANY = """
     UPDATE vote_claims v SET state = 'accepted', previous = NULL,
         earlier = CASE WHEN v.previous IS NULL THEN v.earlier
                        ELSE v.earlier || jsonb_build_object(v.previous->>'idempotency_key',
                                                             v.previous - 'idempotency_key') END
-    FROM (SELECT unnest(CAST(:editions AS uuid[])) AS e, unnest(CAST(:voters AS text[])) AS k,
-                 unnest(CAST(:receipts AS text[])) AS r) a
-    WHERE v.edition_id = a.e AND v.voter_key = a.k AND v.receipt = a.r AND v.state <> 'voided'""")
+    FROM unnest(CAST(%(editions)s AS uuid[]), CAST(%(voters)s AS text[]), CAST(%(receipts)s AS text[])) AS a(e, k, r)
+    WHERE v.edition_id = a.e AND v.voter_key = a.k AND v.receipt = a.r AND v.state <> 'voided'"""
 
 
 class Claims:
@@ -219,6 +218,8 @@ class Claims:
         self._pending: list[tuple] = []
         self._wake = threading.Condition()
         self._writer: threading.Thread | None = None
+        self._ack_lock = threading.Lock()  # the acknowledgement thread's connection, shared with acknowledge_now
+        self._ack_connection: psycopg.Connection | None = None
         self._first_claims: list[_FirstClaim] = []
         self._claims_wake = threading.Condition()
         self._claimer: threading.Thread | None = None
@@ -324,10 +325,20 @@ class Claims:
                 log.warning("acknowledging %d vote claims failed: %s", len(batch), type(exc).__name__)
 
     def _write(self, batch: list[tuple]) -> None:
-        with self.engine.connect().execution_options(isolation_level="READ COMMITTED") as conn, conn.begin():
-            conn.execute(text("SET LOCAL synchronous_commit = off"))
-            conn.execute(_ACCEPT_MANY, {"editions": [b[0] for b in batch], "voters": [b[1] for b in batch],
-                                        "receipts": [b[2] for b in batch]})
+        """One statement on the acknowledgements' own connection, which does not wait for the disk: a lost
+        acknowledgement leaves a pending claim, settled from the vote log."""
+        with self._ack_lock:
+            if self._ack_connection is None or self._ack_connection.closed:
+                args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
+                self._ack_connection = psycopg.connect(*args, **kwargs, autocommit=True,
+                                                       options="-c synchronous_commit=off")
+            try:
+                self._ack_connection.execute(_ACCEPT_MANY, {
+                    "editions": [b[0] for b in batch], "voters": [b[1] for b in batch],
+                    "receipts": [b[2] for b in batch]})
+            except psycopg.OperationalError:
+                self._ack_connection.close()  # a new one for the next batch
+                raise
 
 
 def _claim(claims: Claims, edition_id, voter_key: str):
