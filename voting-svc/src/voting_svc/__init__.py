@@ -20,7 +20,7 @@ def create_app(settings: VotingSettings | None = None):
         "Głosowanie, liczenie głosów, wyniki / Voting, tally, results"), needs_redis=False)
     # the vote path's own connections: the web process's threads each hold at most one at a time
     app.extensions["voting.claims"] = Claims(settings.database_url.get_secret_value(),
-                                             pool_size=int(os.environ.get("WEB_THREADS", "8")) + 2)
+                                             pool_size=int(os.environ.get("WEB_THREADS", "12")) + 2)  # gunicorn.conf.py
     api.register_blueprint(blp)
     api.register_blueprint(audit_blueprint(AuditEntry, service="voting"))  # the office's audit viewer reads it
     return app

@@ -240,7 +240,7 @@ class Claims:
                 self._claimer.start()
             self._claims_wake.notify()
         if not claim.done.wait(CLAIM_WAIT_S):
-            raise Problem(503, "Spróbuj ponownie za chwilę.", "Try again in a moment.", headers={"Retry-After": "2"})
+            raise _unavailable()  # the database does not answer; a claim it inserts later stays pending
         if isinstance(claim.error, psycopg.Error):
             # raised as SQLAlchemy raises it for any other statement, so the chassis answers the same way
             # (OperationalError: 503 with Retry-After; DataError: 422; …)

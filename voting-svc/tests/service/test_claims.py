@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, OperationalError
 
+from glos_chassis.errors import Problem
 from voting_svc import voting
 from voting_svc.voting import Claims
 
@@ -81,6 +83,23 @@ def test_a_vote_the_database_refuses_leaves_the_others_in_its_statement_claimed(
     assert outcomes[0] is not None and outcomes[2] is not None
     assert {row.voter_key for row in claims.engine.connect().execute(
         text("SELECT voter_key FROM vote_claims WHERE edition_id = :e"), {"e": edition})} == {"pierwsza", "trzecia"}
+
+
+def test_a_claim_the_database_does_not_answer_in_time_is_a_503_and_stays_pending(claims, svc, monkeypatch):
+    monkeypatch.setattr(voting, "CLAIM_WAIT_S", 0.5)
+    edition = uuid.uuid4()
+    with svc.database.engine.connect() as blocker, blocker.begin():
+        blocker.execute(text("LOCK TABLE vote_claims IN ACCESS EXCLUSIVE MODE"))  # the statement cannot finish
+        with pytest.raises(Problem) as refused:
+            claim(claims, edition, "cierpliwy")
+    assert refused.value.status == 503 and refused.value.headers["Retry-After"]
+    # the statement went through once the lock was gone: the claim is pending, to be settled from the vote log
+    # (where its ballot never went) like the claim of any vote whose holder went away
+    deadline = time.monotonic() + 10
+    while claims.one(text("SELECT state FROM vote_claims WHERE edition_id = :e"), e=edition) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert claims.one(text("SELECT state FROM vote_claims WHERE edition_id = :e"), e=edition).state == "pending"
 
 
 def test_no_claim_once_the_voting_is_closed_except_a_card_handed_out_before(claims):
