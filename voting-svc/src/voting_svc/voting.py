@@ -157,6 +157,40 @@ _CLAIM_FIRST = """
 _CLAIM_COLUMNS = ("edition_id", "voter_key", "receipt", "idem", "sha", "channel", "cast_at")
 
 
+class _Gathered:
+    """Work the request threads of a process hand over, done in batches by one thread of its own: the first
+    item waits `window()` seconds for others to join it, so that one statement carries them all. The thread
+    starts with the first item — after gunicorn forked the process."""
+
+    def __init__(self, name: str, window, limit: int | None, handle):
+        self._name, self._window, self._limit, self._handle = name, window, limit, handle
+        self._items: list = []
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def put(self, item) -> None:
+        with self._wake:
+            self._items.append(item)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._items:
+                    self._wake.wait()
+            time.sleep(self._window())  # a batching window, not a wait for a condition
+            with self._wake:
+                batch = self._items[:self._limit]
+                del self._items[:self._limit]
+            try:
+                self._handle(batch)
+            except Exception:  # the handler answers its items itself; this thread must outlive any surprise
+                log.exception("%s: a batch was not handled", self._name)
+
+
 class _FirstClaim:
     """One vote's first claim, waiting for the statement that carries it."""
 
@@ -215,14 +249,14 @@ class Claims:
     def __init__(self, database_url: str, pool_size: int = 10):
         self.engine = create_engine(database_url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False,
                                     isolation_level="AUTOCOMMIT", hide_parameters=True)
-        self._pending: list[tuple] = []
-        self._wake = threading.Condition()
-        self._writer: threading.Thread | None = None
+        # the claims of votes arriving within a few ms: one statement, one commit, one wait for the disk
+        self._first_claims = _Gathered("vote-claims-first", lambda: CLAIM_GATHER_S, CLAIM_BATCH_MAX,
+                                       self._insert_first_claims)
+        # the acknowledgements of 20 ms: one statement for a few dozen votes (the receipt does not wait for it)
+        self._acknowledgements = _Gathered("vote-claims-acks", lambda: ACK_GATHER_S, None,
+                                           self._write_acknowledgements)
         self._ack_lock = threading.Lock()  # the acknowledgement thread's connection, shared with acknowledge_now
         self._ack_connection: psycopg.Connection | None = None
-        self._first_claims: list[_FirstClaim] = []
-        self._claims_wake = threading.Condition()
-        self._claimer: threading.Thread | None = None
 
     def one(self, statement, **params):
         with self.engine.connect() as conn:
@@ -232,13 +266,7 @@ class Claims:
         """The voter's first claim in the edition: its cast time, or None if the voter key has a claim already
         or the voting is closed. Inserted with the first claims of this process's other votes of the moment."""
         claim = _FirstClaim(params)
-        with self._claims_wake:
-            self._first_claims.append(claim)
-            if self._claimer is None:  # started lazily: after gunicorn forked this process
-                self._claimer = threading.Thread(target=self._insert_first_claims, name="vote-claims-first",
-                                                 daemon=True)
-                self._claimer.start()
-            self._claims_wake.notify()
+        self._first_claims.put(claim)
         if not claim.done.wait(CLAIM_WAIT_S):
             raise _unavailable()  # the database does not answer; a claim it inserts later stays pending
         if isinstance(claim.error, psycopg.Error):
@@ -249,30 +277,20 @@ class Claims:
             raise claim.error
         return claim.cast_at
 
-    def _insert_first_claims(self) -> None:
-        while True:
-            with self._claims_wake:
-                while not self._first_claims:
-                    self._claims_wake.wait()
-            # the claims of the process's other votes arriving meanwhile share the statement (the votes wait
-            # these few ms; the machine saves a statement, a commit and a wait for the disk per vote)
-            time.sleep(CLAIM_GATHER_S)
-            with self._claims_wake:
-                batch = self._first_claims[:CLAIM_BATCH_MAX]
-                del self._first_claims[:CLAIM_BATCH_MAX]
-            try:
-                self._insert(batch)
-            except (psycopg.OperationalError, SQLAlchemyError) as exc:  # no database: a 503 for each vote
+    def _insert_first_claims(self, batch: list[_FirstClaim]) -> None:
+        try:
+            self._insert(batch)
+        except (psycopg.OperationalError, SQLAlchemyError) as exc:  # no database: a 503 for each vote
+            self._fail(batch, exc)
+        except Exception as exc:
+            if len(batch) == 1:
                 self._fail(batch, exc)
-            except Exception as exc:
-                if len(batch) == 1:
-                    self._fail(batch, exc)
-                else:  # one vote's data the database refuses must not cost the others theirs: one by one
-                    for claim in batch:
-                        try:
-                            self._insert([claim])
-                        except Exception as own:
-                            self._fail([claim], own)
+            else:  # one vote's data the database refuses must not cost the others theirs: one by one
+                for claim in batch:
+                    try:
+                        self._insert([claim])
+                    except Exception as own:
+                        self._fail([claim], own)
 
     @staticmethod
     def _fail(batch: list[_FirstClaim], exc: Exception) -> None:
@@ -298,31 +316,16 @@ class Claims:
             claim.done.set()
 
     def acknowledge(self, edition_id, voter_key: str, receipt: str) -> None:
-        with self._wake:
-            self._pending.append((edition_id, voter_key, receipt))
-            if self._writer is None:  # started lazily: after gunicorn forked this process
-                self._writer = threading.Thread(target=self._write_acknowledgements, name="vote-claims-acks",
-                                                daemon=True)
-                self._writer.start()
-            self._wake.notify()
+        self._acknowledgements.put((edition_id, voter_key, receipt))
 
     def acknowledge_now(self, edition_id, voter_key: str, receipt: str) -> None:
         self._write([(edition_id, voter_key, receipt)])
 
-    def _write_acknowledgements(self) -> None:
-        while True:
-            with self._wake:
-                while not self._pending:
-                    self._wake.wait()
-            # gather what the other threads acknowledge meanwhile: one statement for a few dozen votes
-            # instead of one for every two (the receipt does not wait for this)
-            time.sleep(ACK_GATHER_S)
-            with self._wake:
-                batch, self._pending = self._pending, []
-            try:
-                self._write(batch)
-            except Exception as exc:  # the claims stay pending: the sweeper settles them from the log
-                log.warning("acknowledging %d vote claims failed: %s", len(batch), type(exc).__name__)
+    def _write_acknowledgements(self, batch: list[tuple]) -> None:
+        try:
+            self._write(batch)
+        except Exception as exc:  # the claims stay pending: the sweeper settles them from the log
+            log.warning("acknowledging %d vote claims failed: %s", len(batch), type(exc).__name__)
 
     def _write(self, batch: list[tuple]) -> None:
         """One statement on the acknowledgements' own connection, which does not wait for the disk: a lost
