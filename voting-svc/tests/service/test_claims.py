@@ -81,8 +81,10 @@ def test_a_vote_the_database_refuses_leaves_the_others_in_its_statement_claimed(
                               {"edition_id": edition, "voter_key": "trzecia"})
     assert isinstance(outcomes[1], DataError)  # the chassis answers it 422; nothing of it written
     assert outcomes[0] is not None and outcomes[2] is not None
-    assert {row.voter_key for row in claims.engine.connect().execute(
-        text("SELECT voter_key FROM vote_claims WHERE edition_id = :e"), {"e": edition})} == {"pierwsza", "trzecia"}
+    with claims.engine.connect() as conn:
+        claimed = set(conn.execute(text("SELECT voter_key FROM vote_claims WHERE edition_id = :e"),
+                                   {"e": edition}).scalars())
+    assert claimed == {"pierwsza", "trzecia"}
 
 
 def test_a_claim_the_database_does_not_answer_in_time_is_a_503_and_stays_pending(claims, svc, monkeypatch):
