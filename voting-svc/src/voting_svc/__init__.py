@@ -1,26 +1,15 @@
-"""voting-svc: the vote, the tally and the count."""
+"""voting-svc: the vote, the tally and the count.
+
+The package itself imports nothing of the web service: the tools an auditor runs (glos-count, glos-recompute,
+glos-receipt-check) start without loading Flask, SQLAlchemy and Kafka — three seconds of imports on the 2-core
+machine, and tens of seconds under load, before a single ballot was read.
+"""
 
 from __future__ import annotations
 
-import os
 
-from glos_chassis.audit import audit_blueprint
-from glos_chassis.config import load_settings
-from glos_chassis.web import create_service_app
+def create_app(settings=None):
+    """The WSGI app (`gunicorn 'voting_svc:create_app()'`), made in voting_svc/app.py."""
+    from .app import create_app as make_app
 
-from .config import VotingSettings
-from .models import AuditEntry
-from .views import blp
-from .voting import Claims
-
-
-def create_app(settings: VotingSettings | None = None):
-    settings = settings or load_settings(VotingSettings)
-    app, api = create_service_app(settings, title="Glos voting-svc", description=(
-        "Głosowanie, liczenie głosów, wyniki / Voting, tally, results"), needs_redis=False)
-    # the vote path's own connections: the web process's threads each hold at most one at a time
-    app.extensions["voting.claims"] = Claims(settings.database_url.get_secret_value(),
-                                             pool_size=int(os.environ.get("WEB_THREADS", "12")) + 2)  # gunicorn.conf.py
-    api.register_blueprint(blp)
-    api.register_blueprint(audit_blueprint(AuditEntry, service="voting"))  # the office's audit viewer reads it
-    return app
+    return make_app(settings)
