@@ -9,6 +9,9 @@ GLOS_WEB_DIRECT (optional) logs the residents in on glos-web itself: from one lo
 gateway's login limit would refuse most of them. Everything after the login goes through nginx.
 
 Each resident votes once (a second ballot would be refused: that is a failure here) and then keeps browsing.
+
+GLOS_STOP_AFTER_VOTES=N (optional; the test suite's smoke run) ends the run once N residents have voted, with -t
+as the upper bound: a slow machine then makes the run longer, never emptier.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import random
 import threading
 
+import gevent
 from locust import HttpUser, between, events, task
 
 from loadtests import site_flow
@@ -36,7 +40,8 @@ def _prepare(environment, **kwargs):
     with open(os.environ["GLOS_RESIDENTS"], encoding="utf-8") as f:
         _state["residents"] = iter([line.strip() for line in f if line.strip()])
     _state.update(edition=edition, ballot=ballot.json(), password=os.environ["GLOS_RESIDENT_PASSWORD"],
-                  proposals=[p["proposal_id"] for a in ballot.json()["areas"] for p in a["projects"]])
+                  proposals=[p["proposal_id"] for a in ballot.json()["areas"] for p in a["projects"]],
+                  voted=0, stop_after=int(os.environ.get("GLOS_STOP_AFTER_VOTES", "0")))
 
 
 class Resident(HttpUser):
@@ -65,3 +70,8 @@ class Resident(HttpUser):
             events.request.fire(request_type="JOURNEY", name="vote through the site", response_time=0,
                                 response_length=0, exception=exc, context={})
         self.voted = True
+        with _lock:
+            _state["voted"] += 1
+            enough_voted = _state["voted"] == _state["stop_after"]
+        if enough_voted:  # quit from a greenlet of its own: quitting kills this user's greenlet too
+            gevent.spawn(self.environment.runner.quit)
