@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DataError, OperationalError
 
 from glos_chassis.errors import Problem
+from glos_testing import wait_until
 from voting_svc import voting
 from voting_svc.voting import Claims
 
@@ -97,11 +97,9 @@ def test_a_claim_the_database_does_not_answer_in_time_is_a_503_and_stays_pending
     assert refused.value.status == 503 and refused.value.headers["Retry-After"]
     # the statement went through once the lock was gone: the claim is pending, to be settled from the vote log
     # (where its ballot never went) like the claim of any vote whose holder went away
-    deadline = time.monotonic() + 10
-    while claims.one(text("SELECT state FROM vote_claims WHERE edition_id = :e"), e=edition) is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    assert claims.one(text("SELECT state FROM vote_claims WHERE edition_id = :e"), e=edition).state == "pending"
+    row = wait_until(lambda: claims.one(text("SELECT state FROM vote_claims WHERE edition_id = :e"), e=edition),
+                     timeout=10, interval=0.05, message="the claim's statement to go through")
+    assert row.state == "pending"
 
 
 def test_no_claim_once_the_voting_is_closed_except_a_card_handed_out_before(claims):
