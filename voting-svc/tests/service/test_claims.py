@@ -35,7 +35,7 @@ def claim(claims: Claims, edition_id, voter_key: str, cast_at=None, idem: str | 
 
 def claim_together(claims: Claims, monkeypatch, *attempts: dict) -> list:
     """The attempts' claims at the same moment, gathered into one statement (a gathering window longer than
-    it takes the threads to start): each attempt's cast time, None, or the exception it raised."""
+    it takes the threads to start): each attempt's (cast time, round), None, or the exception it raised."""
     monkeypatch.setattr(voting, "CLAIM_GATHER_S", 0.3)
     outcomes: list = [None] * len(attempts)
     start = threading.Barrier(len(attempts))
@@ -58,8 +58,8 @@ def claim_together(claims: Claims, monkeypatch, *attempts: dict) -> list:
 def test_a_voter_key_is_claimed_once_per_edition(claims):
     edition, other = uuid.uuid4(), uuid.uuid4()
     before = datetime.now(UTC)
-    cast_at = claim(claims, edition, "klucz-1")
-    assert cast_at is not None and before - timedelta(seconds=5) <= cast_at <= datetime.now(UTC) + timedelta(seconds=5)
+    cast_at, _ = claim(claims, edition, "klucz-1")
+    assert before - timedelta(seconds=5) <= cast_at <= datetime.now(UTC) + timedelta(seconds=5)
     assert claim(claims, edition, "klucz-1") is None
     assert claim(claims, other, "klucz-1") is not None  # another edition: its own claim
     assert claims.one(text("SELECT count(*) AS n FROM vote_claims WHERE voter_key = 'klucz-1'")).n == 2
@@ -72,6 +72,17 @@ def test_identical_votes_in_one_statement_make_one_claim(claims, monkeypatch):
     assert sum(outcome is not None for outcome in outcomes[:6]) == 1  # a double click: one claim, five find it
     assert outcomes[6] is not None
     assert claims.one(text("SELECT count(*) AS n FROM vote_claims WHERE edition_id = :e"), e=edition).n == 2
+
+
+def test_the_votes_one_statement_claimed_are_one_round_and_the_last_to_append_sends_it(claims, monkeypatch):
+    edition = uuid.uuid4()
+    outcomes = claim_together(claims, monkeypatch, *[{"edition_id": edition, "voter_key": f"sasiad-{i}"} for i in range(3)],
+                              {"edition_id": edition, "voter_key": "sasiad-0"})  # finds the first one's claim
+    claimed = [outcome for outcome in outcomes if outcome is not None]
+    assert len(claimed) == 3 and len({id(round_) for _, round_ in claimed}) == 1
+    round_ = claimed[0][1]
+    # only the votes that will append count: the round is sent when the third hands its ballot over
+    assert [round_.handed_over() for _ in claimed] == [False, False, True]
 
 
 def test_a_vote_the_database_refuses_leaves_the_others_in_its_statement_claimed(claims, monkeypatch):
@@ -109,7 +120,7 @@ def test_no_claim_once_the_voting_is_closed_except_a_card_handed_out_before(clai
                     "VALUES (:e, :t, 'koordynatorka') RETURNING 1"), e=edition, t=closed_at)
     assert claim(claims, edition, "spozniony") is None
     handed_out = closed_at - timedelta(hours=1)  # a paper card handed out while the voting was open
-    assert claim(claims, edition, "papierowy", cast_at=handed_out) == handed_out
+    assert claim(claims, edition, "papierowy", cast_at=handed_out)[0] == handed_out
 
 
 def test_a_connection_that_breaks_under_a_vote_is_a_503_and_is_replaced(claims, svc):
