@@ -8,7 +8,8 @@ no part, so losing, flushing or failing over Redis cannot change an answer (READ
 1. **The claim** — one row per voter key per edition in `vote_claims` (the primary key), inserted before the
    ballot is appended, by one statement that also refuses an edition whose voting is closed. Of identical
    requests arriving together exactly one inserts; the others find its claim.
-2. **The append** — the ballot goes to the vote log (key = voter key, acks=all) carrying the claim's receipt.
+2. **The append** — the ballot goes to the vote log (key = voter key, acks=all) carrying the claim's receipt;
+   the votes whose claims one statement inserted are sent together, at once (_AppendRound).
 3. **The acknowledgement** — the claim is marked `accepted`, and only then is the receipt answered.
 
 A claim left `pending` — its web process died, or Kafka did not answer in time (then the ballot may or may
