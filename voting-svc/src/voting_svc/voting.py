@@ -364,11 +364,10 @@ class Claims:
             raise
         finally:
             conn.close()  # back to the pool (an invalidated one is discarded)
-        round_ = _AppendRound(len(claimed))
+        round_ = _AppendRound(len(claimed))  # the votes that will append: those whose claim was inserted
         for claim in batch:
             claim.cast_at = claimed.get(claim.params["receipt"])
-            claim.round = round_
-        for claim in batch:
+            claim.round = round_ if claim.cast_at is not None else None
             claim.done.set()
 
     def acknowledge(self, edition_id, voter_key: str, receipt: str) -> None:
